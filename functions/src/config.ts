@@ -1,0 +1,87 @@
+import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+
+/**
+ * Every parameter and secret of the backend, declared once. Values are read with `.value()` only
+ * inside handlers (see `readAppConfig`), never at module load.
+ */
+export const ADMIN_API_KEY = defineSecret("ADMIN_API_KEY");
+export const JWT_SECRET_KEY = defineSecret("JWT_SECRET_KEY");
+/** The language model's key. `OPENAI_API_KEY_FLASK_APP`, the seed's name, is accepted as an alias. */
+export const OPENAI_API_KEY = defineSecret("OPENAI_API_KEY");
+
+export const ADMIN_EMAIL = defineString("ADMIN_EMAIL", {
+  default: "",
+  description: "Email of the administrator: a Firebase ID token with this verified email is admin",
+});
+export const OPENAI_BASE_URL = defineString("OPENAI_BASE_URL", {
+  default: "https://api.openai.com/v1",
+  description: "Base URL of any OpenAI-compatible chat completions server",
+});
+export const OPENAI_MODEL = defineString("OPENAI_MODEL", {
+  default: "gpt-4o-mini",
+  description: "Model used when neither the request nor the AI's settings name one",
+});
+export const EMBEDDING_MODEL = defineString("EMBEDDING_MODEL", {
+  default: "",
+  description: "Embedding model; empty turns vector search off (keyword retrieval only)",
+});
+export const EMBEDDING_BASE_URL = defineString("EMBEDDING_BASE_URL", {
+  default: "",
+  description: "Base URL of an OpenAI-compatible embeddings server; empty means OPENAI_BASE_URL",
+});
+export const EMBEDDING_DIMENSIONS = defineInt("EMBEDDING_DIMENSIONS", {
+  default: 1536,
+  description: "Dimensions of the embedding vectors (must match the vector index)",
+});
+export const AI_TOKEN_TTL_SECONDS = defineInt("AI_TOKEN_TTL_SECONDS", {
+  default: 86400,
+  description: "Lifetime of an AI's ai_token",
+});
+
+export const SECRETS = [ADMIN_API_KEY, JWT_SECRET_KEY, OPENAI_API_KEY];
+
+/** The configuration services receive: plain values, so tests can build one by hand. */
+export interface AppConfig {
+  adminApiKey: string;
+  adminEmail: string;
+  jwtSecret: string;
+  aiTokenTtlSeconds: number;
+  openai: { apiKey: string; baseUrl: string; model: string };
+  embedding: { model: string; baseUrl: string; dimensions: number };
+}
+
+/** What the emulator runner writes for a secret left unset: the emulator treats "" as missing. */
+const UNSET_SECRET = "not-configured";
+
+const secretValue = (secret: { value(): string }, ...aliases: string[]): string => {
+  let value = "";
+  try {
+    value = secret.value();
+  } catch {
+    value = "";
+  }
+  if (value === UNSET_SECRET) value = "";
+  for (const alias of aliases) value ||= process.env[alias] ?? "";
+  return value;
+};
+
+/** Reads every parameter. Call inside a request, never at module load. */
+export function readAppConfig(): AppConfig {
+  const baseUrl = OPENAI_BASE_URL.value();
+  return {
+    adminApiKey: secretValue(ADMIN_API_KEY),
+    adminEmail: ADMIN_EMAIL.value().trim().toLowerCase(),
+    jwtSecret: secretValue(JWT_SECRET_KEY),
+    aiTokenTtlSeconds: AI_TOKEN_TTL_SECONDS.value(),
+    openai: {
+      apiKey: secretValue(OPENAI_API_KEY, "OPENAI_API_KEY_FLASK_APP"),
+      baseUrl,
+      model: OPENAI_MODEL.value(),
+    },
+    embedding: {
+      model: EMBEDDING_MODEL.value(),
+      baseUrl: EMBEDDING_BASE_URL.value() || baseUrl,
+      dimensions: EMBEDDING_DIMENSIONS.value(),
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { Response } from "express";
+import { assertCanAccessAi } from "../auth/principal";
+import { type AiRecord, assertAiName, getAi } from "../memory/registry-service";
+import type { AppDeps } from "./app-deps";
+import { principalOf } from "./auth-middleware";
+
+/**
+ * The AI a request is about, after the permission check. An AI's own registry document was read
+ * by authentication already, so it is not read twice.
+ */
+export async function accessAi(deps: AppDeps, res: Response, aiUuid: string, aiName?: string): Promise<AiRecord> {
+  const principal = principalOf(res);
+  assertCanAccessAi(principal, aiUuid);
+  const ai = principal.kind === "ai" ? principal.ai : await getAi(deps.db, aiUuid);
+  assertAiName(ai, aiName);
+  return ai;
+}

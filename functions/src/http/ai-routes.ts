@@ -1,0 +1,70 @@
+import { Router } from "express";
+import { assertAdmin } from "../auth/principal";
+import { handshake } from "../auth/handshake-service";
+import { assertMemoryDataSize } from "../memory/memory-data";
+import { exportMemories, importMemories } from "../memory/memory-transfer";
+import { listAis, registryRef, revokeAiTokens, toAiView, updateAi } from "../memory/registry-service";
+import { parseInput } from "../validation";
+import { accessAi } from "./access";
+import type { AppDeps } from "./app-deps";
+import { principalOf } from "./auth-middleware";
+import { aiUuidSchema, createAiSchema, importSchema, limitSchema, updateAiSchema } from "./schemas";
+
+/** REST routes over the AI registry: `/v1/ais[/{ai_uuid}]`, tokens, export and import. */
+export function aiRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const aiOf = (req: { params: { ai_uuid?: string } }, res: Parameters<typeof accessAi>[1]) =>
+    accessAi(deps, res, parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid"));
+
+  router.get("/ais", async (req, res) => {
+    assertAdmin(principalOf(res));
+    const limit = parseInput(limitSchema.default(100), req.query.limit, "limit");
+    res.json({ ais: (await listAis(deps.db, limit)).map(toAiView) });
+  });
+
+  router.post("/ais", async (req, res) => {
+    const principal = principalOf(res);
+    assertAdmin(principal);
+    const body = parseInput(createAiSchema, req.body);
+    const result = await handshake(deps, { create: { name: body.ai_name, ownerId: principal.userId } });
+    res.status(201).json(result.body);
+  });
+
+  router.get("/ais/:ai_uuid", async (req, res) => {
+    res.json(toAiView(await aiOf(req, res)));
+  });
+
+  router.patch("/ais/:ai_uuid", async (req, res) => {
+    const ai = await aiOf(req, res);
+    const body = parseInput(updateAiSchema, req.body);
+    if (body.status !== undefined) assertAdmin(principalOf(res));
+    const updated = await updateAi(deps.db, ai.ai_uuid, { name: body.ai_name, status: body.status, settings: body.settings });
+    res.json(toAiView(updated));
+  });
+
+  router.delete("/ais/:ai_uuid", async (req, res) => {
+    assertAdmin(principalOf(res));
+    const ai = await aiOf(req, res);
+    await deps.db.recursiveDelete(registryRef(deps.db, ai.ai_uuid));
+    res.json({ deleted: true, ai_uuid: ai.ai_uuid });
+  });
+
+  router.post("/ais/:ai_uuid/revoke_tokens", async (req, res) => {
+    const ai = await aiOf(req, res);
+    res.json({ ai_uuid: ai.ai_uuid, token_version: await revokeAiTokens(deps.db, ai.ai_uuid) });
+  });
+
+  router.get("/ais/:ai_uuid/export", async (req, res) => {
+    const ai = await aiOf(req, res);
+    res.json(await exportMemories(deps.db, ai));
+  });
+
+  router.post("/ais/:ai_uuid/import", async (req, res) => {
+    const ai = await aiOf(req, res);
+    const body = parseInput(importSchema, req.body);
+    body.memories.forEach((memory, index) => assertMemoryDataSize(memory, `memories.${index}`));
+    res.status(201).json(await importMemories(deps.db, ai.ai_uuid, body.memories));
+  });
+
+  return router;
+}

@@ -1,0 +1,10 @@
+import type { Auth } from "firebase-admin/auth";
+import type { Firestore } from "firebase-admin/firestore";
+import type { AppConfig } from "../config";
+
+/** What the HTTP app is built from: the real services in production, the emulators' in tests. */
+export interface AppDeps {
+  db: Firestore;
+  auth: Auth;
+  config: AppConfig;
+}

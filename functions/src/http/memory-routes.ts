@@ -1,0 +1,86 @@
+import { type Request, type Response, Router } from "express";
+import { assertMemoryDataSize } from "../memory/memory-data";
+import { type FilterQuery, retrieveMemories } from "../memory/memory-query";
+import { createMemory, deleteMemory, editMemory, getMemory, listHistory, moveMemory } from "../memory/memory-service";
+import { MEMORY_TYPES, type MemoryType, memoryTypeSchema, toMemory } from "../memory/memory-types";
+import { parseInput } from "../validation";
+import { accessAi } from "./access";
+import type { AppDeps } from "./app-deps";
+import {
+  aiUuidSchema,
+  memoryIdSchema,
+  restListQuerySchema,
+  restMemoryBodySchema,
+  restMemoryPatchSchema,
+  restMoveSchema,
+} from "./schemas";
+
+/** REST routes over the same memory services: `/v1/ais/{ai_uuid}/memories[/{memory_type}[/{memory_id}]]`. */
+export function memoryRoutes(deps: AppDeps): Router {
+  const router = Router();
+
+  const target = async (req: Request, res: Response) => {
+    const aiUuid = parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid");
+    await accessAi(deps, res, aiUuid);
+    const type = req.params.memory_type === undefined ? undefined : parseInput(memoryTypeSchema, req.params.memory_type, "memory_type");
+    const id = req.params.memory_id === undefined ? undefined : parseInput(memoryIdSchema, req.params.memory_id, "memory_id");
+    return { aiUuid, type: type as MemoryType, id: id as string };
+  };
+
+  const list = async (req: Request, res: Response) => {
+    const { aiUuid, type } = await target(req, res);
+    const query = parseInput(restListQuerySchema, req.query, "query");
+    const filter: FilterQuery = {
+      ...(query.q ? { text_contains: query.q } : {}),
+      ...(query.tags ? { tags: query.tags.split(",").map((tag) => tag.trim()).filter(Boolean) } : {}),
+      ...(query.source ? { source: query.source as Exclude<FilterQuery, string>["source"] } : {}),
+      ...(query.created_after ? { created_after: query.created_after } : {}),
+      ...(query.created_before ? { created_before: query.created_before } : {}),
+    };
+    const types = type ? [type] : !query.memory_type || query.memory_type === "all" ? [...MEMORY_TYPES] : [query.memory_type];
+    const result = await retrieveMemories(deps.db, aiUuid, { types, limit: query.limit, filter, cursor: query.cursor });
+    res.json({ memories: result.memories.map(toMemory), next_cursor: result.next_cursor });
+  };
+
+  router.get("/ais/:ai_uuid/memories", list);
+  router.get("/ais/:ai_uuid/memories/:memory_type", list);
+
+  router.post("/ais/:ai_uuid/memories/:memory_type", async (req, res) => {
+    const { aiUuid, type } = await target(req, res);
+    const body = parseInput(restMemoryBodySchema, req.body);
+    assertMemoryDataSize(body, "body");
+    res.status(201).json(toMemory(await createMemory(deps.db, aiUuid, type, body)));
+  });
+
+  router.get("/ais/:ai_uuid/memories/:memory_type/:memory_id", async (req, res) => {
+    const { aiUuid, type, id } = await target(req, res);
+    res.json(toMemory(await getMemory(deps.db, aiUuid, type, id)));
+  });
+
+  router.patch("/ais/:ai_uuid/memories/:memory_type/:memory_id", async (req, res) => {
+    const { aiUuid, type, id } = await target(req, res);
+    const { expected_version, ...changes } = parseInput(restMemoryPatchSchema, req.body);
+    assertMemoryDataSize(changes, "body");
+    const memory = await editMemory(deps.db, aiUuid, type, id, changes, { expectedVersion: expected_version });
+    res.json(toMemory(memory));
+  });
+
+  router.delete("/ais/:ai_uuid/memories/:memory_type/:memory_id", async (req, res) => {
+    const { aiUuid, type, id } = await target(req, res);
+    await deleteMemory(deps.db, aiUuid, type, id);
+    res.json({ deleted: true, memory_id: id, memory_type: type });
+  });
+
+  router.post("/ais/:ai_uuid/memories/:memory_type/:memory_id/move", async (req, res) => {
+    const { aiUuid, type, id } = await target(req, res);
+    const body = parseInput(restMoveSchema, req.body);
+    res.json(toMemory(await moveMemory(deps.db, aiUuid, id, type, body.to_memory_type)));
+  });
+
+  router.get("/ais/:ai_uuid/memories/:memory_type/:memory_id/history", async (req, res) => {
+    const { aiUuid, id } = await target(req, res);
+    res.json({ memory_id: id, versions: (await listHistory(deps.db, aiUuid, id)).map(toMemory) });
+  });
+
+  return router;
+}

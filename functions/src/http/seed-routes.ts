@@ -1,0 +1,85 @@
+import { Router } from "express";
+import { handshake } from "../auth/handshake-service";
+import { assertAdmin } from "../auth/principal";
+import { assertMemoryDataSize } from "../memory/memory-data";
+import { retrieveMemories } from "../memory/memory-query";
+import { createMemory, deleteMemory, editMemory, moveMemory } from "../memory/memory-service";
+import { MEMORY_TYPES, toMemory } from "../memory/memory-types";
+import { parseInput } from "../validation";
+import { accessAi } from "./access";
+import type { AppDeps } from "./app-deps";
+import { principalOf } from "./auth-middleware";
+import {
+  createMemorySchema,
+  deleteMemorySchema,
+  editMemorySchema,
+  handshakeSchema,
+  moveMemorySchema,
+  retrieveMemoriesSchema,
+} from "./schemas";
+
+/** The seed's routes, with its exact field names. */
+export function seedRoutes(deps: AppDeps): Router {
+  const router = Router();
+
+  router.post("/v1/handshake", async (req, res) => {
+    const body = parseInput(handshakeSchema, req.body);
+    const principal = principalOf(res);
+    if (body.ai_uuid === undefined) {
+      assertAdmin(principal);
+      const result = await handshake(deps, { create: { name: body.ai_name!, ownerId: principal.userId }, sessionName: body.session_name });
+      res.status(201).json(result.body);
+      return;
+    }
+    const ai = await accessAi(deps, res, body.ai_uuid, body.ai_name);
+    const result = await handshake(deps, { resume: ai, sessionName: body.session_name });
+    res.status(200).json(result.body);
+  });
+
+  router.post("/create_memory", async (req, res) => {
+    const body = parseInput(createMemorySchema, req.body);
+    assertMemoryDataSize(body.memory_data);
+    await accessAi(deps, res, body.ai_uuid, body.ai_name);
+    const memory = await createMemory(deps.db, body.ai_uuid, body.memory_type, body.memory_data);
+    res.status(201).json(toMemory(memory));
+  });
+
+  router.post("/edit_memory", async (req, res) => {
+    const body = parseInput(editMemorySchema, req.body);
+    assertMemoryDataSize(body.memory_data);
+    await accessAi(deps, res, body.ai_uuid, body.ai_name);
+    const memory = await editMemory(deps.db, body.ai_uuid, body.memory_type, body.memory_id, body.memory_data, {
+      expectedVersion: body.expected_version,
+    });
+    res.json(toMemory(memory));
+  });
+
+  router.post("/delete_memory", async (req, res) => {
+    const body = parseInput(deleteMemorySchema, req.body);
+    await accessAi(deps, res, body.ai_uuid, body.ai_name);
+    await deleteMemory(deps.db, body.ai_uuid, body.memory_type, body.memory_id);
+    res.json({ deleted: true, memory_id: body.memory_id, memory_type: body.memory_type });
+  });
+
+  router.post("/move_memory", async (req, res) => {
+    const body = parseInput(moveMemorySchema, req.body);
+    await accessAi(deps, res, body.ai_uuid, body.ai_name);
+    const memory = await moveMemory(deps.db, body.ai_uuid, body.document_id, body.from_memory_type, body.to_memory_type);
+    res.json(toMemory(memory));
+  });
+
+  router.post("/retrieve_memories", async (req, res) => {
+    const body = parseInput(retrieveMemoriesSchema, req.body);
+    await accessAi(deps, res, body.ai_uuid, body.ai_name);
+    const result = await retrieveMemories(deps.db, body.ai_uuid, {
+      types: body.memory_type === "all" ? [...MEMORY_TYPES] : [body.memory_type],
+      limit: body.limit,
+      filter: body.filter_query,
+      cursor: body.cursor,
+    });
+    res.json({ memories: result.memories.map(toMemory), next_cursor: result.next_cursor });
+  });
+
+  return router;
+}
+

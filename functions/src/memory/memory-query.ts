@@ -1,0 +1,140 @@
+import { FieldPath, type Firestore, type Query, Timestamp } from "firebase-admin/firestore";
+import { z } from "zod";
+import { invalid } from "../errors";
+import { strictObject } from "../validation";
+import { MEMORY_SOURCES, type MemoryType, type StoredMemory } from "./memory-types";
+import { memoryCollection } from "./registry-service";
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** `filter_query` of retrieve: a string is a text search; an object combines these conditions. */
+export const filterQuerySchema = z.union([
+  z.string().trim().min(1).max(200),
+  strictObject({
+    tags: z.array(z.string().min(1)).max(10).optional().describe("every one of these tags"),
+    tags_any: z.array(z.string().min(1)).max(10).optional().describe("at least one of these tags"),
+    metadata: z.record(z.string(), scalar).optional().describe("metadata fields equal to these values"),
+    created_after: z.iso.datetime({ offset: true }).optional(),
+    created_before: z.iso.datetime({ offset: true }).optional(),
+    source: z.enum(MEMORY_SOURCES).optional(),
+    session_id: z.string().min(1).optional(),
+    text_contains: z.string().trim().min(1).max(200).optional().describe("case-insensitive substring of the text"),
+  }),
+]);
+export type FilterQuery = z.infer<typeof filterQuerySchema>;
+type FilterObject = Exclude<FilterQuery, string>;
+
+/** Documents read at the most per retrieve call; past it the answer is partial with a cursor. */
+const SCAN_LIMIT = 1000;
+
+interface Cursor {
+  t: number;
+  id: string;
+}
+
+export const encodeCursor = (memory: StoredMemory): string =>
+  Buffer.from(JSON.stringify({ t: memory.created_at.toMillis(), id: memory.id })).toString("base64url");
+
+function decodeCursor(cursor: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
+    if (typeof parsed.t === "number" && typeof parsed.id === "string") return parsed;
+  } catch {
+    // falls through to the error below
+  }
+  throw invalid("cursor: not a cursor returned by this API", { field: "cursor" });
+}
+
+function matches(memory: StoredMemory, filter: FilterObject, now: number): boolean {
+  if (memory.expires_at && memory.expires_at.toMillis() <= now) return false;
+  if (filter.tags && !filter.tags.every((tag) => memory.tags.includes(tag))) return false;
+  if (filter.tags_any && !filter.tags_any.some((tag) => memory.tags.includes(tag))) return false;
+  if (filter.source && memory.source !== filter.source) return false;
+  if (filter.session_id && memory.session_id !== filter.session_id) return false;
+  if (filter.metadata) {
+    for (const [key, value] of Object.entries(filter.metadata)) {
+      if ((memory.metadata?.[key] ?? null) !== value) return false;
+    }
+  }
+  if (filter.text_contains && !memory.text.toLowerCase().includes(filter.text_contains.toLowerCase())) return false;
+  return true;
+}
+
+export interface RetrieveOptions {
+  types: MemoryType[];
+  limit: number;
+  filter?: FilterQuery;
+  cursor?: string;
+}
+
+export interface RetrieveResult {
+  memories: StoredMemory[];
+  next_cursor: string | null;
+}
+
+/**
+ * Newest first, across one or more memory types. Ordering is on (created_at, id), so one cursor
+ * serves every type. Only created_at is filtered in Firestore (its single-field index always
+ * exists); the other conditions are checked on the documents read, so no composite index is
+ * needed in production. The scan is bounded: a partial page comes back with a cursor.
+ */
+export async function retrieveMemories(db: Firestore, aiUuid: string, options: RetrieveOptions): Promise<RetrieveResult> {
+  const filter: FilterObject = typeof options.filter === "string" ? { text_contains: options.filter } : options.filter ?? {};
+  const cursor = options.cursor ? decodeCursor(options.cursor) : null;
+  const now = Date.now();
+  const perType = await Promise.all(
+    options.types.map((type) => scanType(db, aiUuid, type, filter, cursor, options.limit, now)),
+  );
+  const merged = perType
+    .flatMap((result) => result.memories)
+    .sort((a, b) => b.created_at.toMillis() - a.created_at.toMillis() || (a.id < b.id ? 1 : -1));
+  const memories = merged.slice(0, options.limit);
+  const more = merged.length > options.limit || perType.some((result) => result.more);
+  // A type that stopped scanning early bounds how far the merged page may be trusted.
+  const last = memories[memories.length - 1];
+  const scanStops = perType.filter((result) => result.more && result.lastScanned).map((result) => result.lastScanned!);
+  let nextFrom = last;
+  for (const stop of scanStops) {
+    if (!nextFrom || stop.created_at.toMillis() > nextFrom.created_at.toMillis()) nextFrom = stop;
+  }
+  const trusted = nextFrom ? memories.filter((memory) => !isAfter(memory, nextFrom)) : memories;
+  return { memories: trusted, next_cursor: more && nextFrom ? encodeCursor(nextFrom) : null };
+}
+
+const isAfter = (memory: StoredMemory, bound: StoredMemory): boolean =>
+  memory.created_at.toMillis() < bound.created_at.toMillis() ||
+  (memory.created_at.toMillis() === bound.created_at.toMillis() && memory.id < bound.id);
+
+async function scanType(
+  db: Firestore,
+  aiUuid: string,
+  type: MemoryType,
+  filter: FilterObject,
+  cursor: Cursor | null,
+  limit: number,
+  now: number,
+): Promise<{ memories: StoredMemory[]; more: boolean; lastScanned: StoredMemory | null }> {
+  let query: Query = memoryCollection(db, aiUuid, type)
+    .orderBy("created_at", "desc")
+    .orderBy(FieldPath.documentId(), "desc");
+  if (filter.created_after) query = query.where("created_at", ">", Timestamp.fromDate(new Date(filter.created_after)));
+  if (filter.created_before) query = query.where("created_at", "<", Timestamp.fromDate(new Date(filter.created_before)));
+  let after: [Timestamp, string] | null = cursor ? [Timestamp.fromMillis(cursor.t), cursor.id] : null;
+  const found: StoredMemory[] = [];
+  let scanned = 0;
+  let lastScanned: StoredMemory | null = null;
+  const pageSize = Math.min(Math.max(limit + 1, 50), 500);
+  for (;;) {
+    const page = await (after ? query.startAfter(...after) : query).limit(pageSize).get();
+    for (const doc of page.docs) {
+      const memory = doc.data() as StoredMemory;
+      scanned += 1;
+      lastScanned = memory;
+      if (matches(memory, filter, now)) found.push(memory);
+      if (found.length > limit) return { memories: found, more: true, lastScanned: null };
+    }
+    if (page.size < pageSize) return { memories: found, more: false, lastScanned };
+    if (scanned >= SCAN_LIMIT) return { memories: found, more: true, lastScanned };
+    after = [lastScanned!.created_at, lastScanned!.id];
+  }
+}

@@ -1,0 +1,35 @@
+import { type Firestore, Timestamp } from "firebase-admin/firestore";
+import type { MemoryData } from "./memory-data";
+import { buildMemory } from "./memory-service";
+import { MEMORY_TYPES, type MemoryType, type StoredMemory, toMemory } from "./memory-types";
+import { type AiRecord, memoryCollection, toAiView } from "./registry-service";
+
+/** The whole memory of one AI, every type, as JSON that `importMemories` takes back. */
+export async function exportMemories(db: Firestore, ai: AiRecord) {
+  const perType = await Promise.all(
+    MEMORY_TYPES.map(async (type) => {
+      const snapshot = await memoryCollection(db, ai.ai_uuid, type).orderBy("created_at").get();
+      return snapshot.docs.map((doc) => toMemory(doc.data() as StoredMemory));
+    }),
+  );
+  return { format: "ai-memory-export/1", exported_at: new Date().toISOString(), ai: toAiView(ai), memories: perType.flat() };
+}
+
+/** Writes memories in one batch: all of them are imported, or none. */
+export async function importMemories(
+  db: Firestore,
+  aiUuid: string,
+  memories: Array<MemoryData & { memory_type: MemoryType }>,
+): Promise<{ imported: number; memory_ids: string[] }> {
+  const batch = db.batch();
+  const now = Timestamp.now();
+  const ids = memories.map((item, index) => {
+    const ref = memoryCollection(db, aiUuid, item.memory_type).doc();
+    // Distinct timestamps keep the import's order in newest-first listings.
+    const at = Timestamp.fromMillis(now.toMillis() - memories.length + index + 1);
+    batch.create(ref, buildMemory(aiUuid, item.memory_type, ref.id, { ...item, source: "import" }, at));
+    return ref.id;
+  });
+  await batch.commit();
+  return { imported: ids.length, memory_ids: ids };
+}

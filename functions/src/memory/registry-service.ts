@@ -1,0 +1,135 @@
+import { randomUUID } from "node:crypto";
+import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { AppError, notFound } from "../errors";
+import { MEMORY_TYPES, type MemoryType } from "./memory-types";
+
+/** Per-AI settings: the chat model, its persona and the limits of memory processing. */
+export interface AiSettings {
+  model: string | null;
+  system_prompt: string | null;
+  memory_token_budget: number;
+  working_memory_limit: number;
+  reflections: boolean;
+}
+
+/** The registry document of one AI (`ai_registry/{ai_uuid}`). */
+export interface AiRecord {
+  ai_uuid: string;
+  name: string;
+  owner_id: string;
+  status: "active" | "disabled";
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  settings: AiSettings;
+  access: { readers: string[] };
+  stats: Record<MemoryType, number>;
+  token_version: number;
+}
+
+export const DEFAULT_SETTINGS: AiSettings = {
+  model: null,
+  system_prompt: null,
+  memory_token_budget: 2000,
+  working_memory_limit: 50,
+  reflections: false,
+};
+
+export const registryRef = (db: Firestore, aiUuid: string) => db.collection("ai_registry").doc(aiUuid);
+export const memoryCollection = (db: Firestore, aiUuid: string, type: MemoryType) =>
+  registryRef(db, aiUuid).collection(type);
+
+/** Where the client SDK and other clients find an AI's data. */
+export function databasePaths(aiUuid: string) {
+  const registry = `ai_registry/${aiUuid}`;
+  return {
+    registry,
+    memories: Object.fromEntries(MEMORY_TYPES.map((type) => [type, `${registry}/${type}`])) as Record<
+      MemoryType,
+      string
+    >,
+    room: `${registry}/events`,
+    presence: `${registry}/presence`,
+    chat_sessions: "chat_sessions",
+    chats: "chats",
+  };
+}
+
+/** A new AI's registry document, not yet written. */
+export function newAiRecord(name: string, ownerId: string, now = Timestamp.now()): AiRecord {
+  const aiUuid = randomUUID();
+  return {
+    ai_uuid: aiUuid,
+    name,
+    owner_id: ownerId,
+    status: "active",
+    created_at: now,
+    updated_at: now,
+    settings: { ...DEFAULT_SETTINGS },
+    access: { readers: [aiUuid] },
+    stats: Object.fromEntries(MEMORY_TYPES.map((type) => [type, 0])) as Record<MemoryType, number>,
+    token_version: 1,
+  };
+}
+
+export async function getAi(db: Firestore, aiUuid: string): Promise<AiRecord> {
+  const snapshot = await registryRef(db, aiUuid).get();
+  if (!snapshot.exists) throw notFound(`AI ${aiUuid}`);
+  return snapshot.data() as AiRecord;
+}
+
+/** The seed routes carry `ai_name` beside `ai_uuid`; when given it must be the registered name. */
+export function assertAiName(ai: AiRecord, aiName: string | undefined): void {
+  if (aiName !== undefined && aiName !== ai.name) {
+    throw new AppError(
+      "invalid_argument",
+      `ai_name: "${aiName}" is not the name registered for ai_uuid ${ai.ai_uuid}`,
+      { field: "ai_name" },
+    );
+  }
+}
+
+export async function listAis(db: Firestore, limit: number): Promise<AiRecord[]> {
+  const snapshot = await db.collection("ai_registry").orderBy("created_at", "desc").limit(limit).get();
+  return snapshot.docs.map((doc) => doc.data() as AiRecord);
+}
+
+export async function updateAi(
+  db: Firestore,
+  aiUuid: string,
+  changes: { name?: string; status?: AiRecord["status"]; settings?: Partial<AiSettings> },
+  now = Timestamp.now(),
+): Promise<AiRecord> {
+  const ref = registryRef(db, aiUuid);
+  const update: Record<string, unknown> = { updated_at: now };
+  if (changes.name !== undefined) update.name = changes.name;
+  if (changes.status !== undefined) update.status = changes.status;
+  for (const [key, value] of Object.entries(changes.settings ?? {})) update[`settings.${key}`] = value;
+  try {
+    await ref.update(update);
+  } catch (error) {
+    if ((error as { code?: number }).code === 5) throw notFound(`AI ${aiUuid}`);
+    throw error;
+  }
+  return getAi(db, aiUuid);
+}
+
+/** Revokes every ai_token of the AI issued so far. */
+export async function revokeAiTokens(db: Firestore, aiUuid: string): Promise<number> {
+  await getAi(db, aiUuid);
+  await registryRef(db, aiUuid).update({ token_version: FieldValue.increment(1), updated_at: Timestamp.now() });
+  return (await getAi(db, aiUuid)).token_version;
+}
+
+export function toAiView(ai: AiRecord) {
+  return {
+    ai_uuid: ai.ai_uuid,
+    ai_name: ai.name,
+    owner_id: ai.owner_id,
+    status: ai.status,
+    created_at: ai.created_at.toDate().toISOString(),
+    updated_at: ai.updated_at.toDate().toISOString(),
+    settings: ai.settings,
+    stats: ai.stats,
+    database_paths: databasePaths(ai.ai_uuid),
+  };
+}

@@ -1,0 +1,54 @@
+import { getApps, initializeApp } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
+import { getFirestore } from "firebase-admin/firestore";
+import request from "supertest";
+import type { AppConfig } from "../../src/config";
+import { createApp } from "../../src/http/app";
+import type { AppDeps } from "../../src/http/app-deps";
+
+/** The project the emulators run (see .firebaserc); a `demo-` project never reaches production. */
+export const PROJECT_ID = "demo-ai-memory";
+/** The Hosting emulator: the seed's paths at the site root, rewritten to the `api` function. */
+export const HOSTING_URL = "http://127.0.0.1:5000";
+
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\``);
+  return value;
+};
+
+if (getApps().length === 0) initializeApp({ projectId: PROJECT_ID });
+export const db = getFirestore();
+export const auth = getAuth();
+
+/** The same configuration the runner gives the Functions emulator. */
+export const config: AppConfig = {
+  adminApiKey: required("ADMIN_API_KEY"),
+  adminEmail: (process.env.ADMIN_EMAIL ?? "").toLowerCase(),
+  jwtSecret: required("JWT_SECRET_KEY"),
+  aiTokenTtlSeconds: 3600,
+  openai: { apiKey: "test-openai-key", baseUrl: process.env.OPENAI_BASE_URL ?? "", model: "test-model" },
+  embedding: { model: "", baseUrl: "", dimensions: 8 },
+};
+
+export const deps: AppDeps = { db, auth, config };
+export const app = createApp(deps);
+export const ADMIN = `Bearer ${config.adminApiKey}`;
+
+export interface HandshakeBody {
+  ai_uuid: string;
+  ai_name: string;
+  created_at: string;
+  session: { session_id: string };
+  tokens: { ai_token: string; expires_at: string; firebase_custom_token: string };
+  database_paths: Record<string, unknown>;
+}
+
+/** Creates an AI as the admin and returns the handshake answer. */
+export async function newAi(name = "Test AI"): Promise<HandshakeBody> {
+  const response = await request(app).post("/v1/handshake").set("Authorization", ADMIN).send({ ai_name: name });
+  if (response.status !== 201) throw new Error(`handshake failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as HandshakeBody;
+}
+
+export const bearer = (ai: HandshakeBody): string => `Bearer ${ai.tokens.ai_token}`;

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// The emulator runner behind `npm start`, `npm test` and `npm run bench`.
+//
+//   start  Functions, Firestore, Auth and Hosting emulators, data kept in .emulator-data between runs
+//   test   every test suite inside `firebase emulators:exec`
+//   bench  the benchmarks inside `firebase emulators:exec`
+//
+// It works with Java 21 and firebase-tools' own Firestore emulator, and on machines with only Java 17
+// and the Google Cloud CLI's official Firestore emulator (see scripts/firestore-java.mjs).
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { prepareFirestoreJava } from "./firestore-java.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const localDir = join(root, ".local");
+const firebaseBin = join(root, "node_modules", ".bin", "firebase");
+const PROJECT_ID = "demo-ai-memory";
+const HOSTING_URL = "http://127.0.0.1:5000";
+/** The tests' stand-in language model listens here (test/support/fake-openai-server.ts). */
+const TEST_LLM_PORT = 18555;
+/** The Functions emulator treats an empty secret as missing and asks Secret Manager for it. */
+const NO_OPENAI_KEY = "not-configured";
+/** The params of functions/src/config.ts with their defaults, for the emulator's .env.local. */
+const PARAM_DEFAULTS = {
+  ADMIN_EMAIL: "",
+  OPENAI_BASE_URL: "https://api.openai.com/v1",
+  OPENAI_MODEL: "gpt-4o-mini",
+  EMBEDDING_MODEL: "",
+  EMBEDDING_BASE_URL: "",
+  EMBEDDING_DIMENSIONS: "1536",
+  AI_TOKEN_TTL_SECONDS: "86400",
+};
+
+const mode = process.argv[2];
+if (!["start", "test", "bench"].includes(mode)) {
+  console.error("usage: node scripts/emulators.mjs start|test|bench [extra args]");
+  process.exit(2);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: "inherit", cwd: root, ...options });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** Local credentials of `npm start`: kept in .local so tokens stay valid across restarts. */
+function localSecrets() {
+  const file = join(localDir, "dev-secrets.json");
+  mkdirSync(localDir, { recursive: true });
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  const secrets = {
+    ADMIN_API_KEY: `local-admin-${randomBytes(18).toString("base64url")}`,
+    JWT_SECRET_KEY: randomBytes(32).toString("base64url"),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+function functionsEnv() {
+  const generated = mode === "start" ? localSecrets() : {
+    ADMIN_API_KEY: `test-admin-${randomBytes(12).toString("base64url")}`,
+    JWT_SECRET_KEY: randomBytes(32).toString("base64url"),
+  };
+  const env = {
+    ADMIN_API_KEY: (mode === "start" && process.env.ADMIN_API_KEY) || generated.ADMIN_API_KEY,
+    JWT_SECRET_KEY: (mode === "start" && process.env.JWT_SECRET_KEY) || generated.JWT_SECRET_KEY,
+    ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? (mode === "start" ? "" : "admin@example.com"),
+    OPENAI_API_KEY: process.env.OPENAI_API_KEY || process.env.OPENAI_API_KEY_FLASK_APP || "",
+    OPENAI_BASE_URL: process.env.OPENAI_BASE_URL ?? "",
+    OPENAI_MODEL: process.env.OPENAI_MODEL ?? "",
+    EMBEDDING_MODEL: process.env.EMBEDDING_MODEL ?? "",
+    EMBEDDING_BASE_URL: process.env.EMBEDDING_BASE_URL ?? "",
+    EMBEDDING_DIMENSIONS: process.env.EMBEDDING_DIMENSIONS ?? "",
+    AI_TOKEN_TTL_SECONDS: process.env.AI_TOKEN_TTL_SECONDS ?? "",
+  };
+  if (mode !== "start") {
+    // Tests and benchmarks talk to their own stand-in model, never to a real one.
+    env.OPENAI_BASE_URL = `http://127.0.0.1:${TEST_LLM_PORT}/v1`;
+    env.OPENAI_API_KEY = "test-openai-key";
+    env.OPENAI_MODEL = "test-model";
+    env.EMBEDDING_MODEL = "";
+    env.EMBEDDING_BASE_URL = "";
+    env.EMBEDDING_DIMENSIONS = "";
+    env.TEST_LLM_PORT = String(TEST_LLM_PORT);
+  }
+  for (const key of Object.keys(env)) if (env[key] === "") delete env[key];
+  // Params reach the Functions emulator through functions/.env.local (gitignored): the emulator
+  // reads them there, and asks for any param the file lacks.
+  const params = { ...PARAM_DEFAULTS };
+  for (const key of Object.keys(params)) if (env[key] !== undefined) params[key] = env[key];
+  writeFileSync(
+    join(root, "functions", ".env.local"),
+    "# Written by scripts/emulators.mjs on every run, from the environment: set variables there.\n" +
+      Object.entries(params).map(([key, value]) => `${key}=${value}`).join("\n") + "\n",
+  );
+  // Secrets reach the Functions emulator through functions/.secret.local (gitignored).
+  writeFileSync(
+    join(root, "functions", ".secret.local"),
+    ["ADMIN_API_KEY", "JWT_SECRET_KEY"].map((key) => `${key}=${env[key]}`).join("\n") +
+      `\nOPENAI_API_KEY=${env.OPENAI_API_KEY ?? NO_OPENAI_KEY}\n`,
+    { mode: 0o600 },
+  );
+  return env;
+}
+
+async function waitForHealth(timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${HOSTING_URL}/healthz`);
+      if (response.ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
+function banner(env) {
+  console.log(`
+  AI Memory is running on the emulators (project ${PROJECT_ID}).
+    API (Hosting, seed paths at the root)  ${HOSTING_URL}      e.g. ${HOSTING_URL}/v1/handshake
+    API (Functions emulator)               http://127.0.0.1:5001/${PROJECT_ID}/us-central1/api
+    Firestore emulator                     127.0.0.1:8080
+    Auth emulator                          127.0.0.1:9099
+    Admin key (Authorization: Bearer ...)  ${env.ADMIN_API_KEY}
+    Language model                         ${env.OPENAI_BASE_URL ?? "https://api.openai.com/v1"}${env.OPENAI_API_KEY ? "" : " (no OPENAI_API_KEY: chat answers 503)"}
+  Try:  curl -s -X POST ${HOSTING_URL}/v1/handshake -H "Authorization: Bearer ${env.ADMIN_API_KEY}" -H "Content-Type: application/json" -d '{"ai_name":"Assistant"}'
+  Data is kept in .emulator-data between runs. Ctrl+C stops (and saves).
+`);
+}
+
+// No metadata-server probing: everything here is local.
+const env = { ...process.env, METADATA_SERVER_DETECTION: "none", ...functionsEnv(), ...prepareFirestoreJava(localDir) };
+run("npm", ["--prefix", "functions", "run", "--silent", "build"]);
+
+const only = "functions,firestore,auth,hosting";
+const extra = process.argv.slice(3);
+if (mode === "start") {
+  const dataDir = join(root, ".emulator-data");
+  const args = ["emulators:start", "--only", only, "--project", PROJECT_ID, "--export-on-exit", dataDir];
+  if (existsSync(join(dataDir, "firebase-export-metadata.json"))) args.push("--import", dataDir);
+  const child = spawn(firebaseBin, args, { cwd: root, env, stdio: "inherit" });
+  waitForHealth(180_000).then((up) => (up ? banner(env) : console.error("The API did not answer /healthz within 180 s.")));
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code) => process.exit(code ?? 0));
+} else {
+  const inner = mode === "test"
+    ? ["npx", "vitest", "run", ...extra]
+    : ["node", "bench/run.mjs", ...extra];
+  const quoted = inner.map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
+  run(firebaseBin, ["emulators:exec", "--only", only, "--project", PROJECT_ID, quoted], { env });
+}
