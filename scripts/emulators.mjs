@@ -18,9 +18,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const localDir = join(root, ".local");
 const firebaseBin = join(root, "node_modules", ".bin", "firebase");
 const PROJECT_ID = "demo-ai-memory";
-const HOSTING_URL = "http://127.0.0.1:5000";
+/**
+ * EMULATOR_PORT_OFFSET shifts every emulator port (and the test model's), so several checkouts or
+ * developers can run the emulators side by side; the shifted config is written to .local/.
+ */
+const PORT_OFFSET = Number(process.env.EMULATOR_PORT_OFFSET ?? 0);
+const HOSTING_URL = `http://127.0.0.1:${5000 + PORT_OFFSET}`;
 /** The tests' stand-in language model listens here (test/support/fake-openai-server.ts). */
-const TEST_LLM_PORT = 18555;
+const TEST_LLM_PORT = 18555 + PORT_OFFSET;
 /** The Functions emulator treats an empty secret as missing and asks Secret Manager for it. */
 const NO_OPENAI_KEY = "not-configured";
 /** The params of functions/src/config.ts with their defaults, for the emulator's .env.local. */
@@ -123,9 +128,9 @@ function banner(env) {
   console.log(`
   AI Memory is running on the emulators (project ${PROJECT_ID}).
     API (Hosting, seed paths at the root)  ${HOSTING_URL}      e.g. ${HOSTING_URL}/v1/handshake
-    API (Functions emulator)               http://127.0.0.1:5001/${PROJECT_ID}/us-central1/api
-    Firestore emulator                     127.0.0.1:8080
-    Auth emulator                          127.0.0.1:9099
+    API (Functions emulator)               http://127.0.0.1:${5001 + PORT_OFFSET}/${PROJECT_ID}/us-central1/api
+    Firestore emulator                     127.0.0.1:${8080 + PORT_OFFSET}
+    Auth emulator                          127.0.0.1:${9099 + PORT_OFFSET}
     Admin key (Authorization: Bearer ...)  ${env.ADMIN_API_KEY}
     Language model                         ${env.OPENAI_BASE_URL ?? "https://api.openai.com/v1"}${env.OPENAI_API_KEY ? "" : " (no OPENAI_API_KEY: chat answers 503)"}
   Try:  curl -s -X POST ${HOSTING_URL}/v1/handshake -H "Authorization: Bearer ${env.ADMIN_API_KEY}" -H "Content-Type: application/json" -d '{"ai_name":"Assistant"}'
@@ -137,11 +142,25 @@ function banner(env) {
 const env = { ...process.env, METADATA_SERVER_DETECTION: "none", ...functionsEnv(), ...prepareFirestoreJava(localDir) };
 run("npm", ["--prefix", "functions", "run", "--silent", "build"]);
 
+/** firebase.json, or a copy of it with every emulator port shifted by PORT_OFFSET. */
+function firebaseConfigArgs() {
+  if (!PORT_OFFSET) return [];
+  const config = JSON.parse(readFileSync(join(root, "firebase.json"), "utf8"));
+  for (const emulator of Object.values(config.emulators)) {
+    if (typeof emulator.port === "number") emulator.port += PORT_OFFSET;
+    if (typeof emulator.websocketPort === "number") emulator.websocketPort += PORT_OFFSET;
+  }
+  // The copy sits beside firebase.json: firebase-tools resolves every path from the config's folder.
+  const file = join(root, `.firebase.ports-${PORT_OFFSET}.json`);
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return ["--config", file];
+}
+
 const only = "functions,firestore,auth,hosting";
 const extra = process.argv.slice(3);
 if (mode === "start") {
   const dataDir = join(root, ".emulator-data");
-  const args = ["emulators:start", "--only", only, "--project", PROJECT_ID, "--export-on-exit", dataDir];
+  const args = ["emulators:start", ...firebaseConfigArgs(), "--only", only, "--project", PROJECT_ID, "--export-on-exit", dataDir];
   if (existsSync(join(dataDir, "firebase-export-metadata.json"))) args.push("--import", dataDir);
   const child = spawn(firebaseBin, args, { cwd: root, env, stdio: "inherit" });
   waitForHealth(180_000).then((up) => (up ? banner(env) : console.error("The API did not answer /healthz within 180 s.")));
@@ -152,5 +171,7 @@ if (mode === "start") {
     ? ["npx", "vitest", "run", ...extra]
     : ["node", "bench/run.mjs", ...extra];
   const quoted = inner.map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
-  run(firebaseBin, ["emulators:exec", "--only", only, "--project", PROJECT_ID, quoted], { env });
+  run(firebaseBin, ["emulators:exec", ...firebaseConfigArgs(), "--only", only, "--project", PROJECT_ID, quoted], {
+    env: { ...env, AI_MEMORY_HOSTING_URL: HOSTING_URL },
+  });
 }

@@ -9,7 +9,7 @@ import type { AppDeps } from "../../src/http/app-deps";
 /** The project the emulators run (see .firebaserc); a `demo-` project never reaches production. */
 export const PROJECT_ID = "demo-ai-memory";
 /** The Hosting emulator: the seed's paths at the site root, rewritten to the `api` function. */
-export const HOSTING_URL = "http://127.0.0.1:5000";
+export const HOSTING_URL = process.env.AI_MEMORY_HOSTING_URL ?? "http://127.0.0.1:5000";
 
 const required = (name: string): string => {
   const value = process.env[name];
