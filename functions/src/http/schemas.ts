@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { expiresAtSchema, importanceSchema, memoryDataSchema, metadataSchema, structuredContentSchema, tagsSchema } from "../memory/memory-data";
 import { filterQuerySchema } from "../memory/memory-query";
-import { LIMITS, memoryTypeSchema } from "../memory/memory-types";
+import { LIMITS, MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
 import { strictObject } from "../validation";
 
 /** Request schemas of the HTTP API: the edge validation and the OpenAPI document both come from here. */
@@ -50,6 +50,11 @@ export const moveMemorySchema = strictObject({
   document_id: memoryIdSchema,
 });
 
+/** A memory type, or "all" for every type at once. */
+const memoryTypeOrAllSchema = z.enum([...MEMORY_TYPES, "all"], {
+  error: () => `must be one of ${MEMORY_TYPES.join(", ")}, or all`,
+});
+
 export const limitSchema = z.coerce
   .number({ error: "must be a number" })
   .int("must be a whole number")
@@ -58,7 +63,7 @@ export const limitSchema = z.coerce
 
 export const retrieveMemoriesSchema = strictObject({
   ...aiRef,
-  memory_type: z.union([memoryTypeSchema, z.literal("all")]),
+  memory_type: memoryTypeOrAllSchema,
   limit: limitSchema.default(LIMITS.retrieveDefault),
   filter_query: filterQuerySchema.optional(),
   cursor: z.string().min(1).optional(),
@@ -80,7 +85,7 @@ export const restMemoryPatchSchema = restMemoryBodySchema.partial().extend({
 export const restMoveSchema = strictObject({ to_memory_type: memoryTypeSchema });
 
 export const restListQuerySchema = strictObject({
-  memory_type: z.union([memoryTypeSchema, z.literal("all")]).optional(),
+  memory_type: memoryTypeOrAllSchema.optional(),
   limit: limitSchema.default(LIMITS.retrieveDefault),
   cursor: z.string().min(1).optional(),
   q: z.string().trim().min(1).max(200).optional(),
