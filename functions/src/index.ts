@@ -1,3 +1,4 @@
+import { onDocumentWritten } from "firebase-functions/v2/firestore";
 import { onRequest } from "firebase-functions/v2/https";
 import { SECRETS } from "./config";
 
@@ -9,3 +10,9 @@ export const api = onRequest({ secrets: SECRETS, timeoutSeconds: 120, memory: "5
   const { handleApiRequest } = await import("./http/api-handler");
   return handleApiRequest(req, res);
 });
+
+/** Memory triggers: one per memory collection (a wildcard would also fire on events and presence). */
+export const onWorkingMemoryWritten = onDocumentWritten({ document: "ai_registry/{ai_uuid}/working_memory/{memory_id}", retry: true }, async (event) => (await import("./events/memory-fanout")).handleMemoryWrite("working_memory", event));
+export const onLongTermMemoryWritten = onDocumentWritten({ document: "ai_registry/{ai_uuid}/long_term_memory/{memory_id}", retry: true }, async (event) => (await import("./events/memory-fanout")).handleMemoryWrite("long_term_memory", event));
+export const onPersonalLogsWritten = onDocumentWritten({ document: "ai_registry/{ai_uuid}/personal_logs/{memory_id}", retry: true }, async (event) => (await import("./events/memory-fanout")).handleMemoryWrite("personal_logs", event));
+export const onArchiveWritten = onDocumentWritten({ document: "ai_registry/{ai_uuid}/archive/{memory_id}", retry: true }, async (event) => (await import("./events/memory-fanout")).handleMemoryWrite("archive", event));

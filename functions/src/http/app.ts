@@ -7,6 +7,7 @@ import { bodyLimit } from "./body-limit";
 import { errorMiddleware, notFoundRoute } from "./error-middleware";
 import { memoryRoutes } from "./memory-routes";
 import { openApiDocument } from "./openapi";
+import { relayRoutes } from "./relay-routes";
 import { seedRoutes } from "./seed-routes";
 
 /** The whole HTTP API as one Express app: the `api` function serves it, tests drive it with supertest. */
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(seedRoutes(deps));
   app.use("/v1", aiRoutes(deps));
   app.use("/v1", memoryRoutes(deps));
+  app.use("/v1", relayRoutes(deps));
   app.use(notFoundRoute);
   app.use(errorMiddleware);
   return app;

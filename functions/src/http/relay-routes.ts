@@ -1,0 +1,90 @@
+import { type Response, Router } from "express";
+import { z } from "zod";
+import type { EventSender } from "../events/room-events";
+import { toEventView } from "../events/room-events";
+import { emitEvent, heartbeat, joinRoom, leave, onlineClients, toPresenceView } from "../events/relay-service";
+import { firestoreJsonIssue, jsonBytes, assertSize, parseInput, strictObject } from "../validation";
+import { accessAi } from "./access";
+import type { AppDeps } from "./app-deps";
+import { principalOf } from "./auth-middleware";
+import { registerRouteDocs } from "./openapi";
+import { aiUuidSchema } from "./schemas";
+
+/** A client event's payload is small: rooms carry signals, memories carry content. */
+export const RELAY_DATA_BYTES = 16_000;
+/** Names the server speaks itself; clients emit anything else, `message` above all. */
+const RESERVED_EVENTS = ["connect", "authenticate", "join", "heartbeat", "leave", "memory_update", "presence"];
+
+const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be 1 to 64 letters, digits, _ or -" });
+const eventNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_.:-]{0,63}$/, { error: "must be 1 to 64 lowercase letters, digits or _ . : -, starting with a letter" })
+  .refine((name) => !RESERVED_EVENTS.includes(name), { error: `is reserved (${RESERVED_EVENTS.join(", ")})` });
+const jsonSchema = z.unknown().superRefine((value, ctx) => {
+  const issue = value === undefined ? null : firestoreJsonIssue(value);
+  if (issue) ctx.addIssue({ code: "custom", message: issue });
+});
+const room = { ai_uuid: aiUuidSchema.optional(), client_id: idSchema.optional() };
+
+export const relaySchema = z.discriminatedUnion("action", [
+  strictObject({ action: z.literal("emit"), ...room, event: eventNameSchema, data: jsonSchema, event_id: idSchema.optional() }),
+  strictObject({ action: z.literal("join"), ...room }),
+  strictObject({ action: z.literal("heartbeat"), ...room, client_id: idSchema, status: z.string().max(32).optional() }),
+  strictObject({ action: z.literal("leave"), ...room, client_id: idSchema }),
+]);
+
+registerRouteDocs({
+  method: "post",
+  path: "/v1/relay",
+  summary: "Socket-style events: emit (ack = event id), join (where to listen from), heartbeat and leave (presence)",
+  body: relaySchema,
+});
+
+function senderOf(res: Response, clientId: string | undefined): EventSender {
+  const principal = principalOf(res);
+  return principal.kind === "ai"
+    ? { kind: "ai", ai_uuid: principal.aiUuid, client_id: clientId ?? null }
+    : { kind: "admin", user_id: principal.userId, client_id: clientId ?? null };
+}
+
+/** `POST /v1/relay`: the socket events a client sends, over HTTP; it listens to the room itself. */
+export function relayRoutes(deps: AppDeps): Router {
+  const router = Router();
+
+  router.post("/relay", async (req, res) => {
+    const body = parseInput(relaySchema, req.body);
+    const principal = principalOf(res);
+    const aiUuid = body.ai_uuid ?? (principal.kind === "ai" ? principal.aiUuid : parseInput(aiUuidSchema, undefined, "ai_uuid"));
+    await accessAi(deps, res, aiUuid);
+    const sender = senderOf(res, body.client_id);
+
+    if (body.action === "emit") {
+      const data = body.data ?? null;
+      assertSize("data", jsonBytes(data), RELAY_DATA_BYTES, "bytes");
+      const { event, replayed } = await emitEvent(deps.db, aiUuid, {
+        event: body.event,
+        data,
+        sender,
+        clientEventId: body.event_id,
+      });
+      res.status(replayed ? 200 : 201).json({ ack: true, event_id: event.id, seq: event.seq, at: event.at.toDate().toISOString(), event: toEventView(event) });
+      return;
+    }
+    if (body.action === "join") {
+      const joined = await joinRoom(deps.db, aiUuid);
+      if (body.client_id) await heartbeat(deps.db, aiUuid, { clientId: body.client_id, sender, status: "online" });
+      res.json(joined);
+      return;
+    }
+    if (body.action === "leave") {
+      await leave(deps.db, aiUuid, body.client_id);
+      res.json({ left: true, client_id: body.client_id });
+      return;
+    }
+    const presence = await heartbeat(deps.db, aiUuid, { clientId: body.client_id, sender, status: body.status ?? "online" });
+    const online = await onlineClients(deps.db, aiUuid);
+    res.json({ ...toPresenceView(presence), online: online.map(toPresenceView) });
+  });
+
+  return router;
+}
