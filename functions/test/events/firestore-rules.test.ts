@@ -33,8 +33,10 @@ const B = "bbbbbbbb-0000-4000-8000-000000000002";
 const MEMORY_TYPES = ["working_memory", "long_term_memory", "personal_logs", "archive"];
 
 let env: RulesTestEnvironment;
-const asAi = (uuid: string): Firestore => env.authenticatedContext(`ai-${uuid}`, { ai_uuid: uuid }).firestore();
-const asAdmin = (): Firestore => env.authenticatedContext("admin-user", { admin: true }).firestore();
+/** The context's compat instance, typed as the modular one it works with. */
+const firestoreOf = (context: RulesTestContext) => context.firestore() as unknown as Firestore;
+const asAi = (uuid: string) => firestoreOf(env.authenticatedContext(`ai-${uuid}`, { ai_uuid: uuid }));
+const asAdmin = () => firestoreOf(env.authenticatedContext("admin-user", { admin: true }));
 const contexts = (): Record<string, RulesTestContext> => ({
   anonymous: env.unauthenticatedContext(),
   "a signed-in user without claims": env.authenticatedContext("someone"),
@@ -62,9 +64,9 @@ beforeAll(async () => {
   });
   await env.clearFirestore();
   await env.withSecurityRulesDisabled(async (context) => {
-    await seed(context.firestore(), A);
-    await seed(context.firestore(), B);
-    await setDoc(doc(context.firestore(), "config/secret"), { value: "hidden" });
+    await seed(firestoreOf(context), A);
+    await seed(firestoreOf(context), B);
+    await setDoc(doc(firestoreOf(context), "config/secret"), { value: "hidden" });
   });
 });
 
@@ -168,7 +170,7 @@ describe("the administrator (custom claim admin: true)", () => {
 describe("anyone else", () => {
   it("reads and writes nothing", async () => {
     for (const [, context] of Object.entries(contexts())) {
-      const db = context.firestore();
+      const db = firestoreOf(context);
       await assertFails(getDoc(doc(db, `ai_registry/${A}`)));
       await assertFails(getDocs(collection(db, `ai_registry/${A}/working_memory`)));
       await assertFails(getDocs(collection(db, `ai_registry/${A}/events`)));
