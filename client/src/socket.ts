@@ -1,0 +1,249 @@
+import { deleteApp, type FirebaseApp, type FirebaseOptions, initializeApp } from "firebase/app";
+import { type Auth, connectAuthEmulator, inMemoryPersistence, initializeAuth, signInWithCustomToken, signOut } from "firebase/auth";
+import {
+  collection,
+  connectFirestoreEmulator,
+  type DocumentData,
+  type Firestore,
+  initializeFirestore,
+  onSnapshot,
+  orderBy,
+  query,
+  type Timestamp,
+  type Unsubscribe,
+  where,
+} from "firebase/firestore";
+import { hostAndPort, readEnv } from "./env";
+import { AiMemoryError, APIConnectionError } from "./errors";
+import type { AiMemory } from "./http-client";
+import { SocketEmitter } from "./socket-emitter";
+import type { EmitAck, Handshake, JoinAnswer, RoomEvent } from "./types";
+
+export interface SocketOptions {
+  /** The HTTP client; the relay is called with the handshake's ai_token when there is one. */
+  api: AiMemory;
+  /** Tokens from a handshake; without it `connect` makes one (`{ ai_uuid }`) with the client's key. */
+  handshake?: Handshake;
+  aiUuid?: string;
+  /** The web app's Firebase config; projectId defaults to AI_MEMORY_FIREBASE_PROJECT_ID, apiKey to AI_MEMORY_FIREBASE_API_KEY. */
+  firebase?: FirebaseOptions;
+  /** Emulator "host:port"s; default FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST. */
+  emulators?: { firestore?: string; auth?: string };
+  /** This client's name in presence and as the sender of its events (default: random). */
+  clientId?: string;
+  /** Heartbeat period; default what `join` answers (30 s). */
+  heartbeatIntervalMs?: number;
+  /** Deliver this client's own emits back to it too (socket.io does not; default false). */
+  receiveOwnEvents?: boolean;
+  /** Resume after this seq instead of "from now" on the first join. */
+  resumeAfterSeq?: number;
+}
+
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000, 10_000];
+
+const randomId = () => `c${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`;
+
+/**
+ * A socket-style client over an AI's room. The server side is Firestore: the room is a collection
+ * the client listens to (ordered by `seq`), and what a socket would send (emit, join, heartbeat)
+ * goes to `POST /v1/relay`. After a disconnect it resumes after the last seq it delivered, so no
+ * event is lost or delivered twice.
+ */
+export class AiMemorySocket extends SocketEmitter {
+  readonly clientId: string;
+  /** The seq of the last event delivered (or skipped as this client's own). */
+  lastSeq: number | null;
+  private handshakeAnswer: Handshake | undefined;
+  private relayApi: AiMemory;
+  private app: FirebaseApp | null = null;
+  private auth: Auth | null = null;
+  private db: Firestore | null = null;
+  private unsubscribe: Unsubscribe | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private attempts = 0;
+  private joined: JoinAnswer | null = null;
+  private closed = false;
+
+  constructor(private readonly options: SocketOptions) {
+    super();
+    this.clientId = options.clientId ?? randomId();
+    this.lastSeq = options.resumeAfterSeq ?? null;
+    this.handshakeAnswer = options.handshake;
+    this.relayApi = options.handshake ? options.api.withOptions({ apiKey: options.handshake.tokens.ai_token }) : options.api;
+  }
+
+  get aiUuid(): string {
+    const aiUuid = this.handshakeAnswer?.ai_uuid ?? this.options.aiUuid;
+    if (!aiUuid) throw new AiMemoryError("no AI: pass { handshake } or { aiUuid }");
+    return aiUuid;
+  }
+
+  get connected(): boolean {
+    return this.unsubscribe !== null;
+  }
+
+  /** authenticate + join; emits `connect`. Also resumes after `disconnect()`. */
+  async connect(): Promise<this> {
+    this.closed = false;
+    await this.authenticate();
+    await this.join();
+    this.emitLocal("connect");
+    return this;
+  }
+
+  /** Signs the Firebase client in with the handshake's custom token (uid `ai-<uuid>`, claim ai_uuid). */
+  async authenticate(): Promise<void> {
+    if (this.auth?.currentUser) return;
+    if (!this.handshakeAnswer) {
+      this.handshakeAnswer = await this.options.api.handshake({ ai_uuid: this.aiUuid });
+      this.relayApi = this.options.api.withOptions({ apiKey: this.handshakeAnswer.tokens.ai_token });
+    }
+    const { auth } = this.firebase();
+    try {
+      await signInWithCustomToken(auth, this.handshakeAnswer.tokens.firebase_custom_token);
+    } catch (error) {
+      // A custom token lives an hour: handshake again for a fresh one, once.
+      this.handshakeAnswer = await this.options.api.handshake({ ai_uuid: this.aiUuid });
+      this.relayApi = this.options.api.withOptions({ apiKey: this.handshakeAnswer.tokens.ai_token });
+      await signInWithCustomToken(auth, this.handshakeAnswer.tokens.firebase_custom_token).catch(() => {
+        throw new AiMemoryError(`authenticate: ${(error as Error).message}`);
+      });
+    }
+    this.emitLocal("authenticate", { uid: auth.currentUser?.uid });
+  }
+
+  /** Joins the AI's room: listens from the last seq seen, or from now on the first join; starts the heartbeat. */
+  async join(): Promise<JoinAnswer> {
+    const answer = await this.relayApi.relay.join({ ai_uuid: this.aiUuid, client_id: this.clientId });
+    this.joined = answer;
+    this.lastSeq ??= answer.resume_after_seq;
+    this.listen(answer.room);
+    this.startHeartbeat(this.options.heartbeatIntervalMs ?? answer.heartbeat_interval_ms);
+    this.emitLocal("join", answer);
+    return answer;
+  }
+
+  /** Writes an event in the room; resolves with the ack (event id and seq). Retried emits are written once. */
+  async emit(event: string, data?: unknown): Promise<EmitAck> {
+    const eventId = randomId() + randomId();
+    const send = () => this.relayApi.relay.emit({ ai_uuid: this.aiUuid, client_id: this.clientId, event, data, event_id: eventId });
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof APIConnectionError)) throw error;
+      return send();
+    }
+  }
+
+  /** Stops listening and the heartbeat, keeps the sign-in and the last seq: `connect()` resumes. */
+  disconnect(reason = "client disconnect"): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.stopTimers();
+    this.emitLocal("disconnect", reason);
+  }
+
+  /** Leaves the room (presence removed), signs out and frees the Firebase app. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.connected) this.disconnect("client close");
+    this.stopTimers();
+    await this.relayApi.relay.leave({ ai_uuid: this.aiUuid, client_id: this.clientId }).catch(() => undefined);
+    if (this.auth) await signOut(this.auth).catch(() => undefined);
+    if (this.app) await deleteApp(this.app);
+    this.app = this.auth = this.db = null;
+  }
+
+  private firebase(): { auth: Auth; db: Firestore } {
+    if (this.auth && this.db) return { auth: this.auth, db: this.db };
+    const config: FirebaseOptions = {
+      projectId: readEnv("AI_MEMORY_FIREBASE_PROJECT_ID"),
+      apiKey: readEnv("AI_MEMORY_FIREBASE_API_KEY") ?? "emulator-api-key",
+      ...this.options.firebase,
+    };
+    if (!config.projectId) throw new AiMemoryError("firebase.projectId is missing: pass it or set AI_MEMORY_FIREBASE_PROJECT_ID");
+    // An app per socket: two clients in one process keep separate sign-ins.
+    this.app = initializeApp(config, `ai-memory-${this.clientId}`);
+    this.auth = initializeAuth(this.app, { persistence: inMemoryPersistence });
+    this.db = initializeFirestore(this.app, {});
+    const authHost = this.options.emulators?.auth ?? readEnv("FIREBASE_AUTH_EMULATOR_HOST");
+    const firestoreHost = this.options.emulators?.firestore ?? readEnv("FIRESTORE_EMULATOR_HOST");
+    if (authHost) connectAuthEmulator(this.auth, `http://${authHost.replace(/^https?:\/\//, "")}`, { disableWarnings: true });
+    if (firestoreHost) {
+      const { host, port } = hostAndPort(firestoreHost);
+      connectFirestoreEmulator(this.db, host, port);
+    }
+    return { auth: this.auth, db: this.db };
+  }
+
+  private listen(room: string): void {
+    this.unsubscribe?.();
+    const { db } = this.firebase();
+    const events = query(collection(db, room), where("seq", ">", this.lastSeq ?? 0), orderBy("seq"));
+    this.unsubscribe = onSnapshot(
+      events,
+      (snapshot) => {
+        this.attempts = 0;
+        const added = snapshot.docChanges().filter((change) => change.type === "added");
+        for (const change of added.sort((a, b) => a.doc.get("seq") - b.doc.get("seq"))) this.deliver(change.doc.data());
+      },
+      (error) => this.lost(error),
+    );
+  }
+
+  private deliver(raw: DocumentData): void {
+    const event = toRoomEvent(raw);
+    if (this.lastSeq !== null && event.seq <= this.lastSeq) return;
+    this.lastSeq = event.seq;
+    const own = "client_id" in event.sender && event.sender.client_id === this.clientId;
+    if (own && !this.options.receiveOwnEvents) return;
+    this.emitLocal(event.event, event.data, event);
+  }
+
+  /** The listener failed for good (e.g. signed out, rules): report, then rejoin with backoff. */
+  private lost(error: Error): void {
+    this.unsubscribe = null;
+    this.stopTimers();
+    this.emitLocal("error", error);
+    this.emitLocal("disconnect", error.message);
+    if (this.closed) return;
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.attempts++, RECONNECT_DELAYS_MS.length - 1)];
+    this.reconnectTimer = setTimeout(() => {
+      this.connect().catch((failure: Error) => this.lost(failure));
+    }, delay);
+    unrefTimer(this.reconnectTimer);
+  }
+
+  private startHeartbeat(intervalMs: number): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(() => {
+      this.relayApi.relay
+        .heartbeat({ ai_uuid: this.aiUuid, client_id: this.clientId })
+        .then((presence) => this.emitLocal("heartbeat", presence))
+        .catch((error: Error) => this.emitLocal("error", error));
+    }, intervalMs);
+    unrefTimer(this.heartbeatTimer);
+  }
+
+  private stopTimers(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.heartbeatTimer = this.reconnectTimer = null;
+  }
+
+  /** The last join answer: the room path, presence path and heartbeat period. */
+  get room(): JoinAnswer | null {
+    return this.joined;
+  }
+}
+
+/** Node timers would keep a process alive for a heartbeat; browsers' timers are numbers. */
+function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
+}
+
+function toRoomEvent(raw: DocumentData): RoomEvent {
+  const date = (value: unknown) => ((value as Timestamp | undefined)?.toDate ? (value as Timestamp).toDate() : (value as Date));
+  return { ...(raw as RoomEvent), at: date(raw.at), expires_at: date(raw.expires_at) };
+}
