@@ -1,6 +1,7 @@
 import { getApps, initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
+import { openAiModels } from "./chat/model-client";
 import { readAppConfig } from "./config";
 import type { AppDeps } from "./http/app-deps";
 
@@ -9,5 +10,7 @@ export function composeAppDeps(): AppDeps {
   if (getApps().length === 0) initializeApp();
   const db = getFirestore();
   db.settings({ ignoreUndefinedProperties: true });
-  return { db, auth: getAuth(), config: readAppConfig() };
+  const config = readAppConfig();
+  // The model clients are built on first use: most requests never talk to a model.
+  return { db, auth: getAuth(), config, models: openAiModels(config) };
 }

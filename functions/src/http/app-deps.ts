@@ -1,5 +1,6 @@
 import type { Auth } from "firebase-admin/auth";
 import type { Firestore } from "firebase-admin/firestore";
+import type { ModelDeps } from "../chat/model-client";
 import type { AppConfig } from "../config";
 
 /** What the HTTP app is built from: the real services in production, the emulators' in tests. */
@@ -7,4 +8,6 @@ export interface AppDeps {
   db: Firestore;
   auth: Auth;
   config: AppConfig;
+  /** The language model and embedder; built from `config` when absent. */
+  models?: ModelDeps;
 }

@@ -4,11 +4,13 @@ import { aiRoutes } from "./ai-routes";
 import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth-middleware";
 import { bodyLimit } from "./body-limit";
+import { completionsRoutes } from "./completions-routes";
 import { errorMiddleware, notFoundRoute } from "./error-middleware";
 import { memoryRoutes } from "./memory-routes";
 import { openApiDocument } from "./openapi";
 import { relayRoutes } from "./relay-routes";
 import { seedRoutes } from "./seed-routes";
+import { sessionRoutes } from "./session-routes";
 
 /** The whole HTTP API as one Express app: the `api` function serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps): Express {
@@ -25,9 +27,12 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument());
   });
 
+  // Authenticates on its own, so that even a 401 answers in OpenAI's error shape.
+  app.use("/v1", completionsRoutes(deps));
   app.use(authenticate(deps));
   app.use(seedRoutes(deps));
   app.use("/v1", aiRoutes(deps));
+  app.use("/v1", sessionRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
   app.use("/v1", memoryRoutes(deps));
   app.use("/v1", relayRoutes(deps));
   app.use(notFoundRoute);

@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { AppError } from "../errors";
+import { buildMemory } from "../memory/memory-service";
+import { memoryCollection } from "../memory/registry-service";
+import type { RecentTurn } from "./context-builder";
+import { type ChatSession, sessionsCollection } from "./session-service";
+
+/** One exchange (`chats/{chat_id}`); `completion` is the answer as sent, replayed on a retry. */
+export interface StoredChat {
+  id: string;
+  ai_uuid: string;
+  session_id: string;
+  user_id: string;
+  message: string;
+  response: string;
+  model: string;
+  usage: Record<string, unknown> | null;
+  context_memory_ids: string[];
+  stored_memory_ids: string[];
+  timestamp: Timestamp;
+  idempotency_key: string | null;
+  request_hash: string;
+  completion: Record<string, unknown>;
+}
+
+export const chatsCollection = (db: Firestore) => db.collection("chats");
+
+const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+
+/** A retried request (same AI, same Idempotency-Key) lands on the same chat id. */
+export const chatIdFor = (db: Firestore, aiUuid: string, idempotencyKey: string | null): string =>
+  idempotencyKey ? sha256(`${aiUuid}\n${idempotencyKey}`) : chatsCollection(db).doc().id;
+
+export const requestHashOf = (request: unknown): string => sha256(JSON.stringify(request));
+
+/** The chat stored under this id, checked against the request it is meant to answer. */
+export async function findReplay(db: Firestore, chatId: string, requestHash: string): Promise<StoredChat | null> {
+  const chat = (await chatsCollection(db).doc(chatId).get()).data() as StoredChat | undefined;
+  if (chat && chat.request_hash !== requestHash) {
+    throw new AppError("failed_precondition", "Idempotency-Key: this key was already used for a different request");
+  }
+  return chat ?? null;
+}
+
+export interface Exchange {
+  chat: Omit<StoredChat, "timestamp" | "stored_memory_ids">;
+  /** Written with the exchange when the session is new; null for an existing session. */
+  newSession: ChatSession | null;
+}
+
+/**
+ * Writes the exchange in one transaction: the chat, its working memory (same id), and the session
+ * (created, or its count and time bumped). A chat already stored under this id (a retry that raced
+ * the first request) wins, and nothing is written twice.
+ */
+export async function recordExchange(db: Firestore, exchange: Exchange, now = Timestamp.now()): Promise<{ chat: StoredChat; replayed: boolean }> {
+  const { chat } = exchange;
+  const chatRef = chatsCollection(db).doc(chat.id);
+  const memoryRef = memoryCollection(db, chat.ai_uuid, "working_memory").doc(chat.id);
+  const sessionRef = sessionsCollection(db).doc(chat.session_id);
+  return db.runTransaction(async (tx) => {
+    const existing = await tx.get(chatRef);
+    if (existing.exists) return { chat: existing.data() as StoredChat, replayed: true };
+    const stored: StoredChat = { ...chat, timestamp: now, stored_memory_ids: [memoryRef.id] };
+    const memory = buildMemory(chat.ai_uuid, "working_memory", memoryRef.id, {
+      content: `User: ${chat.message}\nAssistant: ${chat.response}`,
+      metadata: { chat_id: chat.id, model: chat.model },
+      source: "chat",
+      session_id: chat.session_id,
+    }, now);
+    if (exchange.newSession) tx.create(sessionRef, { ...exchange.newSession, message_count: 1, updated_at: now });
+    else tx.update(sessionRef, { message_count: FieldValue.increment(1), updated_at: now });
+    tx.create(chatRef, stored);
+    tx.create(memoryRef, memory);
+    return { chat: stored, replayed: false };
+  });
+}
+
+/** The last exchanges of a session, oldest first. */
+export async function recentTurns(db: Firestore, sessionId: string, count: number): Promise<RecentTurn[]> {
+  const snapshot = await chatsCollection(db).where("session_id", "==", sessionId).orderBy("timestamp", "desc").limit(count).get();
+  return snapshot.docs
+    .map((doc) => doc.data() as StoredChat)
+    .reverse()
+    .map((chat) => ({ message: chat.message, response: chat.response, at: chat.timestamp.toDate().toISOString() }));
+}
+
+export async function listChats(db: Firestore, sessionId: string, limit: number): Promise<StoredChat[]> {
+  const snapshot = await chatsCollection(db).where("session_id", "==", sessionId).orderBy("timestamp", "asc").limit(limit).get();
+  return snapshot.docs.map((doc) => doc.data() as StoredChat);
+}
+
+export async function listSessions(db: Firestore, aiUuid: string, limit: number): Promise<ChatSession[]> {
+  const snapshot = await sessionsCollection(db).where("ai_uuid", "==", aiUuid).orderBy("updated_at", "desc").limit(limit).get();
+  return snapshot.docs.map((doc) => doc.data() as ChatSession);
+}
+
+export function toChatView(chat: StoredChat) {
+  return {
+    chat_id: chat.id,
+    session_id: chat.session_id,
+    ai_uuid: chat.ai_uuid,
+    user_id: chat.user_id,
+    message: chat.message,
+    response: chat.response,
+    model: chat.model,
+    usage: chat.usage,
+    context_memory_ids: chat.context_memory_ids,
+    stored_memory_ids: chat.stored_memory_ids,
+    timestamp: chat.timestamp.toDate().toISOString(),
+  };
+}

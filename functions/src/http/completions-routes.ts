@@ -1,0 +1,113 @@
+import { type NextFunction, type Request, type Response, Router } from "express";
+import { logger } from "firebase-functions";
+import { type CompletionInput, completeChat, type ModelRequest, streamChat } from "../chat/completion-service";
+import { openAiModels } from "../chat/model-client";
+import { AppError, type ErrorCode, invalid } from "../errors";
+import { parseInput } from "../validation";
+import { accessAi } from "./access";
+import type { AppDeps } from "./app-deps";
+import { authenticate, principalOf } from "./auth-middleware";
+import { chatCompletionSchema, FORWARDED_FIELDS, idempotencyKeySchema, sessionIdSchema } from "./chat-schemas";
+import { registerRouteDocs } from "./openapi";
+
+registerRouteDocs({
+  method: "post",
+  path: "/v1/chat/completions",
+  summary: "OpenAI-compatible chat with memory: the answer (or SSE chunks) plus a memory object",
+  body: chatCompletionSchema,
+});
+
+/** OpenAI's `error.type` for each of our codes, so OpenAI SDKs raise their usual error classes. */
+const OPENAI_TYPE: Record<ErrorCode, string> = {
+  invalid_argument: "invalid_request_error",
+  unauthenticated: "authentication_error",
+  permission_denied: "permission_error",
+  not_found: "not_found_error",
+  already_exists: "invalid_request_error",
+  failed_precondition: "invalid_request_error",
+  payload_too_large: "invalid_request_error",
+  resource_exhausted: "rate_limit_error",
+  internal: "server_error",
+  upstream_error: "upstream_error",
+  unavailable: "service_unavailable",
+  upstream_timeout: "timeout_error",
+};
+
+const paramOf = (details: unknown): string | null => {
+  const value = details as { field?: string; issues?: Array<{ field: string }> } | undefined;
+  return value?.field ?? value?.issues?.[0]?.field ?? null;
+};
+
+/** Our error in OpenAI's shape: `{error: {message, type, code, param}}`. */
+export function openAiErrorBody(error: unknown): { status: number; body: { error: Record<string, unknown> } } {
+  if (error instanceof AppError) {
+    return { status: error.status, body: { error: { message: error.message, type: OPENAI_TYPE[error.code], code: error.code, param: paramOf(error.details) } } };
+  }
+  logger.error("chat completion failed", { error: String((error as Error)?.stack ?? error) });
+  return { status: 500, body: { error: { message: "internal error", type: "server_error", code: "internal", param: null } } };
+}
+
+const fromRequest = (body: Record<string, unknown>): ModelRequest =>
+  Object.fromEntries(FORWARDED_FIELDS.filter((key) => body[key] !== undefined).map((key) => [key, body[key]])) as unknown as ModelRequest;
+
+async function completionInput(deps: AppDeps, req: Request, res: Response): Promise<{ input: CompletionInput; stream: boolean }> {
+  const body = parseInput(chatCompletionSchema, req.body);
+  const principal = principalOf(res);
+  const aiUuid = body.ai_uuid ?? (principal.kind === "ai" ? principal.aiUuid : null);
+  if (!aiUuid) throw invalid("ai_uuid: the administrator must name the AI", { field: "ai_uuid" });
+  const ai = await accessAi(deps, res, aiUuid);
+  const header = req.header("x-session-id");
+  const sessionId = header === undefined ? body.session_id : parseInput(sessionIdSchema, header, "X-Session-Id");
+  if (header !== undefined && body.session_id !== undefined && header !== body.session_id) {
+    throw invalid("session_id: differs from the X-Session-Id header", { field: "session_id" });
+  }
+  const key = req.header("idempotency-key");
+  return {
+    stream: body.stream === true,
+    input: {
+      ai,
+      userId: body.user ?? principal.userId,
+      sessionId: sessionId ?? null,
+      idempotencyKey: key === undefined ? null : parseInput(idempotencyKeySchema, key, "Idempotency-Key"),
+      request: fromRequest(body),
+    },
+  };
+}
+
+/** SSE: headers go out with the first chunk, so a model that fails at once still gets an HTTP status. */
+async function sendStream(chunks: AsyncGenerator<Record<string, unknown>>, res: Response): Promise<void> {
+  const first = await chunks.next();
+  res.status(200).set({ "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no" });
+  res.flushHeaders();
+  const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+  res.on("close", () => {
+    if (!res.writableEnded) void chunks.return(undefined);
+  });
+  try {
+    if (!first.done) send(first.value);
+    for await (const chunk of chunks) send(chunk);
+    res.write("data: [DONE]\n\n");
+  } catch (error) {
+    send(openAiErrorBody(error).body);
+  }
+  res.end();
+}
+
+/**
+ * `POST /v1/chat/completions`, mounted before the app-wide authentication so that every failure,
+ * a missing token too, answers in OpenAI's error shape.
+ */
+export function completionsRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const completionDeps = { db: deps.db, models: deps.models ?? openAiModels(deps.config) };
+  router.post("/chat/completions", authenticate(deps), async (req, res) => {
+    const { input, stream } = await completionInput(deps, req, res);
+    if (stream) await sendStream(streamChat(completionDeps, input), res);
+    else res.json(await completeChat(completionDeps, input));
+  });
+  router.use("/chat/completions", (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const { status, body } = openAiErrorBody(error);
+    res.status(status).json(body);
+  });
+  return router;
+}
