@@ -3,16 +3,22 @@
  * `firebase emulators:exec`, printed as a table and written to bench/results.json.
  */
 import { writeFileSync } from "node:fs";
+import { benchChatTurn, chatRouteExists, userMessage } from "./chat-turn";
 import { benchColdStart } from "./cold-start";
 import { startFakeModel } from "./fake-model";
 import { benchFirestoreOps, opsTable, type OpsRow, SEED_ROUTES } from "./firestore-ops";
-import { loadMemories, newAi, startLocalApi } from "./product";
+import { aiBearer, call, loadMemories, newAi, startLocalApi } from "./product";
+import { benchRetrieval } from "./retrieval";
 import { machine, now, Results } from "./stats";
 import { benchWrites } from "./writes";
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
+/** BENCH_ONLY=word[,word] runs only the sections whose names contain one of the words (for development). */
+const only = (process.env.BENCH_ONLY ?? "").split(",").map((word) => word.trim()).filter(Boolean);
+
 async function section(name: string, task: () => Promise<void> | void): Promise<void> {
+  if (only.length && !only.some((word) => name.includes(word))) return;
   const start = now();
   log(`${name}...`);
   try {
@@ -36,14 +42,26 @@ await section("cold start", () => benchColdStart(results));
 await section("memory writes", () => benchWrites(results, model, local));
 
 const small = await newAi("bench-100");
+const medium = await newAi("bench-1k");
 const large = await newAi("bench-10k");
-await section("loading 100 and 10k memories", async () => {
+await section("loading 100, 1k and 10k memories", async () => {
   await loadMemories(small.ai_uuid, 100);
+  await loadMemories(medium.ai_uuid, 1_000);
   await loadMemories(large.ai_uuid, 10_000);
 });
+const chatReady = await chatRouteExists(local, small);
 await section("Firestore operations per request", async () => {
-  opsRows = await benchFirestoreOps(results, local, small, large, SEED_ROUTES);
+  const chatRoute = {
+    route: "POST /v1/chat/completions",
+    prepare: async (ai: typeof small, base: string) => () =>
+      call(`${base}/v1/chat/completions`, aiBearer(ai), { model: "test-model", messages: [{ role: "user", content: userMessage(1) }] }),
+  };
+  opsRows = await benchFirestoreOps(results, local, small, large, chatReady ? [...SEED_ROUTES, chatRoute] : SEED_ROUTES);
 });
+await section("chat-turn overhead", () =>
+  benchChatTurn(results, model, local, [{ label: "1k", count: 1_000, ai: medium }, { label: "10k", count: 10_000, ai: large }]));
+
+await section("retrieval on LoCoMo", () => benchRetrieval(results));
 
 const figures = { machine: machine(), ...results.figures };
 writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(figures, null, 2)}\n`);

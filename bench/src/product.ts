@@ -10,7 +10,7 @@ import { importMemories } from "../../functions/src/memory/memory-transfer";
 import type { AppDeps } from "../../functions/src/http/app-deps";
 import { FirestoreMeter } from "./firestore-meter";
 
-export { HOSTING_URL, newAi, type HandshakeBody };
+export { db, HOSTING_URL, newAi, type HandshakeBody };
 /** The `api` function on the Functions emulator (Hosting in front of it logs every request). */
 export const FUNCTIONS_URL = `http://127.0.0.1:${5001 + Number(process.env.EMULATOR_PORT_OFFSET ?? 0)}/demo-ai-memory/us-central1/api`;
 export const ADMIN_BEARER = `Bearer ${emulatorConfig.adminApiKey}`;
