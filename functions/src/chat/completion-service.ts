@@ -5,6 +5,7 @@ import type {
   ChatCompletionCreateParamsBase,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
+import { AppError } from "../errors";
 import { searchMemories } from "../memory/memory-search";
 import { MEMORY_TYPES } from "../memory/memory-types";
 import type { AiRecord } from "../memory/registry-service";
@@ -178,6 +179,7 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
     }
     yield chunk as unknown as Record<string, unknown>;
   }
+  if (!finishReason) throw new AppError("upstream_error", "the language model's stream ended before its answer was complete");
   const head = { id: last?.id ?? `chatcmpl-${turn.chatId}`, created: last?.created ?? Math.floor(Date.now() / 1000), model: last?.model ?? turn.upstream.model };
   const chat = await store(deps, input, turn, {
     text: answerText(text, [...calls.values()]),

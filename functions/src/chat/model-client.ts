@@ -59,18 +59,25 @@ export function upstreamError(error: unknown, timeoutMs: number): AppError {
 
 /** Chunks of a stream; a pause longer than `idleMs` aborts it (a stalled stream is a timeout). */
 async function* withIdleTimeout<T>(source: AsyncIterable<T>, controller: AbortController, idleMs: number): AsyncGenerator<T> {
-  let timer = setTimeout(() => controller.abort(), idleMs);
+  let timedOut = false;
+  const arm = () => setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, idleMs);
+  let timer = arm();
   try {
     for await (const item of source) {
       clearTimeout(timer);
       yield item;
-      timer = setTimeout(() => controller.abort(), idleMs);
+      timer = arm();
     }
   } catch (error) {
     throw upstreamError(error, idleMs);
   } finally {
     clearTimeout(timer);
   }
+  // The SDK ends an aborted stream quietly: a stall must not pass for a complete answer.
+  if (timedOut) throw upstreamError(new APIUserAbortError(), idleMs);
 }
 
 function openAiChatModel(config: AppConfig["openai"], options: Required<ModelOptions>): ChatModel {

@@ -29,8 +29,9 @@ let composed: TriggerDeps | null = null;
 /** The Admin SDK and the models, once per instance, on first use. */
 function triggerDeps(): TriggerDeps {
   if (composed) return composed;
-  if (getApps().length === 0) initializeApp();
-  composed = { db: getFirestore(), models: openAiModels(readAppConfig()) };
+  // firebase-functions keeps an app of its own ("__admin__"), so look for the default one by name.
+  const app = getApps().find((candidate) => candidate.name === "[DEFAULT]") ?? initializeApp();
+  composed = { db: getFirestore(app), models: openAiModels(readAppConfig()) };
   return composed;
 }
 

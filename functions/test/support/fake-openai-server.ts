@@ -59,7 +59,7 @@ function replyText(body: Record<string, unknown>): string {
 
 const usage = { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 };
 
-function chat(res: ServerResponse, body: Record<string, unknown>, model: string): void {
+async function chat(res: ServerResponse, body: Record<string, unknown>, model: string): Promise<void> {
   const head = { id: `chatcmpl-fake-${Date.now()}`, created: Math.floor(Date.now() / 1000), model };
   const toolCalls = model === "tool-call" ? [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] : undefined;
   const content = toolCalls ? null : replyText(body);
@@ -83,6 +83,8 @@ function chat(res: ServerResponse, body: Record<string, unknown>, model: string)
     if (model === "stall-stream") return; // the connection stays open, silent
     send({ content: words[1] ?? "" });
     if (model === "cut-stream") {
+      // Let the first chunks reach the client before the connection drops.
+      await sleep(100);
       res.socket?.destroy();
       return;
     }
