@@ -1,4 +1,4 @@
-import { getApps, initializeApp } from "firebase-admin/app";
+import { adminApp } from "./admin-app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
 import { openAiModels } from "./chat/model-client";
@@ -7,10 +7,10 @@ import type { AppDeps } from "./http/app-deps";
 
 /** Wires the real services once per instance: the Admin SDK and the params read at that moment. */
 export function composeAppDeps(): AppDeps {
-  if (getApps().length === 0) initializeApp();
-  const db = getFirestore();
+  const app = adminApp();
+  const db = getFirestore(app);
   db.settings({ ignoreUndefinedProperties: true });
   const config = readAppConfig();
   // The model clients are built on first use: most requests never talk to a model.
-  return { db, auth: getAuth(), config, models: openAiModels(config) };
+  return { db, auth: getAuth(app), config, models: openAiModels(config) };
 }

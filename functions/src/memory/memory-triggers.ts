@@ -1,4 +1,4 @@
-import { getApps, initializeApp } from "firebase-admin/app";
+import { adminApp } from "../admin-app";
 import { type DocumentData, type DocumentReference, type Firestore, getFirestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 import { type ModelDeps, openAiModels } from "../chat/model-client";
@@ -29,9 +29,7 @@ let composed: TriggerDeps | null = null;
 /** The Admin SDK and the models, once per instance, on first use. */
 function triggerDeps(): TriggerDeps {
   if (composed) return composed;
-  // firebase-functions keeps an app of its own ("__admin__"), so look for the default one by name.
-  const app = getApps().find((candidate) => candidate.name === "[DEFAULT]") ?? initializeApp();
-  composed = { db: getFirestore(app), models: openAiModels(readAppConfig()) };
+  composed = { db: getFirestore(adminApp()), models: openAiModels(readAppConfig()) };
   return composed;
 }
 
