@@ -3,11 +3,12 @@
  * `firebase emulators:exec`, printed as a table and written to bench/results.json.
  */
 import { writeFileSync } from "node:fs";
-import { benchChatTurn, chatRouteExists, userMessage } from "./chat-turn";
+import { benchChatTurn, chatRouteExists, openSession, ourTurn, userMessage } from "./chat-turn";
 import { benchColdStart } from "./cold-start";
 import { startFakeModel } from "./fake-model";
 import { benchFirestoreOps, opsTable, type OpsRow, SEED_ROUTES } from "./firestore-ops";
-import { aiBearer, call, loadMemories, newAi, startLocalApi } from "./product";
+import { benchEvents } from "./events";
+import { loadMemories, newLocalAi, startLocalApi } from "./product";
 import { benchRetrieval } from "./retrieval";
 import { machine, now, Results } from "./stats";
 import { benchWrites } from "./writes";
@@ -17,7 +18,8 @@ const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 /** BENCH_ONLY=word[,word] runs only the sections whose names contain one of the words (for development). */
 const only = (process.env.BENCH_ONLY ?? "").split(",").map((word) => word.trim()).filter(Boolean);
 
-async function section(name: string, task: () => Promise<void> | void): Promise<void> {
+/** Runs one section; when it fails, `figures` (name and unit) are recorded as not measured, with the error. */
+async function section(name: string, task: () => Promise<void> | void, figures: Array<[string, string]> = []): Promise<void> {
   if (only.length && !only.some((word) => name.includes(word))) return;
   const start = now();
   log(`${name}...`);
@@ -26,7 +28,9 @@ async function section(name: string, task: () => Promise<void> | void): Promise<
     log(`${name} done in ${((now() - start) / 1000).toFixed(1)} s`);
   } catch (error) {
     log(`${name} FAILED: ${error instanceof Error ? error.stack : String(error)}`);
-    failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    const why = error instanceof Error ? error.message : String(error);
+    failures.push(`${name}: ${why}`);
+    for (const [figure, unit] of figures) if (!(figure in results.figures)) results.notMeasured(figure, unit, `${name} failed: ${why.slice(0, 160)}`);
   }
 }
 
@@ -39,11 +43,19 @@ const local = await startLocalApi(model.baseUrl);
 let opsRows: OpsRow[] = [];
 
 await section("cold start", () => benchColdStart(results));
-await section("memory writes", () => benchWrites(results, model, local));
+await section("memory writes", () => benchWrites(results, model, local), [
+  ["create_memory_http_sequential_ops_per_s", "ops/s"], ["create_memory_http_sequential_p95_ms", "ms"],
+  ["create_memory_http_16_clients_ops_per_s", "ops/s"], ["create_memory_http_16_clients_p95_ms", "ms"],
+]);
 
-const small = await newAi("bench-100");
-const medium = await newAi("bench-1k");
-const large = await newAi("bench-10k");
+await section("event latency", () => benchEvents(results), [
+  ["event_latency_p50_1_client_ms", "ms"], ["event_latency_p95_1_client_ms", "ms"],
+  ["event_latency_p50_100_clients_ms", "ms"], ["event_latency_p95_100_clients_ms", "ms"],
+]);
+
+const small = await newLocalAi(local, "bench-100");
+const medium = await newLocalAi(local, "bench-1k");
+const large = await newLocalAi(local, "bench-10k");
 await section("loading 100, 1k and 10k memories", async () => {
   await loadMemories(small.ai_uuid, 100);
   await loadMemories(medium.ai_uuid, 1_000);
@@ -52,16 +64,18 @@ await section("loading 100, 1k and 10k memories", async () => {
 const chatReady = await chatRouteExists(local, small);
 await section("Firestore operations per request", async () => {
   const chatRoute = {
-    route: "POST /v1/chat/completions",
-    prepare: async (ai: typeof small, base: string) => () =>
-      call(`${base}/v1/chat/completions`, aiBearer(ai), { model: "test-model", messages: [{ role: "user", content: userMessage(1) }] }),
+    route: "POST /v1/chat/completions (in a session)",
+    prepare: async (ai: typeof small, base: string) => {
+      const session = await openSession(base, ai);
+      return () => ourTurn(base, ai, userMessage(1), session);
+    },
   };
   opsRows = await benchFirestoreOps(results, local, small, large, chatReady ? [...SEED_ROUTES, chatRoute] : SEED_ROUTES);
 });
 await section("chat-turn overhead", () =>
   benchChatTurn(results, model, local, [{ label: "1k", count: 1_000, ai: medium }, { label: "10k", count: 10_000, ai: large }]));
 
-await section("retrieval on LoCoMo", () => benchRetrieval(results));
+await section("retrieval on LoCoMo", () => benchRetrieval(results, local));
 
 const figures = { machine: machine(), ...results.figures };
 writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(figures, null, 2)}\n`);

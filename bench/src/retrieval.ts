@@ -8,18 +8,18 @@
 import { loadLocomo, measureRecall, turnsOf } from "../../functions/test/support/locomo";
 import { searchMemories } from "../../functions/src/memory/memory-search";
 import { importMemories } from "../../functions/src/memory/memory-transfer";
-import { db, newAi } from "./product";
+import { db, type LocalApi, newLocalAi } from "./product";
 import type { Results } from "./stats";
 
 const K = 10;
 const IMPORT_BATCH = 400;
 
-export async function benchRetrieval(results: Results): Promise<void> {
+export async function benchRetrieval(results: Results, local: LocalApi): Promise<void> {
   const dataset = loadLocomo();
   let questions = 0;
   let hits = 0;
   for (const [index, conversation] of dataset.entries()) {
-    const ai = await newAi(`bench-locomo-${index}`);
+    const ai = await newLocalAi(local, `bench-locomo-${index}`);
     const turns = turnsOf(conversation, index);
     for (let start = 0; start < turns.length; start += IMPORT_BATCH) {
       await importMemories(
