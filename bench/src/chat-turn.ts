@@ -10,8 +10,8 @@ import { mem0Add, type Mem0, newMem0 } from "./peers";
 import { aiBearer, call, type HandshakeBody, type LocalApi, memoryText } from "./product";
 import { percentile, type Results, timeEach } from "./stats";
 
-const TURNS = 60;
-const WARM_UP = 5;
+const TURNS = 20;
+const WARM_UP = 3;
 const TOPICS = ["coffee", "marathon", "paris", "guitar", "budget", "sister", "recipe", "interview"];
 
 export const userMessage = (index: number): string =>
