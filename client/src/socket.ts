@@ -1,34 +1,18 @@
-import { deleteApp, type FirebaseApp, type FirebaseOptions, initializeApp } from "firebase/app";
-import { type Auth, connectAuthEmulator, inMemoryPersistence, initializeAuth, signInWithCustomToken, signOut } from "firebase/auth";
-import {
-  collection,
-  connectFirestoreEmulator,
-  type DocumentData,
-  type Firestore,
-  initializeFirestore,
-  onSnapshot,
-  orderBy,
-  query,
-  type Timestamp,
-  type Unsubscribe,
-  where,
-} from "firebase/firestore";
-import { hostAndPort, readEnv } from "./env";
+import { deleteApp, type FirebaseApp } from "firebase/app";
+import { type Auth, signInWithCustomToken, signOut } from "firebase/auth";
+import { collection, type DocumentData, type Firestore, onSnapshot, orderBy, query, type Unsubscribe, where } from "firebase/firestore";
 import { AiMemoryError, APIConnectionError } from "./errors";
+import { type FirebaseConnectionOptions, openFirebase, toRoomEvent } from "./firebase-connection";
 import type { AiMemory } from "./http-client";
 import { SocketEmitter } from "./socket-emitter";
-import type { EmitAck, Handshake, JoinAnswer, RoomEvent } from "./types";
+import type { EmitAck, Handshake, JoinAnswer } from "./types";
 
-export interface SocketOptions {
+export interface SocketOptions extends FirebaseConnectionOptions {
   /** The HTTP client; the relay is called with the handshake's ai_token when there is one. */
   api: AiMemory;
   /** Tokens from a handshake; without it `connect` makes one (`{ ai_uuid }`) with the client's key. */
   handshake?: Handshake;
   aiUuid?: string;
-  /** The web app's Firebase config; projectId defaults to AI_MEMORY_FIREBASE_PROJECT_ID, apiKey to AI_MEMORY_FIREBASE_API_KEY. */
-  firebase?: FirebaseOptions;
-  /** Emulator "host:port"s; default FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST. */
-  emulators?: { firestore?: string; auth?: string };
   /** This client's name in presence and as the sender of its events (default: random). */
   clientId?: string;
   /** Heartbeat period; default what `join` answers (30 s). */
@@ -156,24 +140,7 @@ export class AiMemorySocket extends SocketEmitter {
   }
 
   private firebase(): { auth: Auth; db: Firestore } {
-    if (this.auth && this.db) return { auth: this.auth, db: this.db };
-    const config: FirebaseOptions = {
-      projectId: readEnv("AI_MEMORY_FIREBASE_PROJECT_ID"),
-      apiKey: readEnv("AI_MEMORY_FIREBASE_API_KEY") ?? "emulator-api-key",
-      ...this.options.firebase,
-    };
-    if (!config.projectId) throw new AiMemoryError("firebase.projectId is missing: pass it or set AI_MEMORY_FIREBASE_PROJECT_ID");
-    // An app per socket: two clients in one process keep separate sign-ins.
-    this.app = initializeApp(config, `ai-memory-${this.clientId}`);
-    this.auth = initializeAuth(this.app, { persistence: inMemoryPersistence });
-    this.db = initializeFirestore(this.app, {});
-    const authHost = this.options.emulators?.auth ?? readEnv("FIREBASE_AUTH_EMULATOR_HOST");
-    const firestoreHost = this.options.emulators?.firestore ?? readEnv("FIRESTORE_EMULATOR_HOST");
-    if (authHost) connectAuthEmulator(this.auth, `http://${authHost.replace(/^https?:\/\//, "")}`, { disableWarnings: true });
-    if (firestoreHost) {
-      const { host, port } = hostAndPort(firestoreHost);
-      connectFirestoreEmulator(this.db, host, port);
-    }
+    if (!this.app || !this.auth || !this.db) ({ app: this.app, auth: this.auth, db: this.db } = openFirebase(this.clientId, this.options));
     return { auth: this.auth, db: this.db };
   }
 
@@ -241,9 +208,4 @@ export class AiMemorySocket extends SocketEmitter {
 /** Node timers would keep a process alive for a heartbeat; browsers' timers are numbers. */
 function unrefTimer(timer: unknown): void {
   (timer as { unref?: () => void }).unref?.();
-}
-
-function toRoomEvent(raw: DocumentData): RoomEvent {
-  const date = (value: unknown) => ((value as Timestamp | undefined)?.toDate ? (value as Timestamp).toDate() : (value as Date));
-  return { ...(raw as RoomEvent), at: date(raw.at), expires_at: date(raw.expires_at) };
 }
