@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { getApps, initializeApp } from "firebase-admin/app";
 import { type DocumentData, FieldValue, type Firestore, getFirestore, Timestamp } from "firebase-admin/firestore";
+import { adminApp } from "../admin-app";
 import type { MemoryType } from "../memory/memory-types";
 import { registryRef } from "../memory/registry-service";
 import { classifyWrite, type MemoryNotice, movedAway } from "./memory-change";
@@ -38,10 +38,7 @@ export const eventIdForTrigger = (triggerEventId: string): string =>
 const cursorRef = (db: Firestore, aiUuid: string, memoryId: string) =>
   registryRef(db, aiUuid).collection("event_cursors").doc(memoryId);
 
-function defaultDeps(): FanOutDeps {
-  if (getApps().length === 0) initializeApp();
-  return { db: getFirestore() };
-}
+const defaultDeps = (): FanOutDeps => ({ db: getFirestore(adminApp()) });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
