@@ -9,7 +9,7 @@
 // and the Google Cloud CLI's official Firestore emulator (see scripts/firestore-java.mjs).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareFirestoreJava } from "./firestore-java.mjs";
@@ -17,10 +17,12 @@ import { prepareFirestoreJava } from "./firestore-java.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const localDir = join(root, ".local");
 const firebaseBin = join(root, "node_modules", ".bin", "firebase");
-const PROJECT_ID = "demo-ai-memory";
+/** `npm start` runs demo-ai-memory (.firebaserc); tests and benchmarks a project of their own per port offset. */
+const PROJECT_ID_BASE = "demo-ai-memory";
 /**
  * EMULATOR_PORT_OFFSET shifts every emulator port (and the test model's), so several checkouts or
- * developers can run the emulators side by side; the shifted config is written to .local/.
+ * developers can run the emulators side by side; the shifted config is written beside firebase.json.
+ * Use multiples of 1000: the emulators' own ports are 1, 100 and 500 apart.
  */
 const PORT_OFFSET = Number(process.env.EMULATOR_PORT_OFFSET ?? 0);
 const HOSTING_URL = `http://127.0.0.1:${5000 + PORT_OFFSET}`;
@@ -44,13 +46,17 @@ if (!["start", "test", "bench"].includes(mode)) {
   console.error("usage: node scripts/emulators.mjs start|test|bench [extra args]");
   process.exit(2);
 }
+const PROJECT_ID = mode === "start" ? PROJECT_ID_BASE : `${PROJECT_ID_BASE}-${mode}${PORT_OFFSET ? `-${PORT_OFFSET}` : ""}`;
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: "inherit", cwd: root, ...options });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-/** Local credentials of `npm start`: kept in .local so tokens stay valid across restarts. */
+/**
+ * Local credentials, generated once into .local and shared by every run of this checkout, so tokens
+ * stay valid across restarts and runs side by side never disagree about them.
+ */
 function localSecrets() {
   const file = join(localDir, "dev-secrets.json");
   mkdirSync(localDir, { recursive: true });
@@ -63,14 +69,17 @@ function localSecrets() {
   return secrets;
 }
 
+/**
+ * What the functions see, written where the Functions emulator reads it (both files gitignored):
+ * secrets to functions/.secret.local, the same for every run of this checkout; params to
+ * functions/.env.<project>, and each mode and port offset runs its own project, so concurrent runs
+ * never overwrite each other's settings.
+ */
 function functionsEnv() {
-  const generated = mode === "start" ? localSecrets() : {
-    ADMIN_API_KEY: `test-admin-${randomBytes(12).toString("base64url")}`,
-    JWT_SECRET_KEY: randomBytes(32).toString("base64url"),
-  };
+  const generated = localSecrets();
   const env = {
-    ADMIN_API_KEY: (mode === "start" && process.env.ADMIN_API_KEY) || generated.ADMIN_API_KEY,
-    JWT_SECRET_KEY: (mode === "start" && process.env.JWT_SECRET_KEY) || generated.JWT_SECRET_KEY,
+    ADMIN_API_KEY: process.env.ADMIN_API_KEY || generated.ADMIN_API_KEY,
+    JWT_SECRET_KEY: process.env.JWT_SECRET_KEY || generated.JWT_SECRET_KEY,
     ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? (mode === "start" ? "" : "admin@example.com"),
     OPENAI_API_KEY: process.env.OPENAI_API_KEY || process.env.OPENAI_API_KEY_FLASK_APP || "",
     OPENAI_BASE_URL: process.env.OPENAI_BASE_URL ?? "",
@@ -81,9 +90,8 @@ function functionsEnv() {
     AI_TOKEN_TTL_SECONDS: process.env.AI_TOKEN_TTL_SECONDS ?? "",
   };
   if (mode !== "start") {
-    // Tests and benchmarks talk to their own stand-in model, never to a real one.
+    // Tests and benchmarks talk to their own stand-in model (it ignores the key), never to a real one.
     env.OPENAI_BASE_URL = `http://127.0.0.1:${TEST_LLM_PORT}/v1`;
-    env.OPENAI_API_KEY = "test-openai-key";
     env.OPENAI_MODEL = "test-model";
     env.EMBEDDING_MODEL = "";
     env.EMBEDDING_BASE_URL = "";
@@ -91,16 +99,16 @@ function functionsEnv() {
     env.TEST_LLM_PORT = String(TEST_LLM_PORT);
   }
   for (const key of Object.keys(env)) if (env[key] === "") delete env[key];
-  // Params reach the Functions emulator through functions/.env.local (gitignored): the emulator
-  // reads them there, and asks for any param the file lacks.
   const params = { ...PARAM_DEFAULTS };
   for (const key of Object.keys(params)) if (env[key] !== undefined) params[key] = env[key];
   writeFileSync(
-    join(root, "functions", ".env.local"),
+    join(root, "functions", `.env.${PROJECT_ID}`),
     "# Written by scripts/emulators.mjs on every run, from the environment: set variables there.\n" +
       Object.entries(params).map(([key, value]) => `${key}=${value}`).join("\n") + "\n",
   );
-  // Secrets reach the Functions emulator through functions/.secret.local (gitignored).
+  // .env.local would override the file above for every project: an old one of ours goes.
+  const envLocal = join(root, "functions", ".env.local");
+  if (existsSync(envLocal) && readFileSync(envLocal, "utf8").startsWith("# Written by scripts/emulators.mjs")) rmSync(envLocal);
   writeFileSync(
     join(root, "functions", ".secret.local"),
     ["ADMIN_API_KEY", "JWT_SECRET_KEY"].map((key) => `${key}=${env[key]}`).join("\n") +
@@ -172,6 +180,6 @@ if (mode === "start") {
     : ["node", "bench/run.mjs", ...extra];
   const quoted = inner.map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
   run(firebaseBin, ["emulators:exec", ...firebaseConfigArgs(), "--only", only, "--project", PROJECT_ID, quoted], {
-    env: { ...env, AI_MEMORY_HOSTING_URL: HOSTING_URL },
+    env: { ...env, AI_MEMORY_HOSTING_URL: HOSTING_URL, AI_MEMORY_PROJECT_ID: PROJECT_ID },
   });
 }

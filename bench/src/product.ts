@@ -26,7 +26,7 @@ const { getFirestore } = admin("firebase-admin/firestore") as { getFirestore(app
  */
 export const db = getFirestore(getApp(), "bench");
 /** The `api` function on the Functions emulator (Hosting in front of it logs every request). */
-export const FUNCTIONS_URL = `http://127.0.0.1:${5001 + Number(process.env.EMULATOR_PORT_OFFSET ?? 0)}/demo-ai-memory/us-central1/api`;
+export const FUNCTIONS_URL = `http://127.0.0.1:${5001 + Number(process.env.EMULATOR_PORT_OFFSET ?? 0)}/${process.env.AI_MEMORY_PROJECT_ID ?? "demo-ai-memory-bench"}/us-central1/api`;
 export const ADMIN_BEARER = `Bearer ${emulatorConfig.adminApiKey}`;
 export const meter = new FirestoreMeter(db);
 

@@ -6,8 +6,8 @@ import type { AppConfig } from "../../src/config";
 import { createApp } from "../../src/http/app";
 import type { AppDeps } from "../../src/http/app-deps";
 
-/** The project the emulators run (see .firebaserc); a `demo-` project never reaches production. */
-export const PROJECT_ID = "demo-ai-memory";
+/** The project the emulators run (set by the runner); a `demo-` project never reaches production. */
+export const PROJECT_ID = process.env.AI_MEMORY_PROJECT_ID ?? process.env.GCLOUD_PROJECT ?? "demo-ai-memory-test";
 /** The Hosting emulator: the seed's paths at the site root, rewritten to the `api` function. */
 export const HOSTING_URL = process.env.AI_MEMORY_HOSTING_URL ?? "http://127.0.0.1:5000";
 
