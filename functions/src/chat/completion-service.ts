@@ -78,7 +78,7 @@ async function prepare(deps: CompletionDeps, input: CompletionInput): Promise<Pr
     : newSession(deps.db, { aiUuid: ai.ai_uuid, userId: input.userId }).session;
   const query = lastUserMessage(request.messages);
   const [hits, turns, counter] = await Promise.all([
-    searchMemories(deps.db, ai.ai_uuid, { query, types: MEMORY_TYPES, limit: SEARCH_LIMIT, embedder: deps.models.embedder }),
+    searchMemories(deps.db, ai.ai_uuid, { query, types: MEMORY_TYPES, limit: SEARCH_LIMIT, embedder: deps.models.embedder, stats: ai.stats }),
     input.sessionId ? recentTurns(deps.db, session.id, RECENT_TURNS) : Promise.resolve([]),
     loadTokenCounter(),
   ]);

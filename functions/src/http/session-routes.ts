@@ -72,6 +72,7 @@ export function sessionRoutes(deps: AppDeps): Router {
       types: body.memory_types ?? MEMORY_TYPES,
       limit: body.limit,
       embedder: models.embedder,
+      stats: ai.stats,
     });
     res.json({ results: hits.map((hit) => ({ ...toMemory(hit.memory), score: hit.score, distance: hit.distance })) });
   });

@@ -123,7 +123,10 @@ async function scanType(
   const found: StoredMemory[] = [];
   let scanned = 0;
   let lastScanned: StoredMemory | null = null;
-  const pageSize = Math.min(Math.max(limit + 1, 50), 500);
+  // Unfiltered, one page of limit + 1 answers (the extra tells whether more follow); filtered
+  // listings read wider pages, since some documents will not match.
+  const filtered = Object.keys(filter).some((key) => key !== "created_after" && key !== "created_before");
+  const pageSize = filtered ? Math.min(Math.max(limit * 4, 50), 500) : limit + 1;
   for (;;) {
     const page = await (after ? query.startAfter(...after) : query).limit(pageSize).get();
     for (const doc of page.docs) {

@@ -26,6 +26,11 @@ export interface SearchOptions {
   limit: number;
   embedder?: Embedder | null;
   nowMs?: number;
+  /**
+   * Memories per type, for BM25's document count: the registry's `stats`, which the caller has
+   * read already. Without it each type is counted, which costs a read per 1,000 memories.
+   */
+  stats?: Partial<Record<MemoryType, number>>;
 }
 
 export interface SearchHit {
@@ -78,8 +83,8 @@ async function vectorCandidates(
   return perType.flat().sort((a, b) => a.distance - b.distance);
 }
 
-const corpusSize = async (db: Firestore, aiUuid: string, type: MemoryType): Promise<number> =>
-  (await memoryCollection(db, aiUuid, type).count().get()).data().count;
+const corpusSize = async (db: Firestore, aiUuid: string, type: MemoryType, stats: SearchOptions["stats"]): Promise<number> =>
+  stats?.[type] || (await memoryCollection(db, aiUuid, type).count().get()).data().count;
 
 const isLive = (memory: StoredMemory, now: number) => !memory.expires_at || memory.expires_at.toMillis() > now;
 
@@ -90,13 +95,14 @@ export async function searchMemories(db: Firestore, aiUuid: string, options: Sea
   const embedding = options.embedder && options.query.trim() ? options.embedder.embed([options.query]) : null;
   const [candidates, sizes] = await Promise.all([
     terms.length ? Promise.all(options.types.map((type) => keywordCandidates(db, aiUuid, type, terms))) : Promise.resolve([]),
-    terms.length ? Promise.all(options.types.map((type) => corpusSize(db, aiUuid, type))) : Promise.resolve([0]),
+    terms.length ? Promise.all(options.types.map((type) => corpusSize(db, aiUuid, type, options.stats))) : Promise.resolve([0]),
   ]);
   const live = candidates.flat().filter((memory) => isLive(memory, now));
   const ranked = rankMemories(
     options.query,
     live.map((memory) => ({ id: memory.id, text: memory.text, importance: memory.importance, createdAtMs: memory.created_at.toMillis(), memory })),
-    { corpusSize: sizes.reduce((sum, size) => sum + size, 0), nowMs: now },
+    // Stats are kept by a trigger and may trail the newest writes by a moment.
+    { corpusSize: Math.max(sizes.reduce((sum, size) => sum + size, 0), live.length), nowMs: now },
   );
   const hits = new Map<string, SearchHit>(
     ranked.map((hit) => [hit.memory.id, { memory: hit.memory.memory, score: hit.score, coverage: hit.coverage, distance: null }]),
