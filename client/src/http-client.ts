@@ -68,7 +68,7 @@ export class AiMemory {
     edit: (body: Ai & { memory_type: MemoryType; memory_id: string; memory_data: MemoryData }) =>
       this.post<Memory>("/edit_memory", body),
     delete: (body: Ai & { memory_type: MemoryType; memory_id: string }) =>
-      this.post<{ deleted: true; memory_id: string }>("/delete_memory", body),
+      this.post<{ deleted: true; memory_id: string; memory_type?: MemoryType }>("/delete_memory", body),
     move: (body: Ai & { from_memory_type: MemoryType; to_memory_type: MemoryType; document_id: string }) =>
       this.post<Memory>("/move_memory", body),
     retrieve: (body: Ai & { memory_type?: MemoryType | "all"; limit?: number; filter_query?: unknown; cursor?: string }) =>

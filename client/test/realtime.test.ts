@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { db, newAi } from "../../functions/test/support/emulator";
+import type { AiMemorySocket, MemoryUpdate } from "../src";
+import { connectedAi, openSocket, record, settle, until } from "./helpers";
+
+const sockets: AiMemorySocket[] = [];
+const track = <T extends { socket: AiMemorySocket }>(value: T): T => {
+  sockets.push(value.socket);
+  return value;
+};
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+});
+
+const summary = (updates: Array<{ data: MemoryUpdate }>) =>
+  updates.map(({ data }) => `${data.action} ${data.memory_type} v${data.version}${data.from ? ` from ${data.from}` : ""}`);
+
+describe("an AI process connected with the SDK", () => {
+  it("gets each memory_update of create, edit, move and delete, in order", async () => {
+    const { ai, socket, api } = track(await connectedAi("Realtime Listener"));
+    const updates = record<MemoryUpdate>(socket, "memory_update");
+    const who = { ai_uuid: ai.ai_uuid, ai_name: ai.ai_name };
+
+    const memory = await api.memories.create({ ...who, memory_type: "working_memory", memory_data: "watch me" });
+    await api.memories.edit({ ...who, memory_type: "working_memory", memory_id: memory.id, memory_data: "watch me change" });
+    await api.memories.move({ ...who, from_memory_type: "working_memory", to_memory_type: "long_term_memory", document_id: memory.id });
+    await api.memories.delete({ ...who, memory_type: "long_term_memory", memory_id: memory.id });
+
+    await until(updates, 4);
+    await settle();
+    expect(summary(updates)).toEqual([
+      "created working_memory v1",
+      "updated working_memory v2",
+      "moved long_term_memory v2 from working_memory",
+      "deleted long_term_memory v2",
+    ]);
+    expect(updates.every(({ data }) => data.memory_id === memory.id)).toBe(true);
+    const seqs = updates.map(({ event }) => event.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it("never sees another AI's events", async () => {
+    const one = track(await connectedAi("Realtime One"));
+    const two = track(await connectedAi("Realtime Two"));
+    const seenByOne = record<MemoryUpdate>(one.socket, "memory_update");
+    const seenByTwo = record<MemoryUpdate>(two.socket, "memory_update");
+    const messagesOfTwo = record(two.socket, "message");
+
+    const mine = await one.api.memories.create({ ai_uuid: one.ai.ai_uuid, memory_type: "personal_logs", memory_data: "one's" });
+    const theirs = await two.api.memories.create({ ai_uuid: two.ai.ai_uuid, memory_type: "archive", memory_data: "two's" });
+    await one.socket.emit("message", { text: "for one only" });
+
+    await until(seenByOne, 1);
+    await until(seenByTwo, 1);
+    await settle();
+    expect(seenByOne.map(({ data }) => data.memory_id)).toEqual([mine.id]);
+    expect(seenByTwo.map(({ data }) => data.memory_id)).toEqual([theirs.id]);
+    expect(messagesOfTwo).toEqual([]);
+  });
+
+  it("delivers a message from one client of an AI to another client of the same AI, with an ack", async () => {
+    const first = track(await connectedAi("Realtime Chatty", { clientId: "first-client" }));
+    const second = track({ socket: await openSocket(first.ai, { clientId: "second-client" }) });
+    const atFirst = record(first.socket, "message");
+    const atSecond = record(second.socket, "message");
+
+    const ack = await first.socket.emit("message", { text: "hello from the first process" });
+    expect(ack).toMatchObject({ ack: true, seq: expect.any(Number) });
+    expect(ack.event_id).toMatch(/^c-/);
+
+    const [received] = await until(atSecond, 1);
+    expect(received.data).toEqual({ text: "hello from the first process" });
+    expect(received.event).toMatchObject({
+      id: ack.event_id,
+      seq: ack.seq,
+      event: "message",
+      sender: { kind: "ai", ai_uuid: first.ai.ai_uuid, client_id: "first-client" },
+    });
+    expect(received.event.at).toBeInstanceOf(Date);
+    await settle(500);
+    expect(atFirst).toEqual([]); // a socket does not hear its own emits back
+  });
+
+  it("resumes after a disconnect without losing or repeating an event", async () => {
+    const { ai, socket, api } = track(await connectedAi("Realtime Resume"));
+    const updates = record<MemoryUpdate>(socket, "memory_update");
+    const who = { ai_uuid: ai.ai_uuid };
+    await api.memories.create({ ...who, memory_type: "working_memory", memory_data: "before the drop" });
+    await until(updates, 1);
+
+    socket.disconnect("network drop");
+    const missed = [
+      await api.memories.create({ ...who, memory_type: "working_memory", memory_data: "while away 1" }),
+      await api.memories.create({ ...who, memory_type: "archive", memory_data: "while away 2" }),
+    ];
+    // The triggers write both events while the socket is away.
+    const room = db.collection(`ai_registry/${ai.ai_uuid}/events`);
+    const deadline = Date.now() + 20_000;
+    while ((await room.count().get()).data().count < 3 && Date.now() < deadline) await settle(150);
+
+    await socket.connect();
+    await until(updates, 3);
+    await settle();
+    const ids = updates.map(({ data }) => data.memory_id);
+    expect(ids.slice(1).sort()).toEqual(missed.map((memory) => memory.id).sort());
+    expect(new Set(updates.map(({ event }) => event.seq)).size).toBe(3);
+  });
+
+  it("keeps a presence document alive with heartbeats and removes it on close", async () => {
+    const ai = await newAi("Realtime Presence");
+    const socket = await openSocket(ai, { clientId: "beating", heartbeatIntervalMs: 200 });
+    const beats = record(socket, "heartbeat");
+    await until(beats, 2);
+    const presence = await db.doc(`ai_registry/${ai.ai_uuid}/presence/beating`).get();
+    expect(presence.get("client_id")).toBe("beating");
+    expect(presence.get("expires_at").toMillis()).toBeGreaterThan(Date.now());
+    await socket.close();
+    expect((await db.doc(`ai_registry/${ai.ai_uuid}/presence/beating`).get()).exists).toBe(false);
+  });
+});
