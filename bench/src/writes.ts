@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { type FakeModel } from "./fake-model";
 import { mem0Add, newLangGraphStore, newMem0 } from "./peers";
-import { aiBearer, call, FUNCTIONS_URL, memoryText, newAi, type LocalApi } from "./product";
+import { aiBearer, call, FUNCTIONS_URL, type HandshakeBody, memoryText, newAi, newLocalAi, type LocalApi } from "./product";
 import { percentile, type Results, timeConcurrent, timeEach } from "./stats";
 
 const SEQUENTIAL = 150;
@@ -29,8 +29,10 @@ async function measure(write: (index: number) => Promise<unknown>): Promise<{ se
 }
 
 export async function benchWrites(results: Results, model: FakeModel, local: LocalApi): Promise<void> {
-  const ai = await newAi("bench-writes");
-  const createVia = (base: string) => (index: number) =>
+  // The emulated function writes to the default database, the in-process app to the bench's own:
+  // each needs an AI of its own there.
+  const [ai, localAi] = await Promise.all([newAi("bench-writes"), newLocalAi(local, "bench-writes-local")]);
+  const createVia = (base: string, ai: HandshakeBody) => (index: number) =>
     call(`${base}/create_memory`, aiBearer(ai), {
       ai_uuid: ai.ai_uuid,
       memory_type: "long_term_memory",
@@ -43,8 +45,8 @@ export async function benchWrites(results: Results, model: FakeModel, local: Loc
   const store = newLangGraphStore();
   const langGraphRun = await measure((index) => store.put(["bench", "memories"], `m${index}-${randomUUID()}`, { text: memoryText(index) }));
 
-  const emulated = await measure(createVia(FUNCTIONS_URL));
-  const inProcess = await measure(createVia(local.url));
+  const emulated = await measure(createVia(FUNCTIONS_URL, ai));
+  const inProcess = await measure(createVia(local.url, localAi));
 
   const via = "HTTP to the api function on the Functions emulator";
   for (const mode of ["sequential", "concurrent"] as const) {

@@ -83,8 +83,12 @@ export class AiMemory {
     create: (aiUuid: string, body: { name?: string; user_id?: string } = {}) =>
       this.post<Session>(`/v1/ais/${enc(aiUuid)}/sessions`, body),
     list: (aiUuid: string) => this.request<{ sessions: Session[] }>("GET", `/v1/ais/${enc(aiUuid)}/sessions`),
-    get: (aiUuid: string, sessionId: string) =>
-      this.request<Session>("GET", `/v1/ais/${enc(aiUuid)}/sessions/${enc(sessionId)}`),
+    /** The session and its exchanges, oldest first. */
+    chats: (aiUuid: string, sessionId: string) =>
+      this.request<{ session: Session; chats: Array<Record<string, unknown>> }>(
+        "GET",
+        `/v1/ais/${enc(aiUuid)}/sessions/${enc(sessionId)}/chats`,
+      ),
   };
 
   readonly chat = {

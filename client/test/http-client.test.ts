@@ -103,4 +103,21 @@ describe("AiMemory (HTTP)", () => {
     const resumed = await api.handshake({ ai_uuid: ai.ai_uuid });
     expect(resumed.tokens.firebase_custom_token).toEqual(expect.any(String));
   });
+
+  it("creates and lists sessions, chats in one, and reads its log", async () => {
+    const ai = await newAi("SDK Sessions");
+    const api = aiClient(ai);
+    const session = await api.sessions.create(ai.ai_uuid, { name: "planning" });
+    expect(session).toMatchObject({ name: "planning", ai_uuid: ai.ai_uuid });
+    const listed = await api.sessions.list(ai.ai_uuid);
+    expect(listed.sessions.map((s) => s.session_id)).toEqual(expect.arrayContaining([session.session_id, ai.session.session_id]));
+    const answer = await api.chat.completions.create({
+      model: "test-model",
+      session_id: session.session_id,
+      messages: [{ role: "user", content: "Remember that the launch is on Friday." }],
+    });
+    expect(answer.memory).toMatchObject({ session_id: session.session_id });
+    const log = await api.sessions.chats(ai.ai_uuid, session.session_id);
+    expect(log.chats.map((chat) => chat.message)).toEqual(["Remember that the launch is on Friday."]);
+  });
 });

@@ -60,6 +60,14 @@ describe("one AI never reaches another", () => {
       ["delete", `${base}/memories/long_term_memory/${memoryId}`],
       ["post", `${base}/memories/long_term_memory/${memoryId}/move`, { to_memory_type: "archive" }],
       ["get", `${base}/memories/long_term_memory/${memoryId}/history`],
+      ["post", `${base}/memories/search`, { query: "secret" }],
+      ["get", `${base}/sessions`],
+      ["post", `${base}/sessions`, { name: "intrusion" }],
+      ["get", `${base}/sessions/${b.session.session_id}/chats`],
+      ["post", "/v1/relay", { action: "join", ai_uuid: b.ai_uuid }],
+      ["post", "/v1/relay", { action: "emit", ai_uuid: b.ai_uuid, event: "message", data: { text: "hi" } }],
+      ["post", "/v1/relay", { action: "heartbeat", ai_uuid: b.ai_uuid, client_id: "intruder" }],
+      ["post", "/v1/chat/completions", { ai_uuid: b.ai_uuid, model: "test-model", messages: [{ role: "user", content: "What is Bob's secret?" }] }],
     ];
     for (const [method, path, body] of routes) {
       const call = request(app)[method](path).set("Authorization", bearer(a));
@@ -69,7 +77,14 @@ describe("one AI never reaches another", () => {
     }
     const list = await request(app).get("/v1/ais").set("Authorization", bearer(a));
     expect(list.status).toBe(403);
+    // A session id of another AI is "not found": its existence does not leak.
+    const chats = await request(app).get(`/v1/sessions/${b.session.session_id}/chats`).set("Authorization", bearer(a));
+    expect(chats.status).toBe(404);
     expect(await snapshotOf(b)).toBe(before);
+    const room = await db.collection(`ai_registry/${b.ai_uuid}/events`).where("event", "==", "message").get();
+    expect(room.size).toBe(0);
+    expect((await db.collection(`ai_registry/${b.ai_uuid}/presence`).get()).size).toBe(0);
+    expect((await db.collection("chat_sessions").where("ai_uuid", "==", b.ai_uuid).get()).size).toBe(1);
   });
 
   it("and an unknown AI looks the same as another AI's (no existence leak)", async () => {
