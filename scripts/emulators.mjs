@@ -149,6 +149,11 @@ function banner(env) {
 // No metadata-server probing: everything here is local.
 const env = { ...process.env, METADATA_SERVER_DETECTION: "none", ...functionsEnv(), ...prepareFirestoreJava(localDir) };
 run("npm", ["--prefix", "functions", "run", "--silent", "build"]);
+if (mode === "test") {
+  // The suites and the client SDK are type-checked too: vitest itself only strips types.
+  run(join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"]);
+  run(join(root, "node_modules", ".bin", "tsc"), ["-p", join("client", "tsconfig.json"), "--noEmit"]);
+}
 
 /** firebase.json, or a copy of it with every emulator port shifted by PORT_OFFSET. */
 function firebaseConfigArgs() {
