@@ -36,7 +36,6 @@ export const chatCompletionSchema = z.looseObject({
   ai_uuid: aiUuidSchema.optional().describe("the AI, when the admin calls; an AI's own token names it already"),
 });
 
-export const idempotencyKeySchema = z.string().min(1).max(255);
 
 export const createSessionSchema = strictObject({
   name: z.string().trim().min(1).max(200).optional(),

@@ -4,10 +4,10 @@ import { type CompletionInput, completeChat, type ModelRequest, streamChat } fro
 import { openAiModels } from "../chat/model-client";
 import { AppError, type ErrorCode, invalid } from "../errors";
 import { parseInput } from "../validation";
-import { accessAi } from "./access";
+import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import { authenticate, principalOf } from "./auth-middleware";
-import { chatCompletionSchema, FORWARDED_FIELDS, idempotencyKeySchema, sessionIdSchema } from "./chat-schemas";
+import { chatCompletionSchema, FORWARDED_FIELDS, sessionIdSchema } from "./chat-schemas";
 import { registerRouteDocs } from "./openapi";
 
 registerRouteDocs({
@@ -61,14 +61,13 @@ async function completionInput(deps: AppDeps, req: Request, res: Response): Prom
   if (header !== undefined && body.session_id !== undefined && header !== body.session_id) {
     throw invalid("session_id: differs from the X-Session-Id header", { field: "session_id" });
   }
-  const key = req.header("idempotency-key");
   return {
     stream: body.stream === true,
     input: {
       ai,
       userId: body.user ?? principal.userId,
       sessionId: sessionId ?? null,
-      idempotencyKey: key === undefined ? null : parseInput(idempotencyKeySchema, key, "Idempotency-Key"),
+      idempotencyKey: idempotencyKeyOf(req) ?? null,
       request: fromRequest(body),
     },
   };

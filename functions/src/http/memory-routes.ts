@@ -4,7 +4,7 @@ import { type FilterQuery, retrieveMemories } from "../memory/memory-query";
 import { createMemory, deleteMemory, editMemory, getMemory, listHistory, moveMemory } from "../memory/memory-service";
 import { MEMORY_TYPES, type MemoryType, memoryTypeSchema, toMemory } from "../memory/memory-types";
 import { parseInput } from "../validation";
-import { accessAi } from "./access";
+import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import {
   aiUuidSchema,
@@ -49,7 +49,8 @@ export function memoryRoutes(deps: AppDeps): Router {
     const { aiUuid, type } = await target(req, res);
     const body = parseInput(restMemoryBodySchema, req.body);
     assertMemoryDataSize(body, "body");
-    res.status(201).json(toMemory(await createMemory(deps.db, aiUuid, type, body)));
+    const { memory, replayed } = await createMemory(deps.db, aiUuid, type, body, { idempotencyKey: idempotencyKeyOf(req) });
+    res.status(201).set("Idempotent-Replayed", String(replayed)).json(toMemory(memory));
   });
 
   router.get("/ais/:ai_uuid/memories/:memory_type/:memory_id", async (req, res) => {

@@ -6,7 +6,7 @@ import { retrieveMemories } from "../memory/memory-query";
 import { createMemory, deleteMemory, editMemory, moveMemory } from "../memory/memory-service";
 import { MEMORY_TYPES, toMemory } from "../memory/memory-types";
 import { parseInput } from "../validation";
-import { accessAi } from "./access";
+import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import {
@@ -40,8 +40,10 @@ export function seedRoutes(deps: AppDeps): Router {
     const body = parseInput(createMemorySchema, req.body);
     assertMemoryDataSize(body.memory_data);
     await accessAi(deps, res, body.ai_uuid, body.ai_name);
-    const memory = await createMemory(deps.db, body.ai_uuid, body.memory_type, body.memory_data);
-    res.status(201).json(toMemory(memory));
+    const { memory, replayed } = await createMemory(deps.db, body.ai_uuid, body.memory_type, body.memory_data, {
+      idempotencyKey: idempotencyKeyOf(req),
+    });
+    res.status(201).set("Idempotent-Replayed", String(replayed)).json(toMemory(memory));
   });
 
   router.post("/edit_memory", async (req, res) => {

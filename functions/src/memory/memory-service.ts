@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { type DocumentReference, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
 import type { MemoryData } from "./memory-data";
 import { contentToText, termsOf } from "./memory-text";
-import { type MemorySource, type MemoryType, type StoredMemory } from "./memory-types";
+import { MEMORY_TYPES, type MemorySource, type MemoryType, type StoredMemory } from "./memory-types";
 import { memoryCollection, registryRef } from "./registry-service";
 
 /** Contended transactions (concurrent edits and moves of one memory) retry more than the default 5. */
@@ -54,17 +55,46 @@ export function buildMemory(
   };
 }
 
+/** A memory id derived from an Idempotency-Key: a retried create finds the first one's document. */
+export const idempotentMemoryId = (aiUuid: string, key: string): string =>
+  `k-${createHash("sha256").update(`${aiUuid}\n${key}`).digest("base64url").slice(0, 32)}`;
+
+/**
+ * Creates a memory. With an idempotency key, a retry answers the memory the first call created
+ * (`replayed`), wherever it has moved since, and a reuse of the key for other content is a 409:
+ * nothing is stored twice.
+ */
 export async function createMemory(
   db: Firestore,
   aiUuid: string,
   type: MemoryType,
   data: NewMemory,
-  now = Timestamp.now(),
-): Promise<StoredMemory> {
-  const ref = memoryCollection(db, aiUuid, type).doc();
-  const memory = buildMemory(aiUuid, type, ref.id, data, now);
-  await ref.create(memory);
-  return memory;
+  options: { idempotencyKey?: string; now?: Timestamp } = {},
+): Promise<{ memory: StoredMemory; replayed: boolean }> {
+  const now = options.now ?? Timestamp.now();
+  if (!options.idempotencyKey) {
+    const ref = memoryCollection(db, aiUuid, type).doc();
+    const memory = buildMemory(aiUuid, type, ref.id, data, now);
+    await ref.create(memory);
+    return { memory, replayed: false };
+  }
+  const id = idempotentMemoryId(aiUuid, options.idempotencyKey);
+  const memory = buildMemory(aiUuid, type, id, data, now);
+  return db.runTransaction(
+    async (tx) => {
+      const copies = await tx.getAll(...MEMORY_TYPES.map((each) => memoryRef(db, aiUuid, each, id)));
+      const first = copies.find((copy) => copy.exists)?.data() as StoredMemory | undefined;
+      if (!first) {
+        tx.create(memoryRef(db, aiUuid, type, id), memory);
+        return { memory, replayed: false };
+      }
+      if (JSON.stringify(first.content) !== JSON.stringify(memory.content)) {
+        throw new AppError("failed_precondition", "Idempotency-Key: already used for a different memory");
+      }
+      return { memory: first, replayed: true };
+    },
+    { maxAttempts: TRANSACTION_ATTEMPTS },
+  );
 }
 
 export async function getMemory(db: Firestore, aiUuid: string, type: MemoryType, id: string): Promise<StoredMemory> {
