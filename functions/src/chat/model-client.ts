@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type { OpenAI } from "openai";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -39,9 +39,29 @@ export const OPENAI_DEFAULT_URL = "https://api.openai.com/v1";
 /** Within the `api` function's 120 s: two attempts of 50 s at the most. */
 const DEFAULTS = { timeoutMs: 50_000, maxRetries: 1 };
 
+type OpenAiSdk = typeof import("openai");
+let sdk: OpenAiSdk | null = null;
+
+/**
+ * The openai package, loaded on the first model call: a cold start that serves memory routes
+ * never pays for it (about 45 ms here).
+ */
+async function loadSdk(): Promise<OpenAiSdk> {
+  sdk ??= await import("openai");
+  return sdk;
+}
+
+/** A client built on first use, with the SDK loaded then. */
+function lazyClient(options: ConstructorParameters<typeof OpenAI>[0]): () => Promise<OpenAI> {
+  let client: Promise<OpenAI> | null = null;
+  return () => (client ??= loadSdk().then(({ OpenAI: Client }) => new Client(options)));
+}
+
 /** The real OpenAI error of a chat request, as an error the caller may read. */
 export function upstreamError(error: unknown, timeoutMs: number): AppError {
   if (error instanceof AppError) return error;
+  if (!sdk) return new AppError("upstream_error", `the language model failed: ${(error as Error)?.message ?? String(error)}`);
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk;
   if (error instanceof APIConnectionTimeoutError || error instanceof APIUserAbortError) {
     return new AppError("upstream_timeout", `the language model did not answer within ${timeoutMs / 1000} s`);
   }
@@ -77,11 +97,11 @@ async function* withIdleTimeout<T>(source: AsyncIterable<T>, controller: AbortCo
     clearTimeout(timer);
   }
   // The SDK ends an aborted stream quietly: a stall must not pass for a complete answer.
-  if (timedOut) throw upstreamError(new APIUserAbortError(), idleMs);
+  if (timedOut) throw new AppError("upstream_timeout", `the language model did not answer within ${idleMs / 1000} s`);
 }
 
 function openAiChatModel(config: AppConfig["openai"], options: Required<ModelOptions>): ChatModel {
-  const client = new OpenAI({
+  const client = lazyClient({
     apiKey: config.apiKey || "not-needed",
     baseURL: config.baseUrl || OPENAI_DEFAULT_URL,
     timeout: options.timeoutMs,
@@ -91,7 +111,7 @@ function openAiChatModel(config: AppConfig["openai"], options: Required<ModelOpt
     defaultModel: config.model,
     async complete(request) {
       try {
-        return await client.chat.completions.create(request);
+        return await (await client()).chat.completions.create(request);
       } catch (error) {
         throw upstreamError(error, options.timeoutMs);
       }
@@ -99,7 +119,7 @@ function openAiChatModel(config: AppConfig["openai"], options: Required<ModelOpt
     async stream(request) {
       const controller = new AbortController();
       try {
-        const stream = await client.chat.completions.create(request, { signal: controller.signal });
+        const stream = await (await client()).chat.completions.create(request, { signal: controller.signal });
         return withIdleTimeout(stream, controller, options.timeoutMs);
       } catch (error) {
         throw upstreamError(error, options.timeoutMs);
@@ -109,7 +129,7 @@ function openAiChatModel(config: AppConfig["openai"], options: Required<ModelOpt
 }
 
 function openAiEmbedder(config: AppConfig, options: Required<ModelOptions>): Embedder {
-  const client = new OpenAI({
+  const client = lazyClient({
     apiKey: config.openai.apiKey || "not-needed",
     baseURL: config.embedding.baseUrl || config.openai.baseUrl || OPENAI_DEFAULT_URL,
     timeout: options.timeoutMs,
@@ -121,7 +141,7 @@ function openAiEmbedder(config: AppConfig, options: Required<ModelOptions>): Emb
     dimensions,
     async embed(texts) {
       try {
-        const answer = await client.embeddings.create({ model, input: texts, dimensions });
+        const answer = await (await client()).embeddings.create({ model, input: texts, dimensions });
         return answer.data.sort((a, b) => a.index - b.index).map((item) => item.embedding);
       } catch (error) {
         throw upstreamError(error, options.timeoutMs);
