@@ -81,7 +81,8 @@ export async function movedAway(
   type: MemoryType,
   version: number,
 ): Promise<boolean> {
-  const current = await Promise.all(MEMORY_TYPES.map((each) => memoryCollection(db, aiUuid, each).doc(memoryId).get()));
+  // One round trip for the four collections the id could live in now.
+  const current = await db.getAll(...MEMORY_TYPES.map((each) => memoryCollection(db, aiUuid, each).doc(memoryId)));
   if (current.some((snapshot) => snapshot.exists)) return true;
   const history = await historyCollection(db, aiUuid, memoryId).doc(String(version)).get();
   return history.exists && history.get("memory_type") !== type;
