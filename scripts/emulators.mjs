@@ -10,11 +10,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareFirestoreJava } from "./firestore-java.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+await relaunchOnDeployedNode();
 const localDir = join(root, ".local");
 const firebaseBin = join(root, "node_modules", ".bin", "firebase");
 /** `npm start` runs demo-ai-memory (.firebaserc); tests and benchmarks a project of their own per port offset. */
@@ -40,6 +41,23 @@ const PARAM_DEFAULTS = {
   EMBEDDING_DIMENSIONS: "1536",
   AI_TOKEN_TTL_SECONDS: "86400",
 };
+
+/**
+ * The functions run on Node 22 when deployed, so they run on it here too: the `node` devDependency
+ * (22.x) is first on PATH under `npm run`, and firebase-tools' Functions emulator then picks it.
+ * Started directly (`node scripts/emulators.mjs`) on another Node, the runner re-launches itself with it.
+ */
+async function relaunchOnDeployedNode() {
+  const binDir = join(root, "node_modules", ".bin");
+  const node22 = join(binDir, "node");
+  if (process.versions.node.split(".")[0] === "22" || !existsSync(node22)) return;
+  const child = spawn(node22, process.argv.slice(1), {
+    stdio: "inherit",
+    env: { ...process.env, PATH: `${binDir}${delimiter}${process.env.PATH ?? ""}` },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  await new Promise(() => child.on("exit", (code) => process.exit(code ?? 1)));
+}
 
 const mode = process.argv[2];
 if (!["start", "test", "bench"].includes(mode)) {
