@@ -8,7 +8,7 @@ import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
-import { aiUuidSchema, createAiSchema, importSchema, limitSchema, updateAiSchema } from "./schemas";
+import { aiUuidSchema, createAiSchema, importSchema, listAisQuerySchema, updateAiSchema } from "./schemas";
 
 /** REST routes over the AI registry: `/v1/ais[/{ai_uuid}]`, tokens, export and import. */
 export function aiRoutes(deps: AppDeps): Router {
@@ -18,7 +18,7 @@ export function aiRoutes(deps: AppDeps): Router {
 
   router.get("/ais", async (req, res) => {
     assertAdmin(principalOf(res));
-    const limit = parseInput(limitSchema.default(100), req.query.limit, "limit");
+    const { limit } = parseInput(listAisQuerySchema, req.query, "query");
     res.json({ ais: (await listAis(deps.db, limit)).map(toAiView) });
   });
 

@@ -6,9 +6,11 @@ import {
   editMemorySchema,
   handshakeSchema,
   importSchema,
+  listAisQuerySchema,
   moveMemorySchema,
   restMemoryBodySchema,
   restMemoryPatchSchema,
+  restListQuerySchema,
   restMoveSchema,
   retrieveMemoriesSchema,
   updateAiSchema,
@@ -19,6 +21,8 @@ interface RouteDoc {
   path: string;
   summary: string;
   body?: z.ZodType;
+  /** The query string's parameters, one per key of the object. */
+  query?: z.ZodObject;
   status?: number;
 }
 
@@ -30,7 +34,7 @@ const ROUTES: RouteDoc[] = [
   { method: "post", path: "/delete_memory", summary: "Delete a memory", body: deleteMemorySchema },
   { method: "post", path: "/move_memory", summary: "Move a memory to another type", body: moveMemorySchema },
   { method: "post", path: "/retrieve_memories", summary: "Memories newest first, filtered, paginated", body: retrieveMemoriesSchema },
-  { method: "get", path: "/v1/ais", summary: "List AIs (admin)" },
+  { method: "get", path: "/v1/ais", summary: "List AIs (admin)", query: listAisQuerySchema },
   { method: "post", path: "/v1/ais", summary: "Create an AI (admin)", body: createAiSchema, status: 201 },
   { method: "get", path: "/v1/ais/{ai_uuid}", summary: "An AI's registry entry" },
   { method: "patch", path: "/v1/ais/{ai_uuid}", summary: "Rename an AI or change its settings", body: updateAiSchema },
@@ -38,8 +42,8 @@ const ROUTES: RouteDoc[] = [
   { method: "post", path: "/v1/ais/{ai_uuid}/revoke_tokens", summary: "Revoke every ai_token of the AI" },
   { method: "get", path: "/v1/ais/{ai_uuid}/export", summary: "Export the AI's whole memory" },
   { method: "post", path: "/v1/ais/{ai_uuid}/import", summary: "Import memories in one batch", body: importSchema, status: 201 },
-  { method: "get", path: "/v1/ais/{ai_uuid}/memories", summary: "Memories of every type, newest first" },
-  { method: "get", path: "/v1/ais/{ai_uuid}/memories/{memory_type}", summary: "Memories of one type, newest first" },
+  { method: "get", path: "/v1/ais/{ai_uuid}/memories", summary: "Memories of every type, newest first", query: restListQuerySchema },
+  { method: "get", path: "/v1/ais/{ai_uuid}/memories/{memory_type}", summary: "Memories of one type, newest first", query: restListQuerySchema },
   { method: "post", path: "/v1/ais/{ai_uuid}/memories/{memory_type}", summary: "Create a memory", body: restMemoryBodySchema, status: 201 },
   { method: "get", path: "/v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}", summary: "One memory" },
   { method: "patch", path: "/v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}", summary: "Edit a memory", body: restMemoryPatchSchema },
@@ -70,12 +74,15 @@ export function openApiDocument(): object {
   if (cached) return cached;
   const paths: Record<string, Record<string, object>> = {};
   for (const route of ROUTES) {
-    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+    const parameters: object[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
       name: match[1],
       in: "path",
       required: true,
       schema: { type: "string" },
     }));
+    for (const [name, schema] of Object.entries(route.query?.shape ?? {})) {
+      parameters.push({ name, in: "query", required: false, schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) });
+    }
     paths[route.path] ??= {};
     paths[route.path][route.method] = {
       summary: route.summary,

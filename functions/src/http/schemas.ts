@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { expiresAtSchema, importanceSchema, memoryDataSchema, metadataSchema, structuredContentSchema, tagsSchema } from "../memory/memory-data";
-import { filterQuerySchema } from "../memory/memory-query";
-import { LIMITS, MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
+import { cursorSchema, filterQuerySchema } from "../memory/memory-query";
+import { documentIdSchema, firestoreDateSchema } from "../firestore-values";
+import { LIMITS, MEMORY_SOURCES, MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
 import { strictObject } from "../validation";
 
 /** Request schemas of the HTTP API: the edge validation and the OpenAPI document both come from here. */
@@ -14,16 +15,12 @@ export const aiNameSchema = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u, "may hold letters, digits, spaces and _ . ' - and must start with a letter or digit");
 
 export const aiUuidSchema = z.uuid({ error: "must be a UUID" });
-export const memoryIdSchema = z
-  .string({ error: "must be a string" })
-  .min(1, "must not be empty")
-  .max(128, "must be at most 128 characters")
-  .regex(/^[A-Za-z0-9_-]+$/, "may hold only letters, digits, _ and -");
+export const memoryIdSchema = documentIdSchema(128);
 
 export const handshakeSchema = strictObject({
   ai_name: aiNameSchema.optional(),
   ai_uuid: aiUuidSchema.optional(),
-  session_name: z.string().trim().min(1).max(200).optional(),
+  session_name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
 }).refine((body) => body.ai_name !== undefined || body.ai_uuid !== undefined, {
   message: "give ai_name to create an AI or ai_uuid to resume one",
   path: ["ai_name"],
@@ -55,18 +52,27 @@ const memoryTypeOrAllSchema = z.enum([...MEMORY_TYPES, "all"], {
   error: () => `must be one of ${MEMORY_TYPES.join(", ")}, or all`,
 });
 
-export const limitSchema = z.coerce
+/** A page size in a JSON body: a number, never `true`, `"5"` or `[5]`. */
+export const limitSchema = z
   .number({ error: "must be a number" })
   .int("must be a whole number")
   .min(1, "must be at least 1")
   .max(LIMITS.retrieveMax, `must be at most ${LIMITS.retrieveMax}`);
+
+/** A page size in a query string: digits only, then the same rules. */
+export const queryLimitSchema = z
+  .string({ error: "must be given once, as digits" })
+  .regex(/^\d{1,6}$/, "must be a whole number written in digits")
+  .transform(Number)
+  .pipe(limitSchema);
+
 
 export const retrieveMemoriesSchema = strictObject({
   ...aiRef,
   memory_type: memoryTypeOrAllSchema,
   limit: limitSchema.default(LIMITS.retrieveDefault),
   filter_query: filterQuerySchema.optional(),
-  cursor: z.string().min(1).optional(),
+  cursor: cursorSchema.optional(),
 });
 
 /** REST: the memory fields directly in the body. */
@@ -84,18 +90,22 @@ export const restMemoryPatchSchema = restMemoryBodySchema.partial().extend({
 
 export const restMoveSchema = strictObject({ to_memory_type: memoryTypeSchema });
 
+const queryText = (max: number) => z.string({ error: "must be given once" }).trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
 export const restListQuerySchema = strictObject({
   memory_type: memoryTypeOrAllSchema.optional(),
-  limit: limitSchema.default(LIMITS.retrieveDefault),
-  cursor: z.string().min(1).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
-  tags: z.string().optional().describe("comma-separated: every one of these tags"),
-  source: z.string().optional(),
-  created_after: z.iso.datetime({ offset: true }).optional(),
-  created_before: z.iso.datetime({ offset: true }).optional(),
+  limit: queryLimitSchema.default(LIMITS.retrieveDefault),
+  cursor: cursorSchema.optional(),
+  q: queryText(200).optional(),
+  tags: queryText(2000).optional().describe("comma-separated: every one of these tags"),
+  source: z.enum(MEMORY_SOURCES, { error: () => `must be one of ${MEMORY_SOURCES.join(", ")}` }).optional(),
+  created_after: firestoreDateSchema.optional(),
+  created_before: firestoreDateSchema.optional(),
 });
 
 export const createAiSchema = strictObject({ ai_name: aiNameSchema });
+
+export const listAisQuerySchema = strictObject({ limit: queryLimitSchema.default(100) });
 
 export const updateAiSchema = strictObject({
   ai_name: aiNameSchema.optional(),
