@@ -41,14 +41,25 @@ export function jsonBodiesOnly() {
 }
 
 /**
+ * The query string's keys as sent. Read from the URL itself: Cloud Functions parses the query with
+ * `qs`, which drops `__proto__` and `constructor` silently, and reads `a[b]=1` as nesting.
+ */
+const rawQueryKeys = (req: Request): string[] => {
+  const url = req.originalUrl ?? req.url;
+  const query = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
+  return [...new URLSearchParams(query).keys()];
+};
+
+/**
  * Checked once for every route, before any schema runs: the body's nesting is bounded, its text is
  * valid Unicode, and neither it nor the query string has a key that would reach an object's prototype.
  */
 export function requestGuard() {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    for (const key of Object.keys(req.query ?? {})) {
-      if (OBJECT_MACHINERY_KEYS.includes(key)) {
-        throw new AppError("invalid_argument", `query.${key}: is not allowed as a parameter name`, { field: `query.${key}` });
+    for (const key of rawQueryKeys(req)) {
+      if (key.split(/[[\].]/).some((part) => OBJECT_MACHINERY_KEYS.includes(part))) {
+        const field = `query.${key.slice(0, 40)}`;
+        throw new AppError("invalid_argument", `${field}: is not allowed as a parameter name`, { field });
       }
     }
     const issue = req.body === undefined ? null : requestValueIssue(req.body);

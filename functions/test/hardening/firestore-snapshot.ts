@@ -19,9 +19,14 @@ export async function snapshotOfAi(aiUuid: string): Promise<string> {
   return JSON.stringify(Object.keys(documents).sort().map((path) => [path, documents[path]]));
 }
 
-/** The snapshot once background work (triggers) has settled: two reads a while apart agree. */
-export async function settledSnapshotOfAi(aiUuid: string, deadlineMs = 20_000): Promise<string> {
+/**
+ * The snapshot once background work has settled: the room holds the event of `memoryId`'s creation
+ * (a trigger may write it), and two reads a while apart agree.
+ */
+export async function settledSnapshotOfAi(aiUuid: string, memoryId: string, deadlineMs = 30_000): Promise<string> {
   const deadline = Date.now() + deadlineMs;
+  const room = db.collection("ai_registry").doc(aiUuid).collection("events").where("data.memory_id", "==", memoryId);
+  while ((await room.get()).empty && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 300));
   let previous = await snapshotOfAi(aiUuid);
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1500));

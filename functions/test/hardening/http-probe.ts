@@ -37,7 +37,7 @@ export function probe(baseUrl: string, c: BadCase, authorization: string, timeou
   }
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, method: c.method.toUpperCase(), path: `${c.path}${queryString(c.query)}`, headers },
+      { host: url.hostname, port: url.port, method: c.method.toUpperCase(), path: `${url.pathname.replace(/\/$/, "")}${c.path}${queryString(c.query)}`, headers },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -70,11 +70,17 @@ export function namedField(answer: ProbeAnswer): string | null {
   return error.details?.field ?? error.details?.issues?.[0]?.field ?? null;
 }
 
-/** What is wrong with an answer to a bad case, or null: no 5xx, no hang, no success, a 400 names its field. */
-export function verdict(c: BadCase, answer: ProbeAnswer): string | null {
+/**
+ * What is wrong with an answer to a bad case, or null: no 5xx, no hang, no success; a 400 (413 for
+ * sizes) that names the field, or a 404 when a path no longer names a route or a document.
+ * `alsoAllowed`: e.g. 403 for a caller the route refuses before reading the request.
+ */
+export function verdict(c: BadCase, answer: ProbeAnswer, alsoAllowed: number[] = []): string | null {
   if (answer.timedOut) return "no answer (hang)";
   if (answer.status >= 500) return `${answer.status} ${JSON.stringify(answer.body)}`;
   if (answer.status < 400) return `accepted (${answer.status})`;
+  const allowed = [400, 413, ...(c.name.includes(" path ") ? [404] : []), ...alsoAllowed];
+  if (!allowed.includes(answer.status)) return `${answer.status} ${JSON.stringify(answer.body)}`;
   if (answer.status !== 400) return null;
   const field = namedField(answer);
   if (!field) return `400 without a field: ${JSON.stringify(answer.body)}`;
