@@ -3,7 +3,8 @@ import { assertAdmin } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { exportMemories, importMemories } from "../memory/memory-transfer";
-import { listAis, registryRef, revokeAiTokens, toAiView, updateAi } from "../memory/registry-service";
+import { listAis, registryRef, toAiView, updateAi } from "../memory/registry-service";
+import { revokeAiAccess } from "../auth/revocation";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
@@ -39,6 +40,8 @@ export function aiRoutes(deps: AppDeps): Router {
     const body = parseInput(updateAiSchema, req.body);
     if (body.status !== undefined) assertAdmin(principalOf(res));
     const updated = await updateAi(deps.db, ai.ai_uuid, { name: body.ai_name, status: body.status, settings: body.settings });
+    // Disabling ends the AI's tokens for good: enabling it again does not revive them.
+    if (body.status === "disabled") await revokeAiAccess(deps, ai.ai_uuid);
     res.json(toAiView(updated));
   });
 
@@ -51,7 +54,7 @@ export function aiRoutes(deps: AppDeps): Router {
 
   router.post("/ais/:ai_uuid/revoke_tokens", async (req, res) => {
     const ai = await aiOf(req, res);
-    res.json({ ai_uuid: ai.ai_uuid, token_version: await revokeAiTokens(deps.db, ai.ai_uuid) });
+    res.json({ ai_uuid: ai.ai_uuid, token_version: await revokeAiAccess(deps, ai.ai_uuid) });
   });
 
   router.get("/ais/:ai_uuid/export", async (req, res) => {
