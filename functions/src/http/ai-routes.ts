@@ -2,6 +2,7 @@ import { Router } from "express";
 import { assertAdmin } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
+import { memoryQuota } from "../memory/memory-quota";
 import { exportMemories, importMemories } from "../memory/memory-transfer";
 import { listAis, registryRef, toAiView, updateAi } from "../memory/registry-service";
 import { revokeAiAccess } from "../auth/revocation";
@@ -66,6 +67,7 @@ export function aiRoutes(deps: AppDeps): Router {
     const ai = await aiOf(req, res);
     const body = parseInput(importSchema, req.body);
     body.memories.forEach((memory, index) => assertMemoryDataSize(memory, `memories.${index}`));
+    await memoryQuota.reserve(deps.db, ai, body.memories.length);
     res.status(201).json(await importMemories(deps.db, ai.ai_uuid, body.memories));
   });
 

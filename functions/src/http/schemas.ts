@@ -116,6 +116,8 @@ export const updateAiSchema = strictObject({
     memory_token_budget: z.number().int().min(100).max(100_000).optional(),
     working_memory_limit: z.number().int().min(5).max(10_000).optional(),
     reflections: z.boolean().optional(),
+    requests_per_minute: z.number().int().min(1).max(100_000).optional().describe("per function instance"),
+    max_memories: z.number().int().min(1).max(1_000_000).optional(),
   }).optional(),
 });
 

@@ -10,6 +10,10 @@ export interface AiSettings {
   memory_token_budget: number;
   working_memory_limit: number;
   reflections: boolean;
+  /** Requests per minute an AI's own token may make, per function instance (see http/rate-limit.ts). */
+  requests_per_minute: number;
+  /** Memories the AI may hold across its four types; creating more is a 429. */
+  max_memories: number;
 }
 
 /** The registry document of one AI (`ai_registry/{ai_uuid}`). */
@@ -32,7 +36,13 @@ export const DEFAULT_SETTINGS: AiSettings = {
   memory_token_budget: 2000,
   working_memory_limit: 50,
   reflections: false,
+  requests_per_minute: 600,
+  max_memories: 50_000,
 };
+
+/** A setting of the AI, or its default when the AI was registered before the setting existed. */
+export const settingOf = <K extends keyof AiSettings>(ai: AiRecord, key: K): AiSettings[K] =>
+  ai.settings?.[key] ?? DEFAULT_SETTINGS[key];
 
 export const registryRef = (db: Firestore, aiUuid: string) => db.collection("ai_registry").doc(aiUuid);
 export const memoryCollection = (db: Firestore, aiUuid: string, type: MemoryType) =>
