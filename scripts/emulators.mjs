@@ -31,16 +31,11 @@ const HOSTING_URL = `http://127.0.0.1:${5000 + PORT_OFFSET}`;
 const TEST_LLM_PORT = 18555 + PORT_OFFSET;
 /** The Functions emulator treats an empty secret as missing and asks Secret Manager for it. */
 const NO_OPENAI_KEY = "not-configured";
-/** The params of functions/src/config.ts with their defaults, for the emulator's .env.local. */
-const PARAM_DEFAULTS = {
-  ADMIN_EMAIL: "",
-  OPENAI_BASE_URL: "https://api.openai.com/v1",
-  OPENAI_MODEL: "gpt-4o-mini",
-  EMBEDDING_MODEL: "",
-  EMBEDDING_BASE_URL: "",
-  EMBEDDING_DIMENSIONS: "1536",
-  AI_TOKEN_TTL_SECONDS: "86400",
-};
+/** The params of functions/src/config.ts with their defaults: functions/.env, which deploys read too. */
+function paramDefaults() {
+  const lines = readFileSync(join(root, "functions", ".env"), "utf8").split("\n");
+  return Object.fromEntries(lines.filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line)).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+}
 
 /**
  * The functions run on Node 22 when deployed, so they run on it here too: the `node` devDependency
@@ -117,7 +112,7 @@ function functionsEnv() {
     env.TEST_LLM_PORT = String(TEST_LLM_PORT);
   }
   for (const key of Object.keys(env)) if (env[key] === "") delete env[key];
-  const params = { ...PARAM_DEFAULTS };
+  const params = paramDefaults();
   for (const key of Object.keys(params)) if (env[key] !== undefined) params[key] = env[key];
   writeFileSync(
     join(root, "functions", `.env.${PROJECT_ID}`),
