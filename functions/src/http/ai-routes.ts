@@ -4,7 +4,8 @@ import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { memoryQuota } from "../memory/memory-quota";
 import { exportMemories, importMemories } from "../memory/memory-transfer";
-import { listAis, registryRef, toAiView, updateAi } from "../memory/registry-service";
+import { aiView, listAis, registryRef, updateAi } from "../memory/registry-service";
+import { reindexAi } from "../search/reindex-service";
 import { revokeAiAccess } from "../auth/revocation";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
@@ -21,7 +22,7 @@ export function aiRoutes(deps: AppDeps): Router {
   router.get("/ais", async (req, res) => {
     assertAdmin(principalOf(res));
     const { limit } = parseInput(listAisQuerySchema, req.query, "query");
-    res.json({ ais: (await listAis(deps.db, limit)).map(toAiView) });
+    res.json({ ais: await Promise.all((await listAis(deps.db, limit)).map((ai) => aiView(deps.db, ai))) });
   });
 
   router.post("/ais", async (req, res) => {
@@ -33,7 +34,7 @@ export function aiRoutes(deps: AppDeps): Router {
   });
 
   router.get("/ais/:ai_uuid", async (req, res) => {
-    res.json(toAiView(await aiOf(req, res)));
+    res.json(await aiView(deps.db, await aiOf(req, res)));
   });
 
   router.patch("/ais/:ai_uuid", async (req, res) => {
@@ -43,7 +44,7 @@ export function aiRoutes(deps: AppDeps): Router {
     const updated = await updateAi(deps.db, ai.ai_uuid, { name: body.ai_name, status: body.status, settings: body.settings });
     // Disabling ends the AI's tokens for good: enabling it again does not revive them.
     if (body.status === "disabled") await revokeAiAccess(deps, ai.ai_uuid);
-    res.json(toAiView(updated));
+    res.json(await aiView(deps.db, updated));
   });
 
   router.delete("/ais/:ai_uuid", async (req, res) => {
@@ -56,6 +57,12 @@ export function aiRoutes(deps: AppDeps): Router {
   router.post("/ais/:ai_uuid/revoke_tokens", async (req, res) => {
     const ai = await aiOf(req, res);
     res.json({ ai_uuid: ai.ai_uuid, token_version: await revokeAiAccess(deps, ai.ai_uuid) });
+  });
+
+  router.post("/ais/:ai_uuid/reindex", async (req, res) => {
+    assertAdmin(principalOf(res));
+    const ai = await aiOf(req, res);
+    res.json(await reindexAi(deps.db, ai.ai_uuid));
   });
 
   router.get("/ais/:ai_uuid/export", async (req, res) => {

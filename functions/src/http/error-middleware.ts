@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
-import { logger } from "firebase-functions";
-import { AppError } from "../errors";
+import { logger } from "firebase-functions/logger";
+import { AppError, retryAfterOf } from "../errors";
 
 interface HttpLibraryError {
   type?: string;
@@ -51,6 +51,8 @@ export function errorMiddleware(shapes: Record<string, ErrorShape> = {}) {
     const known = error instanceof AppError ? error : fromHttpLibrary(error as HttpLibraryError);
     const shape = shapes[req.path.replace(/\/+$/, "").toLowerCase()];
     if (!known && !shape) logger.error("unhandled error", { path: req.path, method: req.method, error: String((error as Error)?.stack ?? error) });
+    const retryAfter = known ? retryAfterOf(known) : null;
+    if (retryAfter !== null) res.set("Retry-After", String(retryAfter));
     const { status, body } = (shape ?? restShape)(known ?? error);
     res.status(status).json(body);
   };

@@ -20,7 +20,8 @@ export const RELAY_DATA_BYTES = 16_000;
  */
 const RESERVED_EVENTS = [
   "connect", "authenticate", "join", "heartbeat", "leave", "memory_update", "presence",
-  ...MEMORY_TYPES, "events", "memory_history", "versions", "embeddings", "event_cursors", "chat_sessions", "chats", "ai_registry",
+  ...MEMORY_TYPES, "events", "memory_history", "versions", "embeddings", "search_index", "idempotency_keys",
+  "event_cursors", "chat_sessions", "chats", "ai_registry",
 ];
 
 const idSchema = documentIdSchema(64);
@@ -72,7 +73,7 @@ export function relayRoutes(deps: AppDeps): Router {
         sender,
         clientEventId: body.event_id,
       });
-      res.status(replayed ? 200 : 201).json({ ack: true, event_id: event.id, seq: event.seq, at: event.at.toDate().toISOString(), event: toEventView(event) });
+      res.status(replayed ? 200 : 201).json({ ack: true, event_id: event.id, at: event.at.toDate().toISOString(), event: toEventView(event) });
       return;
     }
     if (body.action === "join") {

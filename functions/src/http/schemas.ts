@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { expiresAtSchema, importanceSchema, memoryDataSchema, metadataSchema, structuredContentSchema, tagsSchema } from "../memory/memory-data";
-import { cursorSchema, filterQuerySchema } from "../memory/memory-query";
 import { documentIdSchema, firestoreDateSchema } from "../firestore-values";
+import { cursorSchema, filterQuerySchema } from "../memory/memory-query";
+import { IMPORT_MAX } from "../memory/memory-transfer";
 import { LIMITS, MEMORY_SOURCES, MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
 import { strictObject } from "../validation";
 
@@ -65,7 +66,6 @@ export const queryLimitSchema = z
   .regex(/^\d{1,6}$/, "must be a whole number written in digits")
   .transform(Number)
   .pipe(limitSchema);
-
 
 export const retrieveMemoriesSchema = strictObject({
   ...aiRef,
@@ -134,5 +134,5 @@ export const importSchema = strictObject({
       }),
     )
     .min(1, "must hold at least one memory")
-    .max(400, "at most 400 memories per import call"),
+    .max(IMPORT_MAX, `at most ${IMPORT_MAX} memories per import call`),
 });

@@ -1,15 +1,13 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { AppError } from "../errors";
-import { MEMORY_TYPES } from "./memory-types";
-import { type AiRecord, memoryCollection, settingOf } from "./registry-service";
+import { type AiRecord, memoryCounts, settingOf } from "./registry-service";
 
 /** How long an instance trusts a count before it counts again. */
 const COUNT_TTL_MS = 5_000;
 
 /** The AI's memories across its four types, by count() aggregations (a read per 1,000 entries). */
 async function countMemories(db: Firestore, aiUuid: string): Promise<number> {
-  const counts = await Promise.all(MEMORY_TYPES.map((type) => memoryCollection(db, aiUuid, type).count().get()));
-  return counts.reduce((sum, snapshot) => sum + snapshot.data().count, 0);
+  return Object.values(await memoryCounts(db, aiUuid)).reduce((sum, count) => sum + count, 0);
 }
 
 /**
