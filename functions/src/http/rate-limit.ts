@@ -1,4 +1,3 @@
-import type { Response } from "express";
 import { AppError } from "../errors";
 
 interface Bucket {
@@ -43,11 +42,10 @@ export class RequestBuckets {
 /** The instance's buckets, shared by every router of the app. */
 export const requestBuckets = new RequestBuckets();
 
-/** A 429 with Retry-After (set on the response here, so every error shape carries it). */
-export function assertWithinRate(res: Response, buckets: RequestBuckets, aiUuid: string, perMinute: number): void {
+/** A 429; the error handlers answer `retry_after_seconds` as Retry-After. */
+export function assertWithinRate(buckets: RequestBuckets, aiUuid: string, perMinute: number): void {
   const retryAfter = buckets.take(aiUuid, perMinute);
   if (retryAfter === 0) return;
-  res.set("Retry-After", String(retryAfter));
   throw new AppError(
     "resource_exhausted",
     `settings.requests_per_minute: this AI may make ${perMinute} requests per minute; retry after ${retryAfter} s`,
