@@ -26,8 +26,9 @@ const jsonSchema = z.unknown().superRefine((value, ctx) => {
 });
 const room = { ai_uuid: aiUuidSchema.optional(), client_id: idSchema.optional() };
 
+/** `{event, data}` without an action is an emit, as a socket's `emit(event, data)`. */
 export const relaySchema = z.discriminatedUnion("action", [
-  strictObject({ action: z.literal("emit"), ...room, event: eventNameSchema, data: jsonSchema, event_id: idSchema.optional() }),
+  strictObject({ action: z.literal("emit").default("emit"), ...room, event: eventNameSchema, data: jsonSchema, event_id: idSchema.optional() }),
   strictObject({ action: z.literal("join"), ...room }),
   strictObject({ action: z.literal("heartbeat"), ...room, client_id: idSchema, status: z.string().max(32).optional() }),
   strictObject({ action: z.literal("leave"), ...room, client_id: idSchema }),

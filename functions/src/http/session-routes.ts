@@ -1,8 +1,7 @@
 import { type Response, Router } from "express";
 import { listChats, listSessions, toChatView } from "../chat/chat-log";
 import { openAiModels } from "../chat/model-client";
-import { createSession, getSession, sessionsCollection, type ChatSession, toSessionView } from "../chat/session-service";
-import { notFound } from "../errors";
+import { type ChatSession, createSession, getSession, getSessionOfAnyAi, toSessionView } from "../chat/session-service";
 import { searchMemories } from "../memory/memory-search";
 import { MEMORY_TYPES, toMemory } from "../memory/memory-types";
 import { parseInput } from "../validation";
@@ -45,7 +44,7 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   const chatsOf = async (session: ChatSession, query: unknown) => {
     const { limit } = parseInput(listQuerySchema, query, "query");
-    return { session: toSessionView(session), chats: (await listChats(deps.db, session.id, limit)).map(toChatView) };
+    return { session: toSessionView(session), chats: (await listChats(deps.db, session, limit)).map(toChatView) };
   };
 
   router.get("/ais/:ai_uuid/sessions/:session_id/chats", async (req, res) => {
@@ -56,10 +55,9 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   router.get("/sessions/:session_id/chats", async (req, res) => {
     const sessionId = parseInput(sessionIdSchema, req.params.session_id, "session_id");
-    const session = (await sessionsCollection(deps.db).doc(sessionId).get()).data() as ChatSession | undefined;
-    // Another AI's session is "not found" to an AI token: existence does not leak.
+    // An AI token names its own AI (another AI's session is "not found": nothing leaks).
     const principal = principalOf(res);
-    if (!session || (principal.kind === "ai" && principal.aiUuid !== session.ai_uuid)) throw notFound(`session ${sessionId}`);
+    const session = principal.kind === "ai" ? await getSession(deps.db, principal.aiUuid, sessionId) : await getSessionOfAnyAi(deps.db, sessionId);
     await accessAi(deps, res, session.ai_uuid);
     res.json(await chatsOf(session, req.query));
   });
