@@ -20,6 +20,8 @@ interface RouteDoc {
   summary: string;
   body?: z.ZodType;
   status?: number;
+  operationId?: string;
+  tag?: string;
 }
 
 /** Every route of the API; extra routers add theirs with `registerRouteDocs`. */
