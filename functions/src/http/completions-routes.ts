@@ -11,16 +11,22 @@ import type { AppDeps } from "./app-deps";
 import { authenticate, principalOf } from "./auth-middleware";
 import { chatCompletionSchema, OWN_FIELDS, sessionIdSchema } from "./chat-schemas";
 import { registerRouteDocs } from "./openapi";
+import * as answers from "./response-schemas";
 
 registerRouteDocs(
   {
     method: "post",
     path: "/v1/chat/completions",
-    summary: "OpenAI-compatible chat with memory: the answer (or SSE chunks) plus a memory object",
+    summary: "OpenAI-compatible chat with memory: the answer (or SSE chunks with stream: true) plus a memory object",
+    operationId: "createChatCompletion",
+    tag: "chat",
     body: chatCompletionSchema,
+    responses: { 200: answers.chatCompletion },
+    streams: true,
+    errors: "openai",
   },
-  { method: "get", path: "/v1/models", summary: "The models chat may use, in OpenAI's shape" },
-  { method: "get", path: "/v1/models/{model}", summary: "One model, in OpenAI's shape" },
+  { method: "get", path: "/v1/models", summary: "The models chat may use", operationId: "listModels", tag: "chat", responses: { 200: answers.modelList }, errors: "openai" },
+  { method: "get", path: "/v1/models/{model}", summary: "One model", operationId: "getModel", tag: "chat", responses: { 200: answers.modelView }, errors: "openai" },
 );
 
 /** OpenAI's `error.type` for each of our codes, so OpenAI SDKs raise their usual error classes. */

@@ -10,14 +10,15 @@ import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { createSessionSchema, listQuerySchema, memorySearchSchema, sessionIdSchema } from "./chat-schemas";
 import { registerRouteDocs } from "./openapi";
+import * as answers from "./response-schemas";
 import { aiUuidSchema } from "./schemas";
 
 registerRouteDocs(
-  { method: "get", path: "/v1/ais/{ai_uuid}/sessions", summary: "The AI's chat sessions, most recently active first" },
-  { method: "post", path: "/v1/ais/{ai_uuid}/sessions", summary: "Start a chat session", body: createSessionSchema, status: 201 },
-  { method: "get", path: "/v1/ais/{ai_uuid}/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first" },
-  { method: "get", path: "/v1/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first" },
-  { method: "post", path: "/v1/ais/{ai_uuid}/memories/search", summary: "Memories by relevance (keyword, and vector when configured)", body: memorySearchSchema },
+  { method: "get", path: "/v1/ais/{ai_uuid}/sessions", summary: "The AI's chat sessions, most recently active first", operationId: "listSessions", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionList } },
+  { method: "post", path: "/v1/ais/{ai_uuid}/sessions", summary: "Start a chat session", operationId: "createSession", tag: "sessions", body: createSessionSchema, responses: { 201: answers.sessionView } },
+  { method: "get", path: "/v1/ais/{ai_uuid}/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first", operationId: "listSessionChats", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionChats } },
+  { method: "get", path: "/v1/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first (an AI's own session, or the admin's when one AI uses the id)", operationId: "listChatsBySession", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionChats } },
+  { method: "post", path: "/v1/ais/{ai_uuid}/memories/search", summary: "Memories by relevance (keyword, and vector when configured)", operationId: "searchMemories", tag: "memories", body: memorySearchSchema, responses: { 200: answers.searchResults } },
 );
 
 /**

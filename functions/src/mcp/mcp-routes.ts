@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { z } from "zod";
 import { openAiModels } from "../chat/model-client";
 import type { AppDeps } from "../http/app-deps";
 import { principalOf } from "../http/auth-middleware";
@@ -10,6 +11,8 @@ registerRouteDocs({
   summary: "MCP over Streamable HTTP (stateless, JSON-RPC): memory tools for an AI's token, or the admin with an ai_uuid argument",
   operationId: "mcp",
   tag: "mcp",
+  body: z.looseObject({ jsonrpc: z.literal("2.0"), method: z.string() }),
+  responses: { 200: z.looseObject({ jsonrpc: z.literal("2.0") }) },
 });
 
 /**
