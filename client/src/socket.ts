@@ -1,11 +1,11 @@
 import { deleteApp, type FirebaseApp } from "firebase/app";
 import { type Auth, signInWithCustomToken, signOut } from "firebase/auth";
 import { collection, type DocumentData, type Firestore, onSnapshot, orderBy, query, type Unsubscribe, where } from "firebase/firestore";
-import { AiMemoryError, APIConnectionError } from "./errors";
-import { type FirebaseConnectionOptions, openFirebase, toRoomEvent } from "./firebase-connection";
-import type { AiMemory } from "./http-client";
-import { SocketEmitter } from "./socket-emitter";
-import type { EmitAck, Handshake, JoinAnswer } from "./types";
+import { AiMemoryError, APIConnectionError } from "./errors.js";
+import { type FirebaseConnectionOptions, openFirebase, toRoomEvent } from "./firebase-connection.js";
+import type { AiMemory } from "./http-client.js";
+import { SocketEmitter } from "./socket-emitter.js";
+import type { EmitAck, Handshake, JoinAnswer } from "./types.js";
 
 export interface SocketOptions extends FirebaseConnectionOptions {
   /** The HTTP client; the relay is called with the handshake's ai_token when there is one. */
