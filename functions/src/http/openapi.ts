@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryDataSchema } from "../memory/memory-data";
 import * as answers from "./response-schemas";
 import {
   createAiSchema,
@@ -79,7 +80,18 @@ const ref = (schema: z.ZodType): object => {
   const id = answers.responseRegistry.get(schema)?.id;
   return id ? { $ref: `${COMPONENT}${id}` } : z.toJSONSchema(schema, { io: "output", unrepresentable: "any" });
 };
-const inputSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+/** What zod cannot tell by itself: a preprocess folds memory_data's string and structured forms into one. */
+function documentedInput(context: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  if (context.zodSchema !== memoryDataSchema) return;
+  const fields = { ...context.jsonSchema };
+  for (const key of Object.keys(fields)) delete context.jsonSchema[key];
+  context.jsonSchema.anyOf = [
+    { type: "string", minLength: 1, description: "the content" },
+    fields,
+    { type: "object", additionalProperties: {}, description: "structured content: any object without a content key" },
+  ];
+}
+const inputSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", override: documentedInput });
 
 function parametersOf(route: RouteDoc): object[] {
   const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: "path", required: true, schema: { type: "string" } }));
