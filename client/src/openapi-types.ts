@@ -305,8 +305,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Memories by relevance (keyword, and vector when configured) */
+        /** Memories by relevance: every memory ranked (BM25, importance, recency), fused with vector search when configured */
         post: operations["searchMemories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/reindex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rebuild the AI's search index from its memories (admin; safe to run twice) */
+        post: operations["reindexAi"];
         delete?: never;
         options?: never;
         head?: never;
@@ -477,9 +494,11 @@ export interface components {
             /** @description ISO 8601 */
             created_at: string;
             database_paths: components["schemas"]["DatabasePaths"];
+            /** @description the newest room event's time */
+            last_activity_at: string | null;
             owner_id: string;
             settings: components["schemas"]["AiSettings"];
-            /** @description memories per type */
+            /** @description memories per type, counted when asked */
             stats: {
                 [key: string]: number;
             };
@@ -490,6 +509,19 @@ export interface components {
         };
         AiList: {
             ais: components["schemas"]["Ai"][];
+        };
+        AiRecord: {
+            ai_name: string;
+            ai_uuid: string;
+            /** @description ISO 8601 */
+            created_at: string;
+            database_paths: components["schemas"]["DatabasePaths"];
+            owner_id: string;
+            settings: components["schemas"]["AiSettings"];
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** @description ISO 8601 */
+            updated_at: string;
         };
         AiSettings: {
             memory_token_budget: number;
@@ -571,7 +603,6 @@ export interface components {
             at: string;
             event: components["schemas"]["RoomEvent"];
             event_id: string;
-            seq: number;
         };
         Error: {
             error: {
@@ -595,7 +626,7 @@ export interface components {
             user_id: string;
         };
         Export: {
-            ai: components["schemas"]["Ai"];
+            ai: components["schemas"]["AiRecord"];
             /** @description ISO 8601 */
             exported_at: string;
             /** @constant */
@@ -644,10 +675,14 @@ export interface components {
         JoinAnswer: {
             ai_uuid: string;
             heartbeat_interval_ms: number;
-            order_by: string;
+            order_by: [
+                "at",
+                "__name__"
+            ];
             presence: string;
             presence_ttl_ms: number;
-            resume_after_seq: number;
+            /** @description the newest event when joining: listen after it */
+            resume_after: components["schemas"]["RoomPosition"] | null;
             room: string;
         };
         LeaveAnswer: {
@@ -665,6 +700,8 @@ export interface components {
             expires_at: string | null;
             id: string;
             importance: number;
+            /** @description set when a newer fact superseded this one */
+            invalidated_at?: string | null;
             memory_id: string;
             /** @enum {string} */
             memory_type: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
@@ -678,6 +715,7 @@ export interface components {
             session_id: string | null;
             /** @enum {string} */
             source: "api" | "chat" | "consolidation" | "reflection" | "import";
+            superseded_by?: string | null;
             tags: string[];
             text: string;
             /** @description ISO 8601 */
@@ -729,6 +767,12 @@ export interface components {
             sender: components["schemas"]["EventSender"];
             status: string;
         };
+        ReindexResult: {
+            ai_uuid: string;
+            documents_migrated: number;
+            indexed: number;
+            stale_entries_removed: number;
+        };
         RelayAnswer: components["schemas"]["EmitAck"] | components["schemas"]["JoinAnswer"] | components["schemas"]["HeartbeatAnswer"] | components["schemas"]["LeaveAnswer"];
         RevokedTokens: {
             ai_uuid: string;
@@ -744,7 +788,16 @@ export interface components {
             expires_at: string;
             id: string;
             sender: components["schemas"]["EventSender"];
-            seq: number;
+        };
+        RoomPosition: {
+            /** @description ISO 8601 */
+            at: string;
+            /** @description `at` to the nanosecond */
+            at_timestamp: {
+                nanoseconds: number;
+                seconds: number;
+            };
+            event_id: string;
         };
         SearchHit: {
             ai_uuid: string;
@@ -757,6 +810,8 @@ export interface components {
             expires_at: string | null;
             id: string;
             importance: number;
+            /** @description set when a newer fact superseded this one */
+            invalidated_at?: string | null;
             memory_id: string;
             /** @enum {string} */
             memory_type: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
@@ -771,6 +826,7 @@ export interface components {
             session_id: string | null;
             /** @enum {string} */
             source: "api" | "chat" | "consolidation" | "reflection" | "import";
+            superseded_by?: string | null;
             tags: string[];
             text: string;
             /** @description ISO 8601 */
@@ -1742,6 +1798,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description also find facts that a newer one superseded
+                     * @default false
+                     */
+                    include_superseded?: boolean;
                     /** @default 10 */
                     limit?: number;
                     memory_types?: ("working_memory" | "long_term_memory" | "personal_logs" | "archive")[];
@@ -1757,6 +1818,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reindexAi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReindexResult"];
                 };
             };
             /** @description error */

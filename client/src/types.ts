@@ -32,6 +32,8 @@ export type ExportedMemory = Schemas["Export"];
 export type EventSender = Schemas["EventSender"];
 export type EmitAck = Schemas["EmitAck"];
 export type JoinAnswer = Schemas["JoinAnswer"];
+/** A place in a room: the commit time of an event (to the nanosecond) and its id. */
+export type RoomPosition = Schemas["RoomPosition"];
 export type Presence = Schemas["Presence"];
 export type HeartbeatAnswer = Schemas["HeartbeatAnswer"];
 export type LeaveAnswer = Schemas["LeaveAnswer"];
@@ -51,7 +53,10 @@ export interface ChatCompletionChunk {
   memory?: MemoryReport;
 }
 
-/** One event of an AI's room, as a Firestore listener reads it: `at` and `expires_at` are Dates there. */
+/**
+ * One event of an AI's room, as a Firestore listener reads it: `at` and `expires_at` are Dates there.
+ * The room's order is (`at`, `id`): `at` is the commit time of the write that made the event.
+ */
 export type RoomEvent<D = unknown> = Omit<Schemas["RoomEvent"], "data" | "at" | "expires_at"> & {
   data: D;
   at: Date | string;
@@ -60,10 +65,11 @@ export type RoomEvent<D = unknown> = Omit<Schemas["RoomEvent"], "data" | "at" | 
 
 /** The data of a `memory_update` event. */
 export interface MemoryUpdate {
-  action: "created" | "updated" | "deleted" | "moved";
+  action: "created" | "updated" | "deleted" | "moved" | "superseded" | "restored";
   memory_type: MemoryType;
   memory_id: string;
   version: number;
+  source?: string;
   /** On `moved`: where the memory came from and where it is now (= memory_type). */
   from?: MemoryType;
   to?: MemoryType;

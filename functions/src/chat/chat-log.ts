@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../errors";
+import { recordMemoryChange } from "../memory/memory-changes";
 import { buildMemory } from "../memory/memory-service";
 import { memoryCollection } from "../memory/registry-service";
 import type { RecentTurn } from "./context-builder";
@@ -74,6 +75,7 @@ export async function recordExchange(db: Firestore, exchange: Exchange, now = Ti
     else tx.create(sessionRef, { ...exchange.session.initial, message_count: 1, updated_at: now });
     tx.create(chatRef, stored);
     tx.create(memoryRef, memory);
+    recordMemoryChange(tx, db, { action: "created", memory }, now);
     return { chat: stored, replayed: false };
   });
 }
@@ -84,7 +86,7 @@ const chatsOfSession = (db: Firestore, aiUuid: string, sessionId: string) =>
 
 /** The last exchanges of a session, oldest first. */
 export async function recentTurns(db: Firestore, aiUuid: string, sessionId: string, count: number): Promise<RecentTurn[]> {
-  const snapshot = await chatsOfSession(db, aiUuid, sessionId).orderBy("timestamp", "desc").limit(count).get();
+  const snapshot = await chatsOfSession(db, aiUuid, sessionId).orderBy("timestamp", "desc").limit(count).select("message", "response", "timestamp").get();
   return snapshot.docs
     .map((doc) => doc.data() as StoredChat)
     .reverse()

@@ -1,10 +1,9 @@
 import { type NextFunction, type Request, type Response, Router } from "express";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { type CompletionInput, completeChat, type ModelRequest, streamChat } from "../chat/completion-service";
-import { openAiModels } from "../chat/model-client";
 import { ModelError } from "../chat/model-errors";
 import { listModels } from "../chat/model-list";
-import { AppError, type ErrorCode, invalid, notFound } from "../errors";
+import { AppError, type ErrorCode, invalid, notFound, retryAfterOf } from "../errors";
 import { parseInput } from "../validation";
 import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
@@ -63,7 +62,9 @@ export function openAiErrorBody(error: unknown): OpenAiErrorAnswer {
     return { status: error.status, body: { error: error.upstream.error }, headers };
   }
   if (error instanceof AppError) {
-    return { status: error.status, body: { error: { message: error.message, type: OPENAI_TYPE[error.code], code: error.code, param: paramOf(error.details) } }, headers: {} };
+    const retryAfter = retryAfterOf(error);
+    const headers: Record<string, string> = retryAfter === null ? {} : { "Retry-After": String(retryAfter) };
+    return { status: error.status, body: { error: { message: error.message, type: OPENAI_TYPE[error.code], code: error.code, param: paramOf(error.details) } }, headers };
   }
   logger.error("chat completion failed", { error: String((error as Error)?.stack ?? error) });
   return { status: 500, body: { error: { message: "internal error", type: "server_error", code: "internal", param: null } }, headers: {} };
@@ -121,7 +122,7 @@ async function sendStream(chunks: AsyncGenerator<Record<string, unknown>>, res: 
  */
 export function completionsRoutes(deps: AppDeps): Router {
   const router = Router();
-  const models = deps.models ?? openAiModels(deps.config);
+  const { models } = deps;
   const completionDeps = { db: deps.db, models };
   router.post("/chat/completions", authenticate(deps), async (req, res) => {
     const { input, stream } = await completionInput(deps, req, res);

@@ -55,6 +55,7 @@ const ROUTES: RouteDoc[] = [
   { method: "patch", path: "/v1/ais/{ai_uuid}", summary: "Rename an AI or change its settings", operationId: "updateAi", tag: "ais", body: updateAiSchema, responses: { 200: answers.aiView } },
   { method: "delete", path: "/v1/ais/{ai_uuid}", summary: "Delete an AI and all its memory (admin)", operationId: "deleteAi", tag: "ais", responses: { 200: answers.deletedAi } },
   { method: "post", path: "/v1/ais/{ai_uuid}/revoke_tokens", summary: "Revoke every ai_token of the AI", operationId: "revokeTokens", tag: "ais", responses: { 200: answers.revokedTokens } },
+  { method: "post", path: "/v1/ais/{ai_uuid}/reindex", summary: "Rebuild the AI's search index from its memories (admin; safe to run twice)", operationId: "reindexAi", tag: "ais", responses: { 200: answers.reindexAnswer } },
   { method: "get", path: "/v1/ais/{ai_uuid}/export", summary: "Export the AI's whole memory", operationId: "exportAi", tag: "ais", responses: { 200: answers.exportAnswer } },
   { method: "post", path: "/v1/ais/{ai_uuid}/import", summary: "Import memories in one batch", operationId: "importMemories", tag: "ais", body: importSchema, responses: { 201: answers.importAnswer } },
   { method: "get", path: "/v1/ais/{ai_uuid}/memories", summary: "Memories of every type, newest first", operationId: "listAiMemories", tag: "memories", query: restListQuerySchema, responses: { 200: answers.memoryList } },

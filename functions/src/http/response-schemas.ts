@@ -34,6 +34,8 @@ const memoryShape = {
   expires_at: time.nullable(),
   moved_from: memoryType.optional(),
   moved_at: time.optional(),
+  invalidated_at: time.nullable().optional().describe("set when a newer fact superseded this one"),
+  superseded_by: z.string().nullable().optional(),
 };
 export const memoryView = named("Memory", z.strictObject(memoryShape));
 export const memoryList = named("MemoryList", z.strictObject({ memories: z.array(memoryView), next_cursor: z.string().nullable() }));
@@ -65,22 +67,30 @@ const aiSettings = named(
     reflections: z.boolean(),
   }),
 );
+const aiRecordShape = {
+  ai_uuid: z.string(),
+  ai_name: z.string(),
+  owner_id: z.string(),
+  status: z.enum(["active", "disabled"]),
+  created_at: time,
+  updated_at: time,
+  settings: aiSettings,
+  database_paths: databasePaths,
+};
 export const aiView = named(
   "Ai",
   z.strictObject({
-    ai_uuid: z.string(),
-    ai_name: z.string(),
-    owner_id: z.string(),
-    status: z.enum(["active", "disabled"]),
-    created_at: time,
-    updated_at: time,
-    settings: aiSettings,
-    stats: z.record(z.string(), z.number()).describe("memories per type"),
-    database_paths: databasePaths,
+    ...aiRecordShape,
+    stats: z.record(z.string(), z.number()).describe("memories per type, counted when asked"),
+    last_activity_at: time.nullable().describe("the newest room event's time"),
   }),
 );
 export const aiList = named("AiList", z.strictObject({ ais: z.array(aiView) }));
 export const deletedAi = named("DeletedAi", z.strictObject({ deleted: z.literal(true), ai_uuid: z.string() }));
+export const reindexAnswer = named(
+  "ReindexResult",
+  z.strictObject({ ai_uuid: z.string(), indexed: z.number().int(), stale_entries_removed: z.number().int(), documents_migrated: z.number().int() }),
+);
 export const revokedTokens = named("RevokedTokens", z.strictObject({ ai_uuid: z.string(), token_version: z.number().int() }));
 
 export const sessionView = named(
@@ -129,7 +139,7 @@ export const handshakeAnswer = named(
 );
 export const exportAnswer = named(
   "Export",
-  z.strictObject({ format: z.literal("ai-memory-export/1"), exported_at: time, ai: aiView, memories: z.array(memoryView) }),
+  z.strictObject({ format: z.literal("ai-memory-export/1"), exported_at: time, ai: named("AiRecord", z.strictObject(aiRecordShape)), memories: z.array(memoryView) }),
 );
 export const importAnswer = named("ImportResult", z.strictObject({ imported: z.number().int(), memory_ids: z.array(z.string()) }));
 
@@ -143,7 +153,15 @@ const sender = named(
 );
 const roomEvent = named(
   "RoomEvent",
-  z.strictObject({ id: z.string(), ai_uuid: z.string(), seq: z.number().int(), event: z.string(), data: z.unknown(), sender, at: time, expires_at: time }),
+  z.strictObject({ id: z.string(), ai_uuid: z.string(), event: z.string(), data: z.unknown(), sender, at: time, expires_at: time }),
+);
+const roomPosition = named(
+  "RoomPosition",
+  z.strictObject({
+    event_id: z.string(),
+    at: time,
+    at_timestamp: z.strictObject({ seconds: z.number().int(), nanoseconds: z.number().int() }).describe("`at` to the nanosecond"),
+  }),
 );
 const presence = named(
   "Presence",
@@ -152,15 +170,15 @@ const presence = named(
 export const relayAnswer = named(
   "RelayAnswer",
   z.union([
-    named("EmitAck", z.strictObject({ ack: z.literal(true), event_id: z.string(), seq: z.number().int(), at: time, event: roomEvent })),
+    named("EmitAck", z.strictObject({ ack: z.literal(true), event_id: z.string(), at: time, event: roomEvent })),
     named(
       "JoinAnswer",
       z.strictObject({
         ai_uuid: z.string(),
         room: z.string(),
         presence: z.string(),
-        order_by: z.string(),
-        resume_after_seq: z.number().int(),
+        order_by: z.tuple([z.literal("at"), z.literal("__name__")]),
+        resume_after: roomPosition.nullable().describe("the newest event when joining: listen after it"),
         heartbeat_interval_ms: z.number().int(),
         presence_ttl_ms: z.number().int(),
       }),

@@ -1,6 +1,5 @@
 import { Router } from "express";
 import { z } from "zod";
-import { openAiModels } from "../chat/model-client";
 import type { AppDeps } from "../http/app-deps";
 import { principalOf } from "../http/auth-middleware";
 import { registerRouteDocs } from "../http/openapi";
@@ -22,7 +21,7 @@ registerRouteDocs({
  */
 export function mcpRoutes(deps: AppDeps): Router {
   const router = Router();
-  const models = deps.models ?? openAiModels(deps.config);
+  const { models } = deps;
   router.post("/", async (req, res) => {
     const { serveMcp } = await import("./mcp-server");
     await serveMcp({ db: deps.db, principal: principalOf(res), embedder: models.embedder }, req, res);

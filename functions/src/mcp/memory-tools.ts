@@ -7,11 +7,11 @@ import { toSessionView } from "../chat/session-service";
 import { invalid } from "../errors";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { retrieveMemories } from "../memory/memory-query";
-import { searchMemories } from "../memory/memory-search";
+import { searchMemories } from "../search/memory-search";
 import { createMemory, deleteMemory, editMemory, listHistory, moveMemory } from "../memory/memory-service";
 import { MEMORY_TYPES, memoryTypeSchema, toMemory } from "../memory/memory-types";
 import { type AiRecord, getAi } from "../memory/registry-service";
-import { memorySearchSchema } from "../http/chat-schemas";
+import { memorySearchSchema } from "../http/search-routes";
 import { aiUuidSchema, memoryIdSchema, restMemoryBodySchema, restMemoryPatchSchema, retrieveMemoriesSchema } from "../http/schemas";
 import { strictObject } from "../validation";
 
@@ -57,9 +57,9 @@ export const MEMORY_TOOLS: MemoryTool[] = [
       "Find the memories most relevant to a question or topic, best first, across all memory types (or the ones given). Use it before answering anything that may depend on what you were told or did earlier. Each result has its id, memory_type, content and a relevance score.",
     input: strictObject({ ...ai, ...memorySearchSchema.shape }),
     async run(context, args) {
-      const { ai_uuid: aiUuid, stats } = await aiOf(context, args.ai_uuid);
-      const hits = await searchMemories(context.db, aiUuid, {
-        query: args.query, types: args.memory_types ?? MEMORY_TYPES, limit: args.limit, embedder: context.embedder, stats,
+      const target = await aiOf(context, args.ai_uuid);
+      const hits = await searchMemories(context.db, target.ai_uuid, {
+        query: args.query, types: args.memory_types ?? MEMORY_TYPES, limit: args.limit, embedder: context.embedder, includeSuperseded: args.include_superseded,
       });
       return { results: hits.map((hit) => ({ ...toMemory(hit.memory), score: hit.score })) };
     },
