@@ -70,10 +70,9 @@ export class Transport {
     const maxRetries = call.idempotent || call.idempotencyKey ? (call.maxRetries ?? this.options.maxRetries) : 0;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attempt(call).catch((error: unknown) => error as Error);
-      const status = outcome instanceof Response ? outcome.status : outcome instanceof APIError ? outcome.status : 0;
-      const retriable = outcome instanceof APIConnectionError || RETRIED_STATUSES.includes(status);
+      if (outcome instanceof Response) return outcome;
+      const retriable = outcome instanceof APIConnectionError || (outcome instanceof APIError && RETRIED_STATUSES.includes(outcome.status));
       const wait = retryWaitMs(attempt, outcome instanceof APIError ? outcome.headers : undefined);
-      if (!(outcome instanceof Error)) return outcome;
       if (!retriable || attempt >= maxRetries || wait > MAX_RETRY_WAIT_MS || call.signal?.aborted) throw outcome;
       await sleep(wait);
     }
