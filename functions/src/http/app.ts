@@ -5,6 +5,7 @@ import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth-middleware";
 import { bodyLimit, jsonBodiesOnly, requestGuard } from "./body-limit";
 import { completionsRoutes, openAiErrorBody } from "./completions-routes";
+import { mcpRoutes } from "../mcp/mcp-routes";
 import { errorMiddleware, notFoundRoute } from "./error-middleware";
 import { memoryRoutes } from "./memory-routes";
 import { openApiDocument } from "./openapi";
@@ -39,7 +40,8 @@ export function createApp(deps: AppDeps): Express {
   app.use("/v1", searchRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
   app.use("/v1", memoryRoutes(deps));
   app.use("/v1", relayRoutes(deps));
+  app.use("/mcp", mcpRoutes(deps));
   app.use(notFoundRoute);
-  app.use(errorMiddleware({ "/v1/chat/completions": openAiErrorBody }));
+  app.use(errorMiddleware({ "/v1/chat/completions": openAiErrorBody, "/v1/models": openAiErrorBody }));
   return app;
 }

@@ -50,12 +50,25 @@ const rawQueryKeys = (req: Request): string[] => {
   return [...new URLSearchParams(query).keys()];
 };
 
+const decodes = (path: string): boolean => {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Checked once for every route, before any schema runs: the body's nesting is bounded, its text is
  * valid Unicode, and neither it nor the query string has a key that would reach an object's prototype.
  */
 export function requestGuard() {
   return (req: Request, _res: Response, next: NextFunction): void => {
+    // Checked before any router matches a parameter in it, so no route sees a URIError.
+    if (!decodes(req.path)) {
+      throw new AppError("invalid_argument", "path: a path segment is not valid percent-encoded UTF-8", { field: "path" });
+    }
     for (const key of rawQueryKeys(req)) {
       if (key.split(/[[\].]/).some((part) => OBJECT_MACHINERY_KEYS.includes(part))) {
         const field = `query.${key.slice(0, 40)}`;

@@ -12,6 +12,8 @@ export interface BadCase {
   headers?: Record<string, string>;
   /** The field the 400 must name (a prefix of it is enough for nested values). */
   field: string;
+  /** A JSON-RPC route (MCP): a refusal may be a JSON-RPC error in a 200. */
+  jsonRpc?: boolean;
 }
 
 /** What the valid requests are about: an AI with one memory and one session. */
@@ -49,6 +51,7 @@ export function validBodies(f: Fixture): Record<string, unknown> {
     "post /v1/relay": { action: "emit", ai_uuid: f.aiUuid, event: "message", data: { text: "hi" }, client_id: "fuzz" },
     "post /v1/ais/{ai_uuid}/sessions": { name: "fuzz", user_id: "fuzz" },
     "post /v1/ais/{ai_uuid}/memories/search": { query: "fact", memory_types: ["working_memory"], limit: 5 },
+    "post /mcp": { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "retrieve_memories", arguments: { ai_uuid: f.aiUuid, memory_type: "all" } } },
   };
 }
 
@@ -81,13 +84,15 @@ export function badCases(doc: OpenApi, f: Fixture): BadCase[] {
       const schema = operation.requestBody?.content["application/json"].schema;
       const body = schema ? bodies[key] : undefined;
       if (schema && body === undefined) throw new Error(`no valid body for ${key}: add one to validBodies`);
+      // MCP answers JSON-RPC: its clients send this Accept header, and read errors from the JSON-RPC body.
+      const mcp = template === "/mcp" ? { headers: { Accept: "application/json, text/event-stream" }, jsonRpc: true } : {};
       const add = (name: string, change: Partial<BadCase>, field: string) =>
-        cases.push({ name: `${key} ${name}`, method, path, body, field, ...change });
+        cases.push({ name: `${key} ${name}`, method, path, body, field, ...mcp, ...change });
 
       if (schema) {
         for (const { path: fieldPath, schema: fieldSchema } of fieldsOf(schema)) {
           const name = fieldPath[fieldPath.length - 1];
-          invalidValues(fieldSchema, name).forEach((value, index) =>
+          invalidValues(fieldSchema, name, !template.startsWith("/v1/chat/")).forEach((value, index) =>
             add(`${fieldPath.join(".")} #${index}`, { body: withValue(body, fieldPath, value) }, fieldPath.join(".")),
           );
         }

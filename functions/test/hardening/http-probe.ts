@@ -78,6 +78,11 @@ export function namedField(answer: ProbeAnswer): string | null {
 export function verdict(c: BadCase, answer: ProbeAnswer, alsoAllowed: number[] = []): string | null {
   if (answer.timedOut) return "no answer (hang)";
   if (answer.status >= 500) return `${answer.status} ${JSON.stringify(answer.body)}`;
+  // JSON-RPC refuses in the body (an error, or a tool result marked isError); 202 is a batch with nothing to answer.
+  if (c.jsonRpc) {
+    const refused = answer.status >= 400 || answer.status === 202 || answer.body?.error || (answer.body as { result?: { isError?: boolean } })?.result?.isError;
+    return refused ? null : `accepted (${answer.status})`;
+  }
   if (answer.status < 400) return `accepted (${answer.status})`;
   const allowed = [400, 413, ...(c.name.includes(" path ") ? [404] : []), ...alsoAllowed];
   if (!allowed.includes(answer.status)) return `${answer.status} ${JSON.stringify(answer.body)}`;

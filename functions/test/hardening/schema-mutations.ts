@@ -99,8 +99,12 @@ function accepts(types: Set<string>, type: string): boolean {
   return types.has(type);
 }
 
-/** Invalid values for one field whose schema is `schema` (its key in the body is `name`). */
-export function invalidValues(schema: JsonSchema, name: string): unknown[] {
+/**
+ * Invalid values for one field whose schema is `schema` (its key in the body is `name`). `stored`:
+ * the route stores maps of that name in Firestore (not so the OpenAI-compatible ones: their
+ * `metadata` is OpenAI's), so Firestore's and our metadata rules apply to them.
+ */
+export function invalidValues(schema: JsonSchema, name: string, stored = true): unknown[] {
   // memory_data is documented as its object form; a string is its other, shorter form.
   const types = name === "memory_data" ? new Set(["object", "string"]) : typesOf(schema);
   const values: unknown[] = [deeplyNested(10_000), { ["__proto__"]: { polluted: true } }, ...LONE_SURROGATES];
@@ -126,7 +130,7 @@ export function invalidValues(schema: JsonSchema, name: string): unknown[] {
   }
   if (name === "cursor") values.push(...FORGED_CURSORS);
   if (name === "event") values.push("events", "memory_history", "working_memory", "memory_update");
-  if (STORED_MAPS.has(name)) {
+  if (stored && STORED_MAPS.has(name)) {
     values.push(nested(21), { ["k".repeat(1501)]: 1 }, { __x__: 1 }, { "": 1 }, { a: [[1]] }, { "\ud800": 1 });
     if (name === "metadata") values.push({ constructor: 1 }, { prototype: "x" });
   }
