@@ -50,7 +50,8 @@ const rawQueryKeys = (req: Request): string[] => {
   return [...new URLSearchParams(query).keys()];
 };
 
-const decodes = (path: string): boolean => {
+/** Whether a path is valid percent-encoded UTF-8. */
+export const decodes = (path: string): boolean => {
   try {
     decodeURIComponent(path);
     return true;
