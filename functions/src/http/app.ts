@@ -6,6 +6,7 @@ import { authenticate } from "./auth-middleware";
 import { bodyLimit } from "./body-limit";
 import { completionsRoutes } from "./completions-routes";
 import { errorMiddleware, notFoundRoute } from "./error-middleware";
+import { factRoutes } from "./fact-routes";
 import { memoryRoutes } from "./memory-routes";
 import { openApiDocument } from "./openapi";
 import { relayRoutes } from "./relay-routes";
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/v1", sessionRoutes(deps));
   app.use("/v1", searchRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
   app.use("/v1", memoryRoutes(deps));
+  app.use("/v1", factRoutes(deps));
   app.use("/v1", relayRoutes(deps));
   app.use(notFoundRoute);
   app.use(errorMiddleware);

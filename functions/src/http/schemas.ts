@@ -107,6 +107,9 @@ export const updateAiSchema = strictObject({
     memory_token_budget: z.number().int().min(100).max(100_000).optional(),
     working_memory_limit: z.number().int().min(5).max(10_000).optional(),
     reflections: z.boolean().optional(),
+    extraction_enabled: z.boolean().optional(),
+    extraction_model: z.string().min(1).max(200).nullable().optional(),
+    extraction_daily_cap: z.number().int().min(0).max(100_000).optional(),
   }).optional(),
 });
 

@@ -10,6 +10,12 @@ export interface AiSettings {
   memory_token_budget: number;
   working_memory_limit: number;
   reflections: boolean;
+  /** Fact extraction after each chat exchange (it runs only where a chat model is configured). */
+  extraction_enabled: boolean;
+  /** The model extraction asks; null: the AI's `model`, else the deployment's. */
+  extraction_model: string | null;
+  /** Exchanges a day (UTC) whose facts are extracted; the next ones are recorded as skipped. */
+  extraction_daily_cap: number;
 }
 
 /** The registry document of one AI (`ai_registry/{ai_uuid}`). */
@@ -31,6 +37,9 @@ export const DEFAULT_SETTINGS: AiSettings = {
   memory_token_budget: 2000,
   working_memory_limit: 50,
   reflections: false,
+  extraction_enabled: true,
+  extraction_model: null,
+  extraction_daily_cap: 500,
 };
 
 export const registryRef = (db: Firestore, aiUuid: string) => db.collection("ai_registry").doc(aiUuid);

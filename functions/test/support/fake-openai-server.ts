@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type ScriptedReply, ScriptedReplies } from "./fake-openai-scripts";
 
 /**
  * A local OpenAI-compatible server for the tests: chat completions (plain and streamed) and
@@ -10,8 +11,9 @@ import type { AddressInfo } from "node:net";
  *   cut-stream      streams two chunks, then drops the connection
  *   stall-stream    streams one chunk, then goes silent
  *   tool-call       answers with a tool call
- * Any other model answers "Echo: <last user message>". Every request is recorded, and readable
- * from another process at GET /__requests.
+ * Any other model answers "Echo: <last user message>"; scripted answers come first (see
+ * fake-openai-scripts.ts). Every request is recorded, and readable from another process at
+ * GET /__requests.
  */
 
 export interface RecordedRequest {
@@ -24,6 +26,8 @@ export interface FakeOpenAi {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** Queues the next answers of chat requests for `model`. */
+  script(model: string, replies: ScriptedReply[]): void;
   close(): Promise<void>;
 }
 
@@ -106,11 +110,12 @@ function embeddings(res: ServerResponse, body: Record<string, unknown>): void {
   json(res, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 } });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, requests: RecordedRequest[]): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, requests: RecordedRequest[], scripts: ScriptedReplies): Promise<void> {
   const path = (req.url ?? "").split("?")[0];
   if (req.method === "GET" && path === "/__requests") return json(res, 200, requests);
   const body = await readJson(req);
-  requests.push({ path, authorization: req.headers.authorization ?? null, body });
+  if (path !== "/__script") requests.push({ path, authorization: req.headers.authorization ?? null, body });
+  if (await scripts.serve(req, res, path, body)) return;
   const model = String(body.model ?? "");
   const failure = /^fail-(\d{3})$/.exec(model);
   if (failure) {
@@ -127,8 +132,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: Recor
 /** Starts the server on 127.0.0.1 (port 0: any free port). */
 export function startFakeOpenAi(port = 0): Promise<FakeOpenAi> {
   const requests: RecordedRequest[] = [];
+  const scripts = new ScriptedReplies();
   const server = createServer((req, res) => {
-    handle(req, res, requests).catch((error: unknown) => json(res, 500, { error: { message: String(error), type: "server_error" } }));
+    handle(req, res, requests, scripts).catch((error: unknown) => json(res, 500, { error: { message: String(error), type: "server_error" } }));
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -138,6 +144,7 @@ export function startFakeOpenAi(port = 0): Promise<FakeOpenAi> {
         url: `http://127.0.0.1:${actual}/v1`,
         port: actual,
         requests,
+        script: (model, replies) => scripts.script(model, replies),
         close: () =>
           new Promise((done) => {
             server.closeAllConnections();
