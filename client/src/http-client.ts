@@ -4,6 +4,7 @@ import type { SocketOptions } from "./socket";
 import { AiMemorySocket } from "./socket";
 import type {
   EmitAck,
+  ExtractionRecord,
   Handshake,
   JoinAnswer,
   Memory,
@@ -12,6 +13,7 @@ import type {
   Presence,
   RelayRequest,
   RetrieveResult,
+  SearchHit,
   Session,
 } from "./types";
 
@@ -77,6 +79,22 @@ export class AiMemory {
       this.request<Memory>("GET", `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}`),
     history: (aiUuid: string, type: MemoryType, id: string) =>
       this.request<{ versions: Memory[] }>("GET", `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/history`),
+    /** The chat's retrieval; `include_superseded` also finds facts a newer one replaced. */
+    search: (aiUuid: string, body: { query: string; memory_types?: MemoryType[]; limit?: number; include_superseded?: boolean }) =>
+      this.post<{ results: SearchHit[] }>(`/v1/ais/${enc(aiUuid)}/memories/search`, body),
+    /** Undoes a supersession (admin): the memory, and the exchanges hidden with it, current again. */
+    restore: (aiUuid: string, type: MemoryType, id: string) =>
+      this.post<Memory & { restored_exchange_ids: string[] }>(`/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/restore`, {}),
+  };
+
+  /** What fact extraction did with each chat exchange (admin). */
+  readonly extractions = {
+    list: (aiUuid: string, query: { status?: ExtractionRecord["status"]; limit?: number } = {}) => {
+      const params = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
+      const suffix = params.size ? `?${params}` : "";
+      return this.request<{ extractions: ExtractionRecord[] }>("GET", `/v1/ais/${enc(aiUuid)}/extractions${suffix}`);
+    },
+    get: (aiUuid: string, chatId: string) => this.request<ExtractionRecord>("GET", `/v1/ais/${enc(aiUuid)}/extractions/${enc(chatId)}`),
   };
 
   readonly sessions = {

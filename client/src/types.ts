@@ -21,6 +21,44 @@ export interface Memory {
   expires_at: string | null;
   moved_from?: MemoryType;
   moved_at?: string;
+  /** Set when a newer fact superseded this one: out of the chat context, found by search with `include_superseded`. */
+  invalidated_at?: string | null;
+  /** The memory that superseded this one. */
+  superseded_by?: string | null;
+}
+
+/** A search result: the memory, its score and, with vector search, its cosine distance. */
+export interface SearchHit extends Memory {
+  score: number;
+  distance: number | null;
+}
+
+/** One decision of a fact extraction, as applied. */
+export interface AppliedDecision {
+  action: "add" | "update" | "supersede" | "none";
+  fact: string;
+  valid_from: string | null;
+  memory_id: string | null;
+  outcome: "added" | "updated" | "superseded" | "known";
+  result_memory_id: string | null;
+}
+
+/** What fact extraction did with one chat exchange (admin only). */
+export interface ExtractionRecord {
+  chat_id: string;
+  ai_uuid: string;
+  session_id: string | null;
+  status: "running" | "retrying" | "done" | "failed" | "skipped";
+  attempts: number;
+  model: string | null;
+  call_day: string | null;
+  last_error: string | null;
+  decisions: AppliedDecision[];
+  stated_memory_ids: string[];
+  hidden_exchange_ids: string[];
+  prompt_tokens: number | null;
+  created_at: string;
+  updated_at: string;
 }
 
 /** `memory_data` of the seed routes: the content, or an object with content and its fields. */

@@ -1,6 +1,9 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StoredMemory } from "../src/memory/memory-types";
+import { consolidateWorkingMemory } from "../src/memory/consolidation-service";
+import { importMemories } from "../src/memory/memory-transfer";
+import { memoryText, type StoredMemory } from "../src/memory/memory-types";
+import { updateAi } from "../src/memory/registry-service";
 import { historyCollection } from "../src/memory/memory-service";
 import { systemPromptOf } from "./support/chat-app";
 import { ADMIN } from "./support/emulator";
@@ -108,6 +111,18 @@ describe("fact extraction and reconciliation", () => {
     const again = await request(harness.app).post(`/v1/ais/${ai.ai_uuid}/memories/long_term_memory/${lyon.id}/restore`).set("Authorization", ADMIN);
     expect(again.status).toBe(409);
     expect(again.body.error.message).toContain("not superseded");
+  });
+
+  it("keeps a superseded exchange out of the consolidation summary, and archives it still superseded", async () => {
+    const { ai, lyonChat } = await movedToParis();
+    await updateAi(factsDb, ai.ai_uuid, { settings: { working_memory_limit: 5 } });
+    await importMemories(factsDb, ai.ai_uuid, Array.from({ length: 6 }, (_, index) => ({ memory_type: "working_memory" as const, content: `A chat about the weather, ${index}` })));
+    const result = await consolidateWorkingMemory(factsDb, ai.ai_uuid, harness.models.chat);
+    expect(result?.archived).toContain(lyonChat);
+    const summary = await memoryOf(ai.ai_uuid, "long_term_memory", result!.summary_id!);
+    expect(memoryText(summary)).toContain("Paris");
+    expect(memoryText(summary)).not.toContain("Lyon");
+    expect((await memoryOf(ai.ai_uuid, "archive", lyonChat)).invalidated_at).toBeTruthy();
   });
 
   it("adds nothing for a fact it already knows, whether the model says so or repeats it", async () => {

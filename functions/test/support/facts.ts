@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { getApp } from "firebase-admin/app";
-import { getFirestore } from "firebase-admin/firestore";
+import { type Firestore, getFirestore, Timestamp } from "firebase-admin/firestore";
 import type { Express } from "express";
 import request from "supertest";
 import { type ModelDeps, openAiModels } from "../../src/chat/model-client";
 import type { ExtractionRecord } from "../../src/facts/extraction-record";
+import { supersededBy } from "../../src/facts/supersession";
 import { createApp } from "../../src/http/app";
+import { editMemory } from "../../src/memory/memory-service";
 import type { StoredMemory } from "../../src/memory/memory-types";
 import { memoryCollection, updateAi } from "../../src/memory/registry-service";
 import { handleRoomEvent } from "../../src/triggers/memory-change-trigger";
@@ -103,3 +105,7 @@ export async function memoryState(aiUuid: string) {
     events: events.size,
   };
 }
+
+/** What reconciliation does to a contradicted long-term fact, done by hand (for tests of what follows). */
+export const supersedeByHand = (database: Firestore, aiUuid: string, id: string, replacement: string) =>
+  editMemory(database, aiUuid, "long_term_memory", id, supersededBy(replacement, Timestamp.now()), { action: "superseded" });
