@@ -34,7 +34,8 @@ async function movedToParis() {
   await deliver(harness, ai.ai_uuid, lyonChat);
   const lyon = (await longTerm(ai.ai_uuid))[0];
 
-  const { chatId: parisChat } = await say(harness, ai, "I live in Paris now: I moved there in March 2025.");
+  // No word in common with the fact it contradicts: the newest facts are shown to the model too.
+  const { chatId: parisChat } = await say(harness, ai, "Big news: we moved to Paris in March 2025!");
   harness.fake.script(ai.model, [decisions({ action: "supersede", memory_ref: "m1", fact: "The user lives in Paris.", valid_from: "2025-03" })]);
   await deliver(harness, ai.ai_uuid, parisChat);
   const paris = (await longTerm(ai.ai_uuid)).find((memory) => memory.content === "The user lives in Paris.")!;

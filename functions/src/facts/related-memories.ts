@@ -9,13 +9,17 @@ import type { ShownMemory } from "./reconciliation-service";
 /**
  * The long-term memories an exchange may confirm, refine or contradict, found with the chat's own
  * retrieval: the whole user message (with vector search when configured), each of its sentences
- * (a handful per statement), and the assistant's answer, which often names what the memory said.
- * Superseded facts are left out, as from the chat context.
+ * (a handful per statement), and the assistant's answer, which often names what the memory said;
+ * then the newest ones, since a contradiction may share no word with what it contradicts ("we
+ * moved to Paris" / "lives in Lyon") and vector search is not always configured. Superseded facts
+ * are left out, as from the chat context.
  */
 
 const TYPES = ["long_term_memory"] as const;
 const PER_QUERY = 4;
 const MAX_SENTENCES = 6;
+/** The newest memories added after the related ones, within MAX_KNOWN. */
+const NEWEST = 6;
 
 const sentencesOf = (text: string): string[] =>
   text
@@ -43,7 +47,9 @@ export async function relatedMemories(
       if (!chosen.has(hit.entry.id)) chosen.set(hit.entry.id, { ...hit, distance: null });
     }
   }
-  const hits = await fetchHits(db, aiUuid, [...chosen.values()].slice(0, MAX_KNOWN));
+  const newest = index.newest({ types: TYPES, nowMs, limit: NEWEST }).filter((entry) => !chosen.has(entry.id));
+  const ranked = [...chosen.values(), ...newest.map((entry) => ({ entry, score: 0, coverage: 0, distance: null }))];
+  const hits = await fetchHits(db, aiUuid, ranked.slice(0, MAX_KNOWN));
   return hits.map(({ memory }, position) => ({
     ref: `m${position + 1}`,
     id: memory.id,
