@@ -25,6 +25,6 @@ describe("AiMemory: superseded facts and extraction records", () => {
     await expect(admin.memories.restore(ai.ai_uuid, "long_term_memory", lyon.id)).rejects.toBeInstanceOf(ConflictError);
 
     expect(await admin.extractions.list(ai.ai_uuid, { status: "failed", limit: 5 })).toEqual({ extractions: [] });
-    await expect(admin.extractions.get(ai.ai_uuid, "no-such-chat")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(admin.extractions.retrieve(ai.ai_uuid, "no-such-chat")).rejects.toBeInstanceOf(NotFoundError);
   });
 });

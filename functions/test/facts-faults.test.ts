@@ -6,6 +6,7 @@ import { EXTRACTION_PROMPT_BUDGET, MAX_KNOWN } from "../src/facts/extraction-pro
 import { MAX_ATTEMPTS } from "../src/facts/extraction-record";
 import { importMemories } from "../src/memory/memory-transfer";
 import { updateAi } from "../src/memory/registry-service";
+import { extractionRecord } from "../src/http/response-schemas";
 import { ADMIN } from "./support/emulator";
 import {
   decisions, deliver, extractionRequests, factsAi, factsDb, factsHarness, type FactsHarness, longTerm, memoryState, promptData, recordOf, say,
@@ -57,6 +58,7 @@ describe("fact extraction when the model fails", () => {
     expect(listed.body.extractions).toEqual([expect.objectContaining({ chat_id: chatId, status: "failed", attempts: MAX_ATTEMPTS, last_error: expect.stringContaining("HTTP 500") })]);
     const one = await request(harness.app).get(`/v1/ais/${ai.ai_uuid}/extractions/${chatId}`).set("Authorization", ADMIN);
     expect(one.body).toMatchObject({ chat_id: chatId, status: "failed" });
+    expect(extractionRecord.safeParse(one.body).error?.issues ?? []).toEqual([]);
     const asAi = await request(harness.app).get(`/v1/ais/${ai.ai_uuid}/extractions`).set("Authorization", `Bearer ${ai.tokens.ai_token}`);
     expect(asAi.status).toBe(403);
     const bad = await request(harness.app).get(`/v1/ais/${ai.ai_uuid}/extractions?status=lost&limit=0`).set("Authorization", ADMIN);

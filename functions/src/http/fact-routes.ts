@@ -10,20 +10,42 @@ import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { registerRouteDocs } from "./openapi";
-import { aiUuidSchema, memoryIdSchema } from "./schemas";
+import { extractionList, extractionRecord, restoredMemory } from "./response-schemas";
+import { aiUuidSchema, limitSchema, memoryIdSchema } from "./schemas";
 
 const EXTRACTION_STATUSES = ["running", "retrying", "done", "failed", "skipped"] as const;
 
 export const extractionListQuerySchema = strictObject({
-  limit: z.string().regex(/^\d{1,3}$/, "must be a whole number written in digits").transform(Number)
-    .pipe(z.number().min(1, "must be at least 1").max(200, "must be at most 200")).default(50),
+  limit: limitSchema.default(50),
   status: z.enum(EXTRACTION_STATUSES, { error: () => `must be one of ${EXTRACTION_STATUSES.join(", ")}` }).optional(),
 });
 
 registerRouteDocs(
-  { method: "get", path: "/v1/ais/{ai_uuid}/extractions", summary: "Fact extraction records, newest first, optionally by status (admin)" },
-  { method: "get", path: "/v1/ais/{ai_uuid}/extractions/{chat_id}", summary: "The fact extraction record of one chat exchange (admin)" },
-  { method: "post", path: "/v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}/restore", summary: "Undo a supersession: the memory (and the exchanges hidden with it) current again (admin)" },
+  {
+    method: "get",
+    path: "/v1/ais/{ai_uuid}/extractions",
+    summary: "Fact extraction records, newest first, optionally by status (admin)",
+    operationId: "listExtractions",
+    tag: "facts",
+    query: extractionListQuerySchema,
+    responses: { 200: extractionList },
+  },
+  {
+    method: "get",
+    path: "/v1/ais/{ai_uuid}/extractions/{chat_id}",
+    summary: "The fact extraction record of one chat exchange (admin)",
+    operationId: "getExtraction",
+    tag: "facts",
+    responses: { 200: extractionRecord },
+  },
+  {
+    method: "post",
+    path: "/v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}/restore",
+    summary: "Undo a supersession: the memory, and the exchanges hidden with it, current again (admin)",
+    operationId: "restoreAiMemory",
+    tag: "facts",
+    responses: { 200: restoredMemory },
+  },
 );
 
 /** What fact extraction did, and its undo: admin routes. */

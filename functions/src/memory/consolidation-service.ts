@@ -5,6 +5,7 @@ import type { ChatModel } from "../chat/model-client";
 import { type MemoryChange, recordMemoryChanges } from "./memory-changes";
 import { buildMemory, movedMemory } from "./memory-service";
 import { memoryText, type StoredMemory } from "./memory-types";
+import { neverCommitted } from "./transactions";
 import { getAi, memoryCollection } from "./registry-service";
 
 /** Below the limit, consolidation leaves this share of it, so one summary covers several memories. */
@@ -63,7 +64,11 @@ export async function consolidateWorkingMemory(db: Firestore, aiUuid: string, mo
     const summarize = model && current.length > 0 ? model : null;
     const summary = summarize ? await ask(summarize, modelName, "Summarize them as concise, durable facts about the user and the conversation, keeping names, dates and numbers.", current) : null;
     const reflection = summarize && ai.settings.reflections ? await ask(summarize, modelName, "Write a short first-person reflection (two or three sentences) on what these exchanges taught you.", current) : null;
-    const result = await commit(db, aiUuid, oldest, summary, reflection);
+    // A conflict, or a transaction closed before it committed: look again (nothing was written).
+    const result = await commit(db, aiUuid, oldest, summary, reflection).catch((error: unknown) => {
+      if (neverCommitted(error)) return null;
+      throw error;
+    });
     if (result) return result;
   }
   logger.warn("consolidation: gave up after repeated conflicts", { aiUuid });
