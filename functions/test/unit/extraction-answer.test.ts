@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractionResponseFormat, parseExtractionAnswer } from "../src/facts/extraction-answer";
+import { extractionResponseFormat, parseExtractionAnswer } from "../../src/facts/extraction-answer";
 
 const shown = new Set(["m1", "m2"]);
 const answer = (...decisions: Array<Record<string, unknown>>) => JSON.stringify({ decisions });
