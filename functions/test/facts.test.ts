@@ -137,12 +137,16 @@ describe("fact extraction and reconciliation", () => {
     const { chatId: repeated } = await say(harness, ai, "My sister's name? Ada, of course.");
     harness.fake.script(ai.model, [decisions({ action: "add", fact: "the user's sister is called  Ada" })]);
     await deliver(harness, ai.ai_uuid, repeated);
+    const { chatId: confused } = await say(harness, ai, "Ada is my sister.");
+    harness.fake.script(ai.model, [decisions({ action: "supersede", memory_ref: "m1", fact: "The user's sister is called Ada." })]);
+    await deliver(harness, ai.ai_uuid, confused);
 
     expect((await longTerm(ai.ai_uuid)).map((memory) => `${memory.id}@${memory.version}`)).toEqual([`${ada.id}@1`]);
     expect((await recordOf(ai.ai_uuid, repeated))?.decisions).toEqual([expect.objectContaining({ action: "add", outcome: "known", result_memory_id: ada.id })]);
-    // Only the two new exchanges were stored (each one working memory and its event).
+    expect((await recordOf(ai.ai_uuid, confused))?.decisions).toEqual([expect.objectContaining({ action: "supersede", outcome: "known", result_memory_id: ada.id })]);
+    // Only the three new exchanges were stored (each one working memory and its event).
     const after = await memoryState(ai.ai_uuid);
-    expect(after.events - before.events).toBe(2);
+    expect(after.events - before.events).toBe(3);
     expect(after.memories.filter((each) => each.startsWith("long_term_memory/"))).toEqual(before.memories.filter((each) => each.startsWith("long_term_memory/")));
   });
 

@@ -97,8 +97,10 @@ export async function applyDecisions(db: Firestore, input: Reconciliation): Prom
       const shown = input.shown.find((memory) => memory.ref === decision.memory_ref);
       const base = { action: decision.action, fact: decision.fact, valid_from: decision.valid_from, memory_id: shown?.id ?? null };
       const duplicate = known.get(normalized(decision.fact));
-      if (decision.action === "none" || (decision.action !== "supersede" && duplicate)) {
-        applied.push({ ...base, outcome: "known", result_memory_id: decision.action === "none" ? shown!.id : duplicate! });
+      // Already known: said so, or a text the AI holds (a supersession only when it is the old memory's own).
+      const alreadyKnown = decision.action === "none" ? shown!.id : decision.action !== "supersede" || duplicate === shown!.id ? duplicate : undefined;
+      if (alreadyKnown) {
+        applied.push({ ...base, outcome: "known", result_memory_id: alreadyKnown });
       } else if (decision.action === "add") {
         applied.push({ ...base, outcome: "added", result_memory_id: addFact(decision, index, {}) });
       } else if (decision.action === "update") {
@@ -115,14 +117,19 @@ export async function applyDecisions(db: Firestore, input: Reconciliation): Prom
         applied.push({ ...base, outcome: "superseded", result_memory_id: replacement });
       }
     });
-    for (const { exchange, stated } of exchanges) newVersion(exchange, supersededBy(replacements.get(stated[0])!, now), "superseded");
+    const hidden = exchanges.flatMap(({ exchange, stated }) => {
+      const replacement = stated.map((id) => replacements.get(id)).find(Boolean);
+      if (!replacement) return [];
+      newVersion(exchange, supersededBy(replacement, now), "superseded");
+      return [exchange.id];
+    });
     recordMemoryChanges(tx, db, changes, now);
     tx.set(recordRef, {
       status: "done",
       decisions: applied,
       // What the exchange says is true now: the new facts, never the ones it superseded.
       stated_memory_ids: [...new Set(applied.map((decision) => decision.result_memory_id!))],
-      hidden_exchange_ids: exchanges.map(({ exchange }) => exchange.id),
+      hidden_exchange_ids: hidden,
       prompt_tokens: input.promptTokens,
       last_error: null,
       leased_until: null,
