@@ -23,8 +23,9 @@ export const api = onRequest(
 
 /**
  * One trigger per memory change: every change writes a `memory_update` event in the AI's room in
- * the same commit, and this runs on it (embedding, consolidation). Client messages in the room
- * fire it too and return at once.
+ * the same commit, and this runs on it (embedding, consolidation, fact extraction from chat
+ * exchanges; a failed extraction throws to be retried). Client messages in the room fire it too
+ * and return at once.
  */
 export const onMemoryChange = onDocumentCreated(
   { document: "ai_registry/{ai_uuid}/events/{event_id}", retry: true, secrets: [OPENAI_API_KEY], timeoutSeconds: 300 },

@@ -7,6 +7,7 @@ import { bodyLimit, jsonBodiesOnly, requestGuard } from "./body-limit";
 import { completionsRoutes, openAiErrorBody } from "./completions-routes";
 import { mcpRoutes } from "../mcp/mcp-routes";
 import { errorMiddleware, notFoundRoute } from "./error-middleware";
+import { factRoutes } from "./fact-routes";
 import { memoryRoutes } from "./memory-routes";
 import { openApiDocument } from "./openapi";
 import { relayRoutes } from "./relay-routes";
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/v1", sessionRoutes(deps));
   app.use("/v1", searchRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
   app.use("/v1", memoryRoutes(deps));
+  app.use("/v1", factRoutes(deps));
   app.use("/v1", relayRoutes(deps));
   app.use("/mcp", mcpRoutes(deps));
   app.use(notFoundRoute);

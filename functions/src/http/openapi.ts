@@ -94,10 +94,20 @@ function documentedInput(context: { zodSchema: unknown; jsonSchema: Record<strin
 }
 const inputSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", override: documentedInput });
 
+/**
+ * A query parameter as what it means once parsed ("limit": an integer 1..200), which is how clients
+ * serialize it (the route reads the string, digits only); one parsed into something JSON Schema
+ * cannot say (a cursor) as the string it is.
+ */
+function queryParameterSchema(field: z.ZodType): { description?: string } {
+  const parsed = z.toJSONSchema(field, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
+  return "type" in parsed || "enum" in parsed || "anyOf" in parsed ? parsed : (inputSchema(field) as Record<string, unknown>);
+}
+
 function parametersOf(route: RouteDoc): object[] {
   const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: "path", required: true, schema: { type: "string" } }));
   const query = Object.entries(route.query?.shape ?? {}).map(([name, field]) => {
-    const { description, ...schema } = inputSchema(field as z.ZodType) as { description?: string };
+    const { description, ...schema } = queryParameterSchema(field as z.ZodType);
     return { name, in: "query", required: !(field as z.ZodType).safeParse(undefined).success, schema, ...(description ? { description } : {}) };
   });
   return [...path, ...query];

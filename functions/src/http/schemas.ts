@@ -2,6 +2,7 @@ import { z } from "zod";
 import { expiresAtSchema, importanceSchema, memoryDataSchema, metadataSchema, structuredContentSchema, tagsSchema } from "../memory/memory-data";
 import { documentIdSchema, firestoreDateSchema } from "../firestore-values";
 import { cursorSchema, filterQuerySchema } from "../memory/memory-query";
+import { settingsPatchSchema } from "../memory/ai-settings";
 import { IMPORT_MAX } from "../memory/memory-transfer";
 import { LIMITS, MEMORY_SOURCES, MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
 import { strictObject } from "../validation";
@@ -110,15 +111,7 @@ export const listAisQuerySchema = strictObject({ limit: queryLimitSchema.default
 export const updateAiSchema = strictObject({
   ai_name: aiNameSchema.optional(),
   status: z.enum(["active", "disabled"]).optional(),
-  settings: strictObject({
-    model: z.string().min(1).max(200).nullable().optional(),
-    system_prompt: z.string().max(8000).nullable().optional(),
-    memory_token_budget: z.number().int().min(100).max(100_000).optional(),
-    working_memory_limit: z.number().int().min(5).max(10_000).optional(),
-    reflections: z.boolean().optional(),
-    requests_per_minute: z.number().int().min(1).max(100_000).optional().describe("per function instance"),
-    max_memories: z.number().int().min(1).max(1_000_000).optional(),
-  }).optional(),
+  settings: settingsPatchSchema.optional(),
 });
 
 export const importSchema = strictObject({

@@ -57,6 +57,7 @@ async function seed(db: Firestore, uuid: string) {
   await setDoc(doc(db, `${registry}/search_index/s00`), { entries: {} });
   await setDoc(doc(db, `${registry}/embeddings/m1`), { hash: "h" });
   await setDoc(doc(db, `${registry}/idempotency_keys/k1`), { content_hash: "h" });
+  await setDoc(doc(db, `${registry}/extractions/c1`), { chat_id: "c1", status: "done" });
   await setDoc(doc(db, `chat_sessions/s-${uuid}`), { id: `s-${uuid}`, ai_uuid: uuid });
   await setDoc(doc(db, `chats/c-${uuid}`), { id: `c-${uuid}`, ai_uuid: uuid, session_id: `s-${uuid}` });
 }
@@ -136,7 +137,7 @@ describe("an AI signed in with its custom token", () => {
   });
 
   it("cannot read server bookkeeping or anything outside its paths", async () => {
-    for (const path of ["search_index/s00", "embeddings/m1", "idempotency_keys/k1"]) await assertFails(getDoc(doc(asAi(A), `${own}/${path}`)));
+    for (const path of ["search_index/s00", "embeddings/m1", "idempotency_keys/k1", "extractions/c1"]) await assertFails(getDoc(doc(asAi(A), `${own}/${path}`)));
     await assertFails(getDoc(doc(asAi(A), "config/secret")));
   });
 
