@@ -524,9 +524,11 @@ export interface components {
             updated_at: string;
         };
         AiSettings: {
+            max_memories: number;
             memory_token_budget: number;
             model: string | null;
             reflections: boolean;
+            requests_per_minute: number;
             system_prompt: string | null;
             working_memory_limit: number;
         };
@@ -1359,9 +1361,12 @@ export interface operations {
                 "application/json": {
                     ai_name?: string;
                     settings?: {
+                        max_memories?: number;
                         memory_token_budget?: number;
                         model?: string | null;
                         reflections?: boolean;
+                        /** @description per function instance */
+                        requests_per_minute?: number;
                         system_prompt?: string | null;
                         working_memory_limit?: number;
                     };
@@ -1480,7 +1485,7 @@ export interface operations {
                 limit?: number;
                 memory_type?: "working_memory" | "long_term_memory" | "personal_logs" | "archive" | "all";
                 q?: string;
-                source?: string;
+                source?: "api" | "chat" | "consolidation" | "reflection" | "import";
                 /** @description comma-separated: every one of these tags */
                 tags?: string;
             };
@@ -1520,7 +1525,7 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 q?: string;
-                source?: string;
+                source?: "api" | "chat" | "consolidation" | "reflection" | "import";
                 /** @description comma-separated: every one of these tags */
                 tags?: string;
             };

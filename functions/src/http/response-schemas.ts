@@ -65,6 +65,8 @@ const aiSettings = named(
     memory_token_budget: z.number().int(),
     working_memory_limit: z.number().int(),
     reflections: z.boolean(),
+    requests_per_minute: z.number().int(),
+    max_memories: z.number().int(),
   }),
 );
 const aiRecordShape = {
