@@ -61,12 +61,14 @@ export const limitSchema = z
   .min(1, "must be at least 1")
   .max(LIMITS.retrieveMax, `must be at most ${LIMITS.retrieveMax}`);
 
-/** A page size in a query string: digits only, then the same rules. */
-export const queryLimitSchema = z
-  .string({ error: "must be given once, as digits" })
-  .regex(/^\d{1,6}$/, "must be a whole number written in digits")
-  .transform(Number)
-  .pipe(limitSchema);
+/**
+ * A page size in a query string: digits only (no `1e3`, ` 5` or `true`), then the same rules. Its
+ * JSON schema is limitSchema's, so the OpenAPI document types it as the integer it is.
+ */
+export const queryLimitSchema = z.preprocess(
+  (value) => (typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : value),
+  limitSchema,
+);
 
 export const retrieveMemoriesSchema = strictObject({
   ...aiRef,

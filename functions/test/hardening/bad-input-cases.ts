@@ -67,8 +67,9 @@ const BAD_SEGMENTS = ["%2E", "%2E%2E", "__x__", "a%2Fb", "%20", "x".repeat(1501)
 const HEADER_SAFE = (value: string) => /^[\x21-\x7e]*$/.test(value);
 
 const queryValues = (schema: JsonSchema, name: string): Array<string | string[]> => [
-  // A query string cannot carry a lone surrogate: percent-decoding never makes one.
-  ...invalidValues(schema, name).filter((value): value is string => typeof value === "string" && !/[\p{Cs}\0]/u.test(value)),
+  // Every query value is a string: "5" is how a number is written there. And percent-decoding never
+  // makes a lone surrogate.
+  ...invalidValues(schema, name).filter((value): value is string => typeof value === "string" && value !== "5" && !/[\p{Cs}\0]/u.test(value)),
   ["1", "2"],
   ...(name === "limit" ? ["true", "1e3", "0", "-1", "1.5", "201", " 5"] : []),
 ];
