@@ -8,7 +8,7 @@ import { DataTransfer } from "./data-transfer";
 import { Playground } from "./playground";
 import { RoomFeed } from "./room-feed";
 import { AiSettingsPanel } from "./settings";
-import { ErrorNote, Link, Loading } from "./ui";
+import { Empty, ErrorNote, Link, Loading } from "./ui";
 
 const TAB_LABELS: Record<AiTab, string> = {
   board: "Memory board",
@@ -19,10 +19,10 @@ const TAB_LABELS: Record<AiTab, string> = {
   settings: "Settings",
 };
 
-function TabContent({ ai, tab, reload }: { ai: AiView; tab: AiTab; reload: () => void }) {
+function TabContent({ ai, tab, reload, changes }: { ai: AiView; tab: AiTab; reload: () => void; changes: number }) {
   switch (tab) {
     case "board":
-      return <Board ai={ai} />;
+      return <Board ai={ai} roomChanges={changes} />;
     case "room":
       return <RoomFeed ai={ai} />;
     case "conversations":
@@ -39,6 +39,13 @@ function TabContent({ ai, tab, reload }: { ai: AiView; tab: AiTab; reload: () =>
 export function AiPage({ aiUuid, tab }: { aiUuid: string; tab: AiTab }) {
   const ai = useAiView(aiUuid);
   const online = usePresence(aiUuid);
+  if (ai.gone) {
+    return (
+      <Empty>
+        This AI no longer exists (it was deleted). <Link href="/">Back to the AIs</Link>
+      </Empty>
+    );
+  }
   if (!ai.data) {
     return ai.error ? (
       <>
@@ -74,7 +81,7 @@ export function AiPage({ aiUuid, tab }: { aiUuid: string; tab: AiTab }) {
         ))}
       </nav>
       {ai.error ? <ErrorNote error={ai.error} onRetry={ai.reload} /> : null}
-      <TabContent ai={view} tab={tab} reload={ai.reload} />
+      <TabContent ai={view} tab={tab} reload={ai.reload} changes={ai.changes} />
     </section>
   );
 }

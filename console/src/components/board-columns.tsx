@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
+import { useColumnCount } from "../live/column-count";
 import { useColumnPages } from "../live/column-pages";
 import { type Memory, MEMORY_TYPE_LABELS, type MemoryType } from "../types";
 import { dropTarget, MemoryCard } from "./memory-card";
@@ -36,17 +37,19 @@ export function ColumnFrame({ type, count, onAdd, onDropMemory, children }: Colu
 interface ColumnProps {
   aiUuid: string;
   type: MemoryType;
-  count: number;
+  /** Changes when the AI's room says something happened (a deletion far down the column, say). */
+  roomSignal: unknown;
   onOpen: (memory: Memory) => void;
   onAdd: () => void;
   onDropMemory: (memory: Memory, to: MemoryType) => void;
 }
 
 /** A live column: Firestore listeners on the newest page, more pages on demand. */
-export function LiveColumn({ aiUuid, type, count, onOpen, onAdd, onDropMemory }: ColumnProps) {
+export function LiveColumn({ aiUuid, type, roomSignal, onOpen, onAdd, onDropMemory }: ColumnProps) {
   const pages = useColumnPages(aiUuid, type);
+  const count = useColumnCount(aiUuid, type, `${pages.snapshots}:${String(roomSignal)}`);
   return (
-    <ColumnFrame type={type} count={count} onAdd={onAdd} onDropMemory={onDropMemory}>
+    <ColumnFrame type={type} count={count ?? undefined} onAdd={onAdd} onDropMemory={onDropMemory}>
       {pages.error && <ErrorNote error={pages.error} />}
       {pages.loading && pages.memories.length === 0 && <Loading what="memories" />}
       {!pages.loading && pages.memories.length === 0 && !pages.error && <Empty>No memory here yet.</Empty>}

@@ -10,7 +10,7 @@ import { ErrorNote, useAction } from "./ui";
  * One AI's memory as a board: the four types as live columns. Search and filters show their
  * results in the same columns until "Back to live board".
  */
-export function Board({ ai }: { ai: AiView }) {
+export function Board({ ai, roomChanges }: { ai: AiView; roomChanges: number }) {
   const [finder, setFinder] = useState<Finder | null>(null);
   const [open, setOpen] = useState<Memory | null>(null);
   const [adding, setAdding] = useState<MemoryType | null>(null);
@@ -36,7 +36,7 @@ export function Board({ ai }: { ai: AiView }) {
               key={`${ai.ai_uuid}:${type}`}
               aiUuid={ai.ai_uuid}
               type={type}
-              count={ai.stats?.[type] ?? 0}
+              roomSignal={roomChanges}
               onOpen={setOpen}
               onAdd={() => setAdding(type)}
               onDropMemory={onDropMemory}

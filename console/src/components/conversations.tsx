@@ -9,15 +9,15 @@ function Exchange({ aiUuid, chat }: { aiUuid: string; chat: ChatExchange }) {
   return (
     <li class="exchange">
       <p class="bubble user">
-        <strong>User</strong> {chat.message}
+        <strong>User</strong>{chat.message}
       </p>
       <p class="bubble assistant">
-        <strong>Assistant</strong> {chat.response}
+        <strong>Assistant</strong>{chat.response}
       </p>
       <p class="muted">
         {formatTime(chat.timestamp)} · {chat.model} ·{" "}
         <button type="button" class="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
-          {open ? "Hide" : "Show"} the {chat.context_memory_ids.length} memories given to the model
+          {open ? "Hide" : "Show"} the memories given to the model ({chat.context_memory_ids.length})
         </button>
       </p>
       {open && <MemoryRefs aiUuid={aiUuid} ids={chat.context_memory_ids} label="Memory context" />}
@@ -54,7 +54,7 @@ export function Conversations({ ai }: { ai: AiView }) {
   if (sessions.data.length === 0) return <Empty>No conversation yet. Chat in the Playground, or through /v1/chat/completions.</Empty>;
   const current = selected ?? sessions.data[0];
   return (
-    <div class="split">
+    <div class="split sidebar-first">
       <section class="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         <ul class="plain session-list">
@@ -63,7 +63,7 @@ export function Conversations({ ai }: { ai: AiView }) {
               <button type="button" class="session-button" aria-current={session.session_id === current.session_id ? "true" : undefined} onClick={() => setSelected(session)}>
                 <span>{session.name || session.session_id}</span>
                 <span class="muted">
-                  {session.message_count} exchanges · {formatTime(session.updated_at)}
+                  {session.message_count === 1 ? "1 exchange" : `${session.message_count} exchanges`} · {formatTime(session.updated_at)}
                 </span>
               </button>
             </li>

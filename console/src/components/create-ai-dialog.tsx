@@ -35,7 +35,7 @@ export function CreateAiDialog({ onClose }: { onClose: () => void }) {
       <form class="stack" onSubmit={submit}>
         <label>
           Name
-          <input name="ai_name" required maxLength={64} autoFocus value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input name="ai_name" required maxLength={64} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
         {action.error ? <ErrorNote error={action.error} /> : null}
         <div class="actions">

@@ -76,6 +76,7 @@ export function MemoryHistory({ memory, onRestored }: { memory: Memory; onRestor
       </div>
       <Diff from={from} to={to} />
       {restore.error ? <ErrorNote error={restore.error} /> : null}
+      <h4>Earlier versions</h4>
       <ul class="versions">
         {versions.slice(1).map((version) => (
           <li key={version.version}>

@@ -55,10 +55,10 @@ export function Playground({ ai }: { ai: AiView }) {
           <li key={index} class="turn">
             <div class="turn-chat">
               <p class="bubble user">
-                <strong>You</strong> {turn.message}
+                <strong>You</strong>{turn.message}
               </p>
               <p class="bubble assistant" aria-live="polite">
-                <strong>{ai.ai_name}</strong> {turn.answer || (action.busy && index === turns.length - 1 ? "…" : "")}
+                <strong>{ai.ai_name}</strong>{turn.answer || (action.busy && index === turns.length - 1 ? "…" : "")}
               </p>
             </div>
             {turn.memory && (

@@ -67,7 +67,7 @@ export function RoomFeed({ ai }: { ai: AiView }) {
           <ul class="plain">
             {online.map((entry) => (
               <li key={entry.client_id}>
-                <strong>{entry.client_id}</strong> {senderOf(entry.sender)} · {entry.status}
+                <strong>{entry.client_id}</strong> {entry.sender.kind === "ai" ? "the AI" : entry.sender.kind} · {entry.status}
               </li>
             ))}
           </ul>

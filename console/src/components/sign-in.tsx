@@ -6,6 +6,8 @@ import { ErrorNote, useAction } from "./ui";
 
 const FRIENDLY: Record<string, string> = {
   "auth/invalid-credential": "Wrong email or password.",
+  "auth/wrong-password": "Wrong email or password.",
+  "auth/user-not-found": "Wrong email or password.",
   "auth/invalid-email": "That is not an email address.",
   "auth/user-disabled": "This account is disabled.",
   "auth/too-many-requests": "Too many attempts: wait a moment and try again.",

@@ -42,7 +42,11 @@ export function Empty({ children }: { children: ComponentChildren }) {
   return <p class="state state-empty">{children}</p>;
 }
 
-/** A modal <dialog>: focus stays inside, Escape closes it, and the page behind is inert. */
+/**
+ * A modal <dialog>: focus stays inside, Escape closes it, and the page behind is inert. The dialog
+ * itself takes the focus when it opens (autofocus): the Enter that opened it from the keyboard must
+ * not also press the dialog's first button or submit its first field.
+ */
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -50,7 +54,7 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
   return (
-    <dialog ref={ref} class={wide ? "dialog wide" : "dialog"} aria-label={title} onClose={onClose}>
+    <dialog ref={ref} class={wide ? "dialog wide" : "dialog"} aria-label={title} autoFocus tabIndex={-1} onClose={onClose}>
       <header class="dialog-head">
         <h2>{title}</h2>
         <button type="button" class="button ghost" aria-label="Close" onClick={() => ref.current?.close()}>

@@ -1,5 +1,5 @@
 import { collection, doc, limit, onSnapshot, orderBy, query } from "firebase/firestore";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { useLoad } from "../components/ui";
 import { firebase } from "../firebase";
@@ -11,41 +11,60 @@ const SETTLE_MS = 400;
 function useSettledReload(reload: () => void) {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
-  return () => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(reload, SETTLE_MS);
+  return {
+    soon: () => {
+      clearTimeout(timer.current);
+      timer.current = setTimeout(reload, SETTLE_MS);
+    },
+    cancel: () => clearTimeout(timer.current),
   };
 }
 
 /**
  * One AI as the API answers it (counts per type included), reloaded when its registry document or
- * its room changes: a Firestore listener says when, the API says what.
+ * its room changes: a Firestore listener says when, the API says what. `changes` counts what the
+ * listeners saw; `gone` is true once the registry document is deleted (then nothing is reloaded).
  */
 export function useAiView(aiUuid: string) {
   const loaded = useLoad(() => api.get<AiView>(`/v1/ais/${aiUuid}`), aiUuid);
-  const reloadSoon = useSettledReload(loaded.reload);
+  const reload = useSettledReload(loaded.reload);
+  const [changes, setChanges] = useState(0);
+  const [gone, setGone] = useState(false);
   useEffect(() => {
     const { db } = firebase();
-    let first = 2;
-    const skipFirst = () => {
-      if (first > 0) first -= 1;
-      else reloadSoon();
+    let exists = true;
+    const seen = { registry: false, room: false };
+    const changed = (which: keyof typeof seen) => {
+      if (!seen[which]) seen[which] = true; // the first snapshot is the state loaded already
+      else if (exists) {
+        setChanges((n) => n + 1);
+        reload.soon();
+      }
     };
-    const stopRegistry = onSnapshot(doc(db, "ai_registry", aiUuid), skipFirst, () => undefined);
+    const stopRegistry = onSnapshot(
+      doc(db, "ai_registry", aiUuid),
+      (snapshot) => {
+        exists = snapshot.exists();
+        setGone(!exists);
+        if (!exists) reload.cancel(); // a reload now would only answer 404
+        if (exists) changed("registry");
+      },
+      () => undefined,
+    );
     const room = query(collection(db, "ai_registry", aiUuid, "events"), orderBy("at", "desc"), limit(1));
-    const stopRoom = onSnapshot(room, skipFirst, () => undefined);
+    const stopRoom = onSnapshot(room, () => changed("room"), () => undefined);
     return () => {
       stopRegistry();
       stopRoom();
     };
   }, [aiUuid]);
-  return loaded;
+  return { ...loaded, changes, gone };
 }
 
 /** Every AI (newest first), reloaded when any registry document changes. */
 export function useAiList() {
   const loaded = useLoad(() => api.get<{ ais: AiView[] }>("/v1/ais?limit=200").then((answer) => answer.ais), "ais");
-  const reloadSoon = useSettledReload(loaded.reload);
+  const reload = useSettledReload(loaded.reload);
   useEffect(() => {
     let first = true;
     const registry = query(collection(firebase().db, "ai_registry"), orderBy("created_at", "desc"), limit(200));
@@ -53,7 +72,7 @@ export function useAiList() {
       registry,
       () => {
         if (first) first = false;
-        else reloadSoon();
+        else reload.soon();
       },
       () => undefined,
     );

@@ -34,6 +34,8 @@ interface SegmentState {
 
 export interface ColumnPages {
   memories: Memory[];
+  /** Changes with every snapshot of any segment. */
+  snapshots: number;
   loading: boolean;
   error: Error | null;
   hasMore: boolean;
@@ -51,6 +53,7 @@ export function useColumnPages(aiUuid: string, type: MemoryType): ColumnPages {
   const [segments, setSegments] = useState<Segment[]>([{ after: null, until: null }]);
   const [states, setStates] = useState<Record<string, SegmentState>>({});
   const [error, setError] = useState<Error | null>(null);
+  const [snapshots, setSnapshots] = useState(0);
 
   useEffect(() => {
     const base = collection(firebase().db, "ai_registry", aiUuid, type);
@@ -64,6 +67,7 @@ export function useColumnPages(aiUuid: string, type: MemoryType): ColumnPages {
         (snapshot) => {
           setError(null);
           setStates((previous) => ({ ...previous, [key]: { docs: snapshot.docs, ready: true } }));
+          setSnapshots((n) => n + 1);
         },
         (caught) => setError(caught),
       );
@@ -90,6 +94,7 @@ export function useColumnPages(aiUuid: string, type: MemoryType): ColumnPages {
 
   return {
     memories,
+    snapshots,
     loading: segments.some((segment) => !stateOf(segment).ready),
     error,
     hasMore: lastState.ready && lastState.docs.length >= PAGE_SIZE,
