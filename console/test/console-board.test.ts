@@ -118,6 +118,8 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
     await addMemory(ai.ai_uuid, "archive", "Bought a bicycle in March", { tags: ["family", "things"] });
     await ui.open(`/ais/${ai.ai_uuid}`);
     await card("archive", "bicycle").waitFor();
+    await card("working_memory", "sister lives in Lyon").waitFor();
+    await screenshot(page, "board-1280");
 
     await page.getByRole("searchbox", { name: "Search memories" }).fill("Lyon sister");
     await page.getByRole("button", { name: "Search", exact: true }).click();
@@ -139,6 +141,26 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
 
     await page.getByRole("button", { name: "Back to live board" }).click();
     await card("long_term_memory", "light festival").waitFor();
+    expect(ui.errors).toEqual([]);
+  });
+
+  it("pages a long column by cursor: the newest 25 first, then more on demand", async () => {
+    const { page } = ui;
+    const ai = await createAi(newAiName("Pages"));
+    const memories = Array.from({ length: 30 }, (_, index) => ({ memory_type: "archive", content: `Archived note ${index + 1}` }));
+    await callApi("POST", `/v1/ais/${ai.ai_uuid}/import`, { memories });
+    await ui.open(`/ais/${ai.ai_uuid}`);
+    const cards = column("archive").locator("li.memory-card");
+    const note = (n: number) => column("archive").getByText(`Archived note ${n}`, { exact: true });
+    await note(30).waitFor();
+    await expect.poll(() => cards.count()).toBe(25);
+    expect(await note(5).count(), "the oldest are on the next page").toBe(0);
+    await expect.poll(() => column("archive").locator(".count").textContent()).toBe("30");
+
+    await column("archive").getByRole("button", { name: "Load more" }).click();
+    await note(1).waitFor();
+    expect(await cards.count()).toBe(30);
+    expect(await column("archive").getByRole("button", { name: "Load more" }).count()).toBe(0);
     expect(ui.errors).toEqual([]);
   });
 });

@@ -2,9 +2,12 @@ import { useState } from "preact/hooks";
 import { useAiList } from "../live/ai-view";
 import { usePresence } from "../live/presence";
 import { aiPath } from "../router";
-import { type AiView, MEMORY_TYPE_LABELS, MEMORY_TYPES } from "../types";
+import { type AiView, MEMORY_TYPE_LABELS, MEMORY_TYPES, type MemoryType } from "../types";
 import { CreateAiDialog } from "./create-ai-dialog";
 import { Empty, ErrorNote, formatTime, Link, Loading } from "./ui";
+
+/** Column names that fit a quarter of a phone's width. */
+const SHORT_LABELS: Record<MemoryType, string> = { working_memory: "Working", long_term_memory: "Long-term", personal_logs: "Logs", archive: "Archive" };
 
 function Online({ aiUuid }: { aiUuid: string }) {
   const online = usePresence(aiUuid).length;
@@ -21,7 +24,7 @@ function AiRow({ ai }: { ai: AiView }) {
         <span class={`status status-${ai.status}`}>{ai.status}</span>
       </td>
       {MEMORY_TYPES.map((type) => (
-        <td key={type} data-label={MEMORY_TYPE_LABELS[type]} class="num">
+        <td key={type} data-label={MEMORY_TYPE_LABELS[type]} data-short={SHORT_LABELS[type]} class="num">
           {ai.stats?.[type] ?? 0}
         </td>
       ))}

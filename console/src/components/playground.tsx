@@ -32,6 +32,10 @@ export function Playground({ ai }: { ai: AiView }) {
     if (report) {
       update(() => ({ memory: report }));
       setSessionId(report.session_id);
+    } else {
+      // Nothing was stored: the turn goes, its message comes back to try again.
+      setTurns((current) => current.filter((turn, at) => at !== index || turn.answer !== ""));
+      setMessage((typed) => typed || text);
     }
   };
   return (

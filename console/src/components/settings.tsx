@@ -132,7 +132,9 @@ function DeleteAi({ ai }: { ai: AiView }) {
       <h2 id="delete-title">Delete this AI</h2>
       <p>Deletes {ai.ai_name} with all its memory, history and room. This cannot be undone.</p>
       <label>
-        Type <strong>{ai.ai_name}</strong> to confirm
+        <span>
+          Type <strong>{ai.ai_name}</strong> to confirm
+        </span>
         <input name="confirm_name" autoComplete="off" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
       </label>
       {action.error ? <ErrorNote error={action.error} /> : null}
