@@ -1,11 +1,22 @@
 import { deleteApp, type FirebaseApp } from "firebase/app";
 import { type Auth, signInWithCustomToken, signOut } from "firebase/auth";
-import { collection, type DocumentData, type Firestore, onSnapshot, orderBy, query, type Unsubscribe, where } from "firebase/firestore";
+import {
+  collection,
+  type DocumentData,
+  documentId,
+  type Firestore,
+  onSnapshot,
+  orderBy,
+  query,
+  startAfter,
+  Timestamp,
+  type Unsubscribe,
+} from "firebase/firestore";
 import { AiMemoryError, APIConnectionError } from "./errors";
 import { type FirebaseConnectionOptions, openFirebase, toRoomEvent } from "./firebase-connection";
 import type { AiMemory } from "./http-client";
 import { SocketEmitter } from "./socket-emitter";
-import type { EmitAck, Handshake, JoinAnswer } from "./types";
+import type { EmitAck, Handshake, JoinAnswer, RoomPosition } from "./types";
 
 export interface SocketOptions extends FirebaseConnectionOptions {
   /** The HTTP client; the relay is called with the handshake's ai_token when there is one. */
@@ -19,8 +30,14 @@ export interface SocketOptions extends FirebaseConnectionOptions {
   heartbeatIntervalMs?: number;
   /** Deliver this client's own emits back to it too (socket.io does not; default false). */
   receiveOwnEvents?: boolean;
-  /** Resume after this seq instead of "from now" on the first join. */
-  resumeAfterSeq?: number;
+  /** Resume after this position (an event's `at_timestamp` and id) instead of "from now" on the first join. */
+  resumeAfter?: Pick<RoomPosition, "event_id" | "at_timestamp">;
+}
+
+/** Where the socket has read up to: the last event delivered (or skipped as its own). */
+export interface ReadPosition {
+  at: Timestamp;
+  eventId: string;
 }
 
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000, 10_000];
@@ -29,14 +46,14 @@ const randomId = () => `c${Math.random().toString(36).slice(2, 10)}${Date.now().
 
 /**
  * A socket-style client over an AI's room. The server side is Firestore: the room is a collection
- * the client listens to (ordered by `seq`), and what a socket would send (emit, join, heartbeat)
- * goes to `POST /v1/relay`. After a disconnect it resumes after the last seq it delivered, so no
- * event is lost or delivered twice.
+ * the client listens to in commit order (`at`, then the event id), and what a socket would send
+ * (emit, join, heartbeat) goes to `POST /v1/relay`. After a disconnect it resumes after the last
+ * event it delivered, so no event is lost or delivered twice.
  */
 export class AiMemorySocket extends SocketEmitter {
   readonly clientId: string;
-  /** The seq of the last event delivered (or skipped as this client's own). */
-  lastSeq: number | null;
+  /** The last event delivered (or skipped as this client's own). */
+  position: ReadPosition | null;
   private handshakeAnswer: Handshake | undefined;
   private relayApi: AiMemory;
   private app: FirebaseApp | null = null;
@@ -52,7 +69,7 @@ export class AiMemorySocket extends SocketEmitter {
   constructor(private readonly options: SocketOptions) {
     super();
     this.clientId = options.clientId ?? randomId();
-    this.lastSeq = options.resumeAfterSeq ?? null;
+    this.position = options.resumeAfter ? positionOf(options.resumeAfter) : null;
     this.handshakeAnswer = options.handshake;
     this.relayApi = options.handshake ? options.api.withOptions({ apiKey: options.handshake.tokens.ai_token }) : options.api;
   }
@@ -97,18 +114,18 @@ export class AiMemorySocket extends SocketEmitter {
     this.emitLocal("authenticate", { uid: auth.currentUser?.uid });
   }
 
-  /** Joins the AI's room: listens from the last seq seen, or from now on the first join; starts the heartbeat. */
+  /** Joins the AI's room: listens after the last event seen, or from now on the first join; starts the heartbeat. */
   async join(): Promise<JoinAnswer> {
     const answer = await this.relayApi.relay.join({ ai_uuid: this.aiUuid, client_id: this.clientId });
     this.joined = answer;
-    this.lastSeq ??= answer.resume_after_seq;
+    if (!this.position && answer.resume_after) this.position = positionOf(answer.resume_after);
     this.listen(answer.room);
     this.startHeartbeat(this.options.heartbeatIntervalMs ?? answer.heartbeat_interval_ms);
     this.emitLocal("join", answer);
     return answer;
   }
 
-  /** Writes an event in the room; resolves with the ack (event id and seq). Retried emits are written once. */
+  /** Writes an event in the room; resolves with the ack (event id and commit time). Retried emits are written once. */
   async emit(event: string, data?: unknown): Promise<EmitAck> {
     const eventId = randomId() + randomId();
     const send = () => this.relayApi.relay.emit({ ai_uuid: this.aiUuid, client_id: this.clientId, event, data, event_id: eventId });
@@ -120,7 +137,7 @@ export class AiMemorySocket extends SocketEmitter {
     }
   }
 
-  /** Stops listening and the heartbeat, keeps the sign-in and the last seq: `connect()` resumes. */
+  /** Stops listening and the heartbeat, keeps the sign-in and the read position: `connect()` resumes. */
   disconnect(reason = "client disconnect"): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
@@ -147,22 +164,25 @@ export class AiMemorySocket extends SocketEmitter {
   private listen(room: string): void {
     this.unsubscribe?.();
     const { db } = this.firebase();
-    const events = query(collection(db, room), where("seq", ">", this.lastSeq ?? 0), orderBy("seq"));
+    const ordered = [orderBy("at"), orderBy(documentId())] as const;
+    const events = this.position
+      ? query(collection(db, room), ...ordered, startAfter(this.position.at, this.position.eventId))
+      : query(collection(db, room), ...ordered);
     this.unsubscribe = onSnapshot(
       events,
       (snapshot) => {
         this.attempts = 0;
-        const added = snapshot.docChanges().filter((change) => change.type === "added");
-        for (const change of added.sort((a, b) => a.doc.get("seq") - b.doc.get("seq"))) this.deliver(change.doc.data());
+        // Added documents come in query order: commit order.
+        for (const change of snapshot.docChanges()) if (change.type === "added") this.deliver(change.doc.data(), change.doc.get("at"));
       },
       (error) => this.lost(error),
     );
   }
 
-  private deliver(raw: DocumentData): void {
+  private deliver(raw: DocumentData, at: Timestamp): void {
     const event = toRoomEvent(raw);
-    if (this.lastSeq !== null && event.seq <= this.lastSeq) return;
-    this.lastSeq = event.seq;
+    if (this.position && !isAfter({ at, eventId: event.id }, this.position)) return;
+    this.position = { at, eventId: event.id };
     const own = "client_id" in event.sender && event.sender.client_id === this.clientId;
     if (own && !this.options.receiveOwnEvents) return;
     this.emitLocal(event.event, event.data, event);
@@ -204,6 +224,18 @@ export class AiMemorySocket extends SocketEmitter {
     return this.joined;
   }
 }
+
+const positionOf = (place: Pick<RoomPosition, "event_id" | "at_timestamp">): ReadPosition => ({
+  at: new Timestamp(place.at_timestamp.seconds, place.at_timestamp.nanoseconds),
+  eventId: place.event_id,
+});
+
+/** The room's order: commit time, then event id. */
+const isAfter = (a: ReadPosition, b: ReadPosition): boolean => {
+  if (a.at.seconds !== b.at.seconds) return a.at.seconds > b.at.seconds;
+  if (a.at.nanoseconds !== b.at.nanoseconds) return a.at.nanoseconds > b.at.nanoseconds;
+  return a.eventId > b.eventId;
+};
 
 /** Node timers would keep a process alive for a heartbeat; browsers' timers are numbers. */
 function unrefTimer(timer: unknown): void {

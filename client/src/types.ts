@@ -62,11 +62,13 @@ export type EventSender =
   | { kind: "ai"; ai_uuid: string; client_id: string | null }
   | { kind: "admin"; user_id: string; client_id: string | null };
 
-/** One event of an AI's room, ordered by `seq`. `at` and `expires_at` are Dates when read from Firestore. */
+/**
+ * One event of an AI's room. The room's order is (`at`, `id`): `at` is the commit time of the write
+ * that made the event. `at` and `expires_at` are Dates when read from Firestore.
+ */
 export interface RoomEvent<D = unknown> {
   id: string;
   ai_uuid: string;
-  seq: number;
   event: string;
   data: D;
   sender: EventSender;
@@ -75,10 +77,11 @@ export interface RoomEvent<D = unknown> {
 }
 
 export interface MemoryUpdate {
-  action: "created" | "updated" | "deleted" | "moved";
+  action: "created" | "updated" | "deleted" | "moved" | "superseded" | "restored";
   memory_type: MemoryType;
   memory_id: string;
   version: number;
+  source?: string;
   /** On `moved`: where the memory came from and where it is now (= memory_type). */
   from?: MemoryType;
   to?: MemoryType;
@@ -87,16 +90,23 @@ export interface MemoryUpdate {
 export interface EmitAck {
   ack: true;
   event_id: string;
-  seq: number;
   at: string;
+}
+
+/** A place in a room: the commit time of an event (to the nanosecond) and its id. */
+export interface RoomPosition {
+  event_id: string;
+  at: string;
+  at_timestamp: { seconds: number; nanoseconds: number };
 }
 
 export interface JoinAnswer {
   ai_uuid: string;
   room: string;
   presence: string;
-  order_by: "seq";
-  resume_after_seq: number;
+  order_by: ["at", "__name__"];
+  /** The newest event when joining (null in an empty room): listen after it. */
+  resume_after: RoomPosition | null;
   heartbeat_interval_ms: number;
   presence_ttl_ms: number;
 }

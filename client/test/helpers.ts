@@ -5,7 +5,7 @@ import { AiMemory, type AiMemorySocket, type Handshake, type RoomEvent } from ".
 
 // The API app of the test process on a real port: the same code the `api` function serves, with the
 // test's secrets (the Functions emulator reads its secrets from a file every concurrent run rewrites).
-// The triggers still run in the Functions emulator, on the same Firestore emulator.
+// Events are written with each change, so no trigger stands between a write and its event.
 const server = app.listen(0, "127.0.0.1");
 const baseURL = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 afterAll(() => {
@@ -35,7 +35,7 @@ export function record<D = unknown>(socket: AiMemorySocket, event: string): Arra
   return seen;
 }
 
-/** Waits for `count` items with a generous deadline (the triggers run in the Functions emulator). */
+/** Waits for `count` items with a generous deadline (listeners on the emulator take their time under load). */
 export async function until<T>(items: T[], count: number, deadlineMs = 20_000): Promise<T[]> {
   const deadline = Date.now() + deadlineMs;
   while (items.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));

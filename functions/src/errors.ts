@@ -35,3 +35,9 @@ export class AppError extends Error {
 export const notFound = (what: string): AppError => new AppError("not_found", `${what} not found`);
 export const invalid = (message: string, details?: unknown): AppError =>
   new AppError("invalid_argument", message, details);
+
+/** Seconds a client should wait before retrying, when the error says (429 and 503 answers carry it as Retry-After). */
+export function retryAfterOf(error: AppError): number | null {
+  const seconds = (error.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+  return typeof seconds === "number" && seconds > 0 ? Math.ceil(seconds) : null;
+}

@@ -1,35 +1,28 @@
-import { onDocumentWritten } from "firebase-functions/v2/firestore";
+import { onDocumentCreated } from "firebase-functions/v2/firestore";
 import { onRequest } from "firebase-functions/v2/https";
 import { OPENAI_API_KEY, SECRETS } from "./config";
-import type { MemoryType } from "./memory/memory-types";
 
 /**
  * The Cloud Functions of the backend, and nothing else. Each delegates to a handler that is loaded
  * on first use, so a cold start pays only for the functions SDK.
  */
-export const api = onRequest({ secrets: SECRETS, timeoutSeconds: 120, memory: "512MiB", cors: true }, async (req, res) =>
-  (await import("./http/api-handler")).handleApiRequest(req, res),
+
+/**
+ * One vCPU, so an instance serves many requests at once (Cloud Run allows concurrency above 1 only
+ * from 1 vCPU): they share the instance's warm search indexes, and changes of one memory take turns
+ * in the instance instead of aborting each other in Firestore.
+ */
+export const api = onRequest(
+  { secrets: SECRETS, timeoutSeconds: 120, memory: "1GiB", cpu: 1, concurrency: 80, cors: true },
+  async (req, res) => (await import("./http/api-handler")).handleApiRequest(req, res),
 );
 
-/** One trigger per memory collection: a wildcard collection would also fire on events and presence. */
-const memoryDocument = (type: MemoryType) => `ai_registry/{ai_uuid}/${type}/{memory_id}` as const;
-
-/** Fan-out: one memory_update event per change in the AI's room, and the registry's stats. */
-const fanOut = (type: MemoryType) =>
-  onDocumentWritten({ document: memoryDocument(type), retry: true }, async (event) =>
-    (await import("./events/memory-fanout")).handleMemoryWrite(type, event),
-  );
-export const onWorkingMemoryWritten = fanOut("working_memory");
-export const onLongTermMemoryWritten = fanOut("long_term_memory");
-export const onPersonalLogsWritten = fanOut("personal_logs");
-export const onArchiveWritten = fanOut("archive");
-
-/** Indexing: embeddings when EMBEDDING_MODEL is set, and consolidation of working memory. */
-const indexing = (type: MemoryType, timeoutSeconds = 60) =>
-  onDocumentWritten({ document: memoryDocument(type), secrets: [OPENAI_API_KEY], timeoutSeconds }, async (event) =>
-    (await import("./memory/memory-triggers")).handleMemoryIndexing(type, event),
-  );
-export const indexWorkingMemory = indexing("working_memory", 300);
-export const indexLongTermMemory = indexing("long_term_memory");
-export const indexPersonalLogs = indexing("personal_logs");
-export const indexArchive = indexing("archive");
+/**
+ * One trigger per memory change: every change writes a `memory_update` event in the AI's room in
+ * the same commit, and this runs on it (embedding, consolidation). Client messages in the room
+ * fire it too and return at once.
+ */
+export const onMemoryChange = onDocumentCreated(
+  { document: "ai_registry/{ai_uuid}/events/{event_id}", retry: true, secrets: [OPENAI_API_KEY], timeoutSeconds: 300 },
+  async (event) => (await import("./triggers/memory-change-trigger")).handleRoomEvent(event),
+);

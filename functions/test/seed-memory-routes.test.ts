@@ -1,4 +1,5 @@
 import request from "supertest";
+import { readShards } from "../src/search/index-shards";
 import { describe, expect, it } from "vitest";
 import { MEMORY_TYPES } from "../src/memory/memory-types";
 import { ADMIN, app, bearer, db, newAi } from "./support/emulator";
@@ -24,7 +25,12 @@ describe("POST /create_memory", () => {
     expect(structured.content).toEqual({ mood: "curious", notes: ["first day"] });
 
     const stored = await db.doc(`ai_registry/${ai.ai_uuid}/long_term_memory/${rich.id}`).get();
-    expect(stored.data()).toMatchObject({ content: "Birthday is 12 March", ai_uuid: ai.ai_uuid, terms: expect.arrayContaining(["birthday", "march"]) });
+    expect(stored.data()).toMatchObject({ content: "Birthday is 12 March", ai_uuid: ai.ai_uuid });
+    // A string content is its own text: no second copy, and the search terms live in the AI's index.
+    expect(stored.data()).not.toHaveProperty("text");
+    expect(stored.data()).not.toHaveProperty("terms");
+    const entry = (await readShards(db, ai.ai_uuid)).entries.find((each) => each.id === rich.id);
+    expect([...entry!.terms.keys()]).toEqual(expect.arrayContaining(["birthday", "march"]));
   });
 
   it("is accepted from the admin too", async () => {

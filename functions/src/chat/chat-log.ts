@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../errors";
+import { recordMemoryChange } from "../memory/memory-changes";
 import { buildMemory } from "../memory/memory-service";
 import { memoryCollection } from "../memory/registry-service";
 import type { RecentTurn } from "./context-builder";
@@ -73,13 +74,19 @@ export async function recordExchange(db: Firestore, exchange: Exchange, now = Ti
     else tx.update(sessionRef, { message_count: FieldValue.increment(1), updated_at: now });
     tx.create(chatRef, stored);
     tx.create(memoryRef, memory);
+    recordMemoryChange(tx, db, { action: "created", memory }, now);
     return { chat: stored, replayed: false };
   });
 }
 
 /** The last exchanges of a session, oldest first. */
 export async function recentTurns(db: Firestore, sessionId: string, count: number): Promise<RecentTurn[]> {
-  const snapshot = await chatsCollection(db).where("session_id", "==", sessionId).orderBy("timestamp", "desc").limit(count).get();
+  const snapshot = await chatsCollection(db)
+    .where("session_id", "==", sessionId)
+    .orderBy("timestamp", "desc")
+    .limit(count)
+    .select("message", "response", "timestamp")
+    .get();
   return snapshot.docs
     .map((doc) => doc.data() as StoredChat)
     .reverse()

@@ -6,14 +6,14 @@ import type {
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import { AppError } from "../errors";
-import { searchMemories } from "../memory/memory-search";
 import { MEMORY_TYPES } from "../memory/memory-types";
 import type { AiRecord } from "../memory/registry-service";
+import { fetchHits, rankMemories } from "../search/memory-search";
 import { chatIdFor, findReplay, recentTurns, recordExchange, requestHashOf, type StoredChat } from "./chat-log";
-import { assembleContext } from "./context-builder";
+import { assembleContext, contextCandidates } from "./context-builder";
 import { type ChatModel, type ModelDeps, requireChatModel } from "./model-client";
 import { type ChatSession, getSession, newSession } from "./session-service";
-import { loadTokenCounter } from "./token-counter";
+import { tokenEstimator } from "./token-estimate";
 
 /** The caller's OpenAI request, without our own fields and without `stream`. */
 export type ModelRequest = Omit<ChatCompletionCreateParamsBase, "stream" | "model"> & { model?: string };
@@ -38,7 +38,8 @@ export interface MemoryReport {
   stored_memory_ids: string[];
 }
 
-const SEARCH_LIMIT = 40;
+const SEARCH_LIMIT = 60;
+const CONTEXT_FIELDS = ["content", "text", "created_at"];
 const RECENT_TURNS = 6;
 
 type Prepared =
@@ -77,12 +78,13 @@ async function prepare(deps: CompletionDeps, input: CompletionInput): Promise<Pr
     ? await getSession(deps.db, ai.ai_uuid, input.sessionId)
     : newSession(deps.db, { aiUuid: ai.ai_uuid, userId: input.userId }).session;
   const query = lastUserMessage(request.messages);
-  const [hits, turns, counter] = await Promise.all([
-    searchMemories(deps.db, ai.ai_uuid, { query, types: MEMORY_TYPES, limit: SEARCH_LIMIT, embedder: deps.models.embedder, stats: ai.stats }),
+  const [ranked, turns] = await Promise.all([
+    rankMemories(deps.db, ai.ai_uuid, { query, types: MEMORY_TYPES, limit: SEARCH_LIMIT, embedder: deps.models.embedder }),
     input.sessionId ? recentTurns(deps.db, session.id, RECENT_TURNS) : Promise.resolve([]),
-    loadTokenCounter(),
   ]);
-  const context = assembleContext({ ai, messages: request.messages, hits, recentTurns: turns, counter });
+  // Only the memories that can make it into the context are read, and only the fields it shows.
+  const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked), CONTEXT_FIELDS);
+  const context = assembleContext({ ai, messages: request.messages, hits, recentTurns: turns, counter: tokenEstimator });
   const upstream = { ...request, model: request.model || ai.settings.model || model.defaultModel, messages: context.messages };
   return { kind: "fresh", chatId, requestHash, session, isNewSession: !input.sessionId, model, upstream, contextIds: context.memoryIds };
 }

@@ -1,8 +1,8 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import type { SearchHit } from "../memory/memory-search";
-import type { MemoryType } from "../memory/memory-types";
+import { memoryText, type MemoryType } from "../memory/memory-types";
 import type { AiRecord } from "../memory/registry-service";
-import type { TokenCounter } from "./token-counter";
+import type { RankedHit, SearchHit } from "../search/memory-search";
+import type { TokenCounter } from "./token-estimate";
 
 /** A previous exchange of this session, oldest first. */
 export interface RecentTurn {
@@ -14,6 +14,7 @@ export interface RecentTurn {
 export interface ContextInput {
   ai: AiRecord;
   messages: ChatCompletionMessageParam[];
+  /** In the order of `contextCandidates`. */
   hits: SearchHit[];
   recentTurns: RecentTurn[];
   counter: TokenCounter;
@@ -59,15 +60,42 @@ function systemPrompt(ai: AiRecord, records: string[]): string {
 const hasAssistantTurns = (messages: ChatCompletionMessageParam[]) => messages.some((message) => message.role === "assistant");
 
 /** Whether a hit deserves a place: archive only when clearly relevant. */
-const admitted = (hit: SearchHit): boolean =>
-  hit.memory.memory_type !== "archive" ||
+const admitted = (hit: RankedHit): boolean =>
+  hit.entry.type !== "archive" ||
   hit.coverage >= ARCHIVE_MIN_COVERAGE ||
   (hit.distance !== null && hit.distance <= ARCHIVE_MAX_DISTANCE);
 
+/** Characters per token, for choosing candidates before their text is read (the estimator's English rate). */
+const CHARS_PER_TOKEN = 3;
+/** Candidates beyond the estimated budget, so truncation and estimates never leave it half empty. */
+const CANDIDATE_SLACK = 1.5;
+
+/**
+ * The memories worth reading for the context, best first, judged by the index alone: admitted,
+ * weighted by type, and about enough of them (by their length) to fill the budget.
+ */
+export function contextCandidates(ai: AiRecord, ranked: RankedHit[]): RankedHit[] {
+  const budget = Math.max(0, ai.settings.memory_token_budget ?? 2000) * CANDIDATE_SLACK;
+  const perRecordCap = Math.max(32, Math.floor(budget / 3));
+  const ordered = ranked
+    .filter(admitted)
+    .map((hit) => ({ hit, weight: hit.score * TYPE_WEIGHT[hit.entry.type] }))
+    .sort((a, b) => b.weight - a.weight)
+    .map(({ hit }) => hit);
+  const chosen: RankedHit[] = [];
+  let estimated = 0;
+  for (const hit of ordered) {
+    if (estimated >= budget || chosen.length >= MAX_RECORDS) break;
+    chosen.push(hit);
+    estimated += Math.min(perRecordCap, Math.ceil(hit.entry.chars / CHARS_PER_TOKEN) + 30);
+  }
+  return chosen;
+}
+
 /**
  * The messages sent to the model: our system prompt (identity, settings, memory as delimited data)
- * and then the caller's messages unchanged. Memory records fill `memory_token_budget` tokens, counted
- * with the model's tokenizer: recent turns of the session first (when the caller sent no history),
+ * and then the caller's messages unchanged. Memory records fill `memory_token_budget` tokens, as the
+ * token estimator counts them: recent turns of the session first (when the caller sent no history),
  * then the most relevant memories.
  */
 export function assembleContext(input: ContextInput): AssembledContext {
@@ -93,14 +121,9 @@ export function assembleContext(input: ContextInput): AssembledContext {
       if (!add({ kind: "recent_turn", at: turn.at }, `User: ${turn.message}\nAssistant: ${turn.response}`, recentLimit)) break;
     }
   }
-  const ranked = input.hits
-    .filter(admitted)
-    .map((hit) => ({ hit, weight: hit.score * TYPE_WEIGHT[hit.memory.memory_type] }))
-    .sort((a, b) => b.weight - a.weight);
-  for (const { hit } of ranked) {
-    const { memory } = hit;
+  for (const { memory } of input.hits) {
     const value = { kind: memory.memory_type, id: memory.id, created_at: memory.created_at.toDate().toISOString() };
-    if (add(value, memory.text, budget)) memoryIds.push(memory.id);
+    if (add(value, memoryText(memory), budget)) memoryIds.push(memory.id);
   }
   return {
     messages: [{ role: "system", content: systemPrompt(input.ai, records) }, ...input.messages],

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import { databasePaths, registryRef } from "../memory/registry-service";
-import { appendRoomEvent, type EventSender, lastSeqOf, type RoomEvent, roomCollection } from "./room-events";
+import { createRoomEvent, type EventSender, lastEventOf, type RoomEvent, roomCollection } from "./room-events";
 
 /** Clients heartbeat this often; a client silent for PRESENCE_TTL_MS counts as gone. */
 export const HEARTBEAT_INTERVAL_MS = 30_000;
 export const PRESENCE_TTL_MS = 90_000;
-const TRANSACTION_ATTEMPTS = 15;
 
 /** One connected client of an AI (`ai_registry/{ai_uuid}/presence/{client_id}`). */
 export interface Presence {
@@ -36,28 +35,25 @@ export async function emitEvent(
   input: EmitInput,
   now = Timestamp.now(),
 ): Promise<{ event: RoomEvent; replayed: boolean }> {
-  const eventRef = roomCollection(db, aiUuid).doc(`c-${input.clientEventId ?? randomUUID()}`);
-  return db.runTransaction(
-    async (tx) => {
-      const [existing, registry] = await Promise.all([tx.get(eventRef), tx.get(registryRef(db, aiUuid))]);
-      if (existing.exists) return { event: existing.data() as RoomEvent, replayed: true };
-      const event = appendRoomEvent(tx, db, registry, eventRef.id, { ...input, now });
-      return { event, replayed: false };
-    },
-    { maxAttempts: TRANSACTION_ATTEMPTS },
-  );
+  const ref = roomCollection(db, aiUuid).doc(`c-${input.clientEventId ?? randomUUID()}`);
+  try {
+    return { event: await createRoomEvent(ref, aiUuid, { ...input, now }), replayed: false };
+  } catch (error) {
+    // ALREADY_EXISTS: a retry of an emit that was written; answer the first one.
+    if ((error as { code?: number }).code !== 6) throw error;
+    return { event: (await ref.get()).data() as RoomEvent, replayed: true };
+  }
 }
 
-/** Where a client listens from: the room, ordered by `seq`, after the last event written so far. */
+/** Where a client listens from: the room in commit order, after the newest event so far. */
 export async function joinRoom(db: Firestore, aiUuid: string) {
-  const registry = await registryRef(db, aiUuid).get();
   const paths = databasePaths(aiUuid);
   return {
     ai_uuid: aiUuid,
     room: paths.room,
     presence: paths.presence,
-    order_by: "seq",
-    resume_after_seq: lastSeqOf(registry),
+    order_by: ["at", "__name__"],
+    resume_after: await lastEventOf(db, aiUuid),
     heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
     presence_ttl_ms: PRESENCE_TTL_MS,
   };

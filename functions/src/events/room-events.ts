@@ -1,25 +1,26 @@
-import { type DocumentSnapshot, type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
+import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import type { DocumentWriter } from "../firestore-writer";
 import { registryRef } from "../memory/registry-service";
 
 /** Events are a feed, not a log: a TTL policy on `expires_at` removes them after a week. */
 export const EVENT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Who wrote an event: the memory triggers, or a client through the relay. */
+/** Who wrote an event: the memory services, or a client through the relay. */
 export type EventSender =
   | { kind: "system" }
   | { kind: "ai"; ai_uuid: string; client_id: string | null }
   | { kind: "admin"; user_id: string; client_id: string | null };
 
 /**
- * One event in an AI's room (`ai_registry/{ai_uuid}/events/{event_id}`). `seq` is the order
- * clients read and resume by: it is taken from the registry document (`event_seq`) in the same
- * transaction that writes the event, so it is unique, gap-free, and a snapshot that holds event n
- * holds every event before it.
+ * One event in an AI's room (`ai_registry/{ai_uuid}/events/{event_id}`). `at` is the commit time of
+ * the write that made it (a server timestamp), so the room's order is commit order: listeners read
+ * it by (`at`, document id) and resume after the last pair they saw. No counter is shared: Firestore
+ * is externally consistent, so whatever committed before an event a client has seen was in the
+ * same snapshot or an earlier one.
  */
 export interface RoomEvent {
   id: string;
   ai_uuid: string;
-  seq: number;
   event: string;
   data: unknown;
   sender: EventSender;
@@ -27,46 +28,51 @@ export interface RoomEvent {
   expires_at: Timestamp;
 }
 
-export const roomCollection = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("events");
-
-/** The last sequence number handed out in a room (0 before the first event). */
-export const lastSeqOf = (registry: DocumentSnapshot): number => Number(registry.get("event_seq") ?? 0);
-
-export interface AppendInput {
+export interface NewRoomEvent {
   event: string;
   data: unknown;
   sender: EventSender;
   now: Timestamp;
-  /** More fields for the registry update, e.g. stats counters, written in the same transaction. */
-  registryUpdate?: Record<string, unknown>;
 }
 
-/**
- * Writes one event in a transaction whose reads are done: `registry` is the AI's registry document
- * as read by `tx`. Returns the event as stored.
- */
-export function appendRoomEvent(
-  tx: Transaction,
-  db: Firestore,
-  registry: DocumentSnapshot,
-  eventId: string,
-  input: AppendInput,
-): RoomEvent {
-  const aiUuid = registry.id;
-  const seq = lastSeqOf(registry) + 1;
-  const event: RoomEvent = {
+export const roomCollection = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("events");
+
+function stored(aiUuid: string, eventId: string, input: NewRoomEvent) {
+  return {
     id: eventId,
     ai_uuid: aiUuid,
-    seq,
     event: input.event,
     data: input.data,
     sender: input.sender,
-    at: input.now,
+    at: FieldValue.serverTimestamp(),
     expires_at: Timestamp.fromMillis(input.now.toMillis() + EVENT_TTL_MS),
   };
-  tx.update(registryRef(db, aiUuid), { event_seq: seq, ...input.registryUpdate });
-  tx.create(roomCollection(db, aiUuid).doc(eventId), event);
-  return event;
+}
+
+/** Adds an event to a transaction or batch: it commits with the change it tells of, or not at all. */
+export function writeRoomEvent(writer: DocumentWriter, db: Firestore, aiUuid: string, eventId: string, input: NewRoomEvent): void {
+  writer.create(roomCollection(db, aiUuid).doc(eventId), stored(aiUuid, eventId, input));
+}
+
+/** Writes one event on its own and answers it as stored. Fails with ALREADY_EXISTS on a repeat. */
+export async function createRoomEvent(ref: DocumentReference, aiUuid: string, input: NewRoomEvent): Promise<RoomEvent> {
+  await ref.create(stored(aiUuid, ref.id, input));
+  // The server timestamp as stored (the emulator's can differ from the write time by a millisecond).
+  return (await ref.get()).data() as RoomEvent;
+}
+
+/** A place in a room, to the nanosecond (an ISO string keeps only milliseconds). */
+export const positionOf = (eventId: string, at: Timestamp) => ({
+  event_id: eventId,
+  at: at.toDate().toISOString(),
+  at_timestamp: { seconds: at.seconds, nanoseconds: at.nanoseconds },
+});
+
+/** The newest event of a room, as the position a listener resumes after; null for an empty room. */
+export async function lastEventOf(db: Firestore, aiUuid: string) {
+  const snapshot = await roomCollection(db, aiUuid).orderBy("at", "desc").limit(1).select("at").get();
+  const last = snapshot.docs[0];
+  return last ? positionOf(last.id, last.get("at") as Timestamp) : null;
 }
 
 /** An event as the API answers it: timestamps as ISO strings. */

@@ -3,7 +3,8 @@ import { assertAdmin } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { exportMemories, importMemories } from "../memory/memory-transfer";
-import { listAis, registryRef, revokeAiTokens, toAiView, updateAi } from "../memory/registry-service";
+import { aiView, listAis, registryRef, revokeAiTokens, updateAi } from "../memory/registry-service";
+import { reindexAi } from "../search/reindex-service";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
@@ -19,7 +20,7 @@ export function aiRoutes(deps: AppDeps): Router {
   router.get("/ais", async (req, res) => {
     assertAdmin(principalOf(res));
     const limit = parseInput(limitSchema.default(100), req.query.limit, "limit");
-    res.json({ ais: (await listAis(deps.db, limit)).map(toAiView) });
+    res.json({ ais: await Promise.all((await listAis(deps.db, limit)).map((ai) => aiView(deps.db, ai))) });
   });
 
   router.post("/ais", async (req, res) => {
@@ -31,7 +32,7 @@ export function aiRoutes(deps: AppDeps): Router {
   });
 
   router.get("/ais/:ai_uuid", async (req, res) => {
-    res.json(toAiView(await aiOf(req, res)));
+    res.json(await aiView(deps.db, await aiOf(req, res)));
   });
 
   router.patch("/ais/:ai_uuid", async (req, res) => {
@@ -39,7 +40,7 @@ export function aiRoutes(deps: AppDeps): Router {
     const body = parseInput(updateAiSchema, req.body);
     if (body.status !== undefined) assertAdmin(principalOf(res));
     const updated = await updateAi(deps.db, ai.ai_uuid, { name: body.ai_name, status: body.status, settings: body.settings });
-    res.json(toAiView(updated));
+    res.json(await aiView(deps.db, updated));
   });
 
   router.delete("/ais/:ai_uuid", async (req, res) => {
@@ -52,6 +53,12 @@ export function aiRoutes(deps: AppDeps): Router {
   router.post("/ais/:ai_uuid/revoke_tokens", async (req, res) => {
     const ai = await aiOf(req, res);
     res.json({ ai_uuid: ai.ai_uuid, token_version: await revokeAiTokens(deps.db, ai.ai_uuid) });
+  });
+
+  router.post("/ais/:ai_uuid/reindex", async (req, res) => {
+    assertAdmin(principalOf(res));
+    const ai = await aiOf(req, res);
+    res.json(await reindexAi(deps.db, ai.ai_uuid));
   });
 
   router.get("/ais/:ai_uuid/export", async (req, res) => {

@@ -8,6 +8,6 @@ export interface AppDeps {
   db: Firestore;
   auth: Auth;
   config: AppConfig;
-  /** The language model and embedder; built from `config` when absent. */
-  models?: ModelDeps;
+  /** The language model and embedder (each null when not configured). */
+  models: ModelDeps;
 }

@@ -10,6 +10,7 @@ import { errorMiddleware, notFoundRoute } from "./error-middleware";
 import { memoryRoutes } from "./memory-routes";
 import { openApiDocument } from "./openapi";
 import { relayRoutes } from "./relay-routes";
+import { searchRoutes } from "./search-routes";
 import { seedRoutes } from "./seed-routes";
 import { sessionRoutes } from "./session-routes";
 
@@ -34,7 +35,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(seedRoutes(deps));
   app.use("/v1", aiRoutes(deps));
   app.use("/v1", adminClaimRoutes(deps));
-  app.use("/v1", sessionRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
+  app.use("/v1", sessionRoutes(deps));
+  app.use("/v1", searchRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
   app.use("/v1", memoryRoutes(deps));
   app.use("/v1", relayRoutes(deps));
   app.use(notFoundRoute);

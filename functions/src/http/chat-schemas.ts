@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
 import { strictObject } from "../validation";
 import { aiUuidSchema, limitSchema } from "./schemas";
 
@@ -43,9 +42,3 @@ export const createSessionSchema = strictObject({
 });
 
 export const listQuerySchema = strictObject({ limit: limitSchema.default(50) });
-
-export const memorySearchSchema = strictObject({
-  query: z.string().trim().min(1, "must not be empty").max(2000),
-  memory_types: z.array(memoryTypeSchema).min(1).max(MEMORY_TYPES.length).optional(),
-  limit: z.number().int().min(1).max(100).default(10),
-});

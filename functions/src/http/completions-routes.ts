@@ -1,8 +1,7 @@
 import { type NextFunction, type Request, type Response, Router } from "express";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { type CompletionInput, completeChat, type ModelRequest, streamChat } from "../chat/completion-service";
-import { openAiModels } from "../chat/model-client";
-import { AppError, type ErrorCode, invalid } from "../errors";
+import { AppError, type ErrorCode, invalid, retryAfterOf } from "../errors";
 import { parseInput } from "../validation";
 import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
@@ -98,7 +97,7 @@ async function sendStream(chunks: AsyncGenerator<Record<string, unknown>>, res: 
  */
 export function completionsRoutes(deps: AppDeps): Router {
   const router = Router();
-  const completionDeps = { db: deps.db, models: deps.models ?? openAiModels(deps.config) };
+  const completionDeps = { db: deps.db, models: deps.models };
   router.post("/chat/completions", authenticate(deps), async (req, res) => {
     const { input, stream } = await completionInput(deps, req, res);
     if (stream) await sendStream(streamChat(completionDeps, input), res);
@@ -106,6 +105,8 @@ export function completionsRoutes(deps: AppDeps): Router {
   });
   router.use("/chat/completions", (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const { status, body } = openAiErrorBody(error);
+    const retryAfter = error instanceof AppError ? retryAfterOf(error) : null;
+    if (retryAfter !== null) res.set("Retry-After", String(retryAfter));
     res.status(status).json(body);
   });
   return router;

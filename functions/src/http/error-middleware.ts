@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
-import { logger } from "firebase-functions";
-import { AppError } from "../errors";
+import { logger } from "firebase-functions/logger";
+import { AppError, retryAfterOf } from "../errors";
 
 interface BodyParserError {
   type?: string;
@@ -21,6 +21,8 @@ function fromBodyParser(error: BodyParserError): AppError | null {
 export function errorMiddleware(error: unknown, req: Request, res: Response, _next: NextFunction): void {
   const appError = error instanceof AppError ? error : fromBodyParser(error as BodyParserError);
   if (appError) {
+    const retryAfter = retryAfterOf(appError);
+    if (retryAfter !== null) res.set("Retry-After", String(retryAfter));
     res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details ?? null } });
     return;
   }

@@ -36,6 +36,7 @@ const ROUTES: RouteDoc[] = [
   { method: "patch", path: "/v1/ais/{ai_uuid}", summary: "Rename an AI or change its settings", body: updateAiSchema },
   { method: "delete", path: "/v1/ais/{ai_uuid}", summary: "Delete an AI and all its memory (admin)" },
   { method: "post", path: "/v1/ais/{ai_uuid}/revoke_tokens", summary: "Revoke every ai_token of the AI" },
+  { method: "post", path: "/v1/ais/{ai_uuid}/reindex", summary: "Rebuild the AI's search index from its memories (admin; safe to run twice)" },
   { method: "get", path: "/v1/ais/{ai_uuid}/export", summary: "Export the AI's whole memory" },
   { method: "post", path: "/v1/ais/{ai_uuid}/import", summary: "Import memories in one batch", body: importSchema, status: 201 },
   { method: "get", path: "/v1/ais/{ai_uuid}/memories", summary: "Memories of every type, newest first" },

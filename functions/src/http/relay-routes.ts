@@ -67,7 +67,7 @@ export function relayRoutes(deps: AppDeps): Router {
         sender,
         clientEventId: body.event_id,
       });
-      res.status(replayed ? 200 : 201).json({ ack: true, event_id: event.id, seq: event.seq, at: event.at.toDate().toISOString(), event: toEventView(event) });
+      res.status(replayed ? 200 : 201).json({ ack: true, event_id: event.id, at: event.at.toDate().toISOString(), event: toEventView(event) });
       return;
     }
     if (body.action === "join") {

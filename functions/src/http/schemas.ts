@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { expiresAtSchema, importanceSchema, memoryDataSchema, metadataSchema, structuredContentSchema, tagsSchema } from "../memory/memory-data";
 import { filterQuerySchema } from "../memory/memory-query";
+import { IMPORT_MAX } from "../memory/memory-transfer";
 import { LIMITS, MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
 import { strictObject } from "../validation";
 
@@ -122,5 +123,5 @@ export const importSchema = strictObject({
       }),
     )
     .min(1, "must hold at least one memory")
-    .max(400, "at most 400 memories per import call"),
+    .max(IMPORT_MAX, `at most ${IMPORT_MAX} memories per import call`),
 });

@@ -1,15 +1,12 @@
 import { type Response, Router } from "express";
 import { listChats, listSessions, toChatView } from "../chat/chat-log";
-import { openAiModels } from "../chat/model-client";
 import { createSession, getSession, sessionsCollection, type ChatSession, toSessionView } from "../chat/session-service";
 import { notFound } from "../errors";
-import { searchMemories } from "../memory/memory-search";
-import { MEMORY_TYPES, toMemory } from "../memory/memory-types";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
-import { createSessionSchema, listQuerySchema, memorySearchSchema, sessionIdSchema } from "./chat-schemas";
+import { createSessionSchema, listQuerySchema, sessionIdSchema } from "./chat-schemas";
 import { registerRouteDocs } from "./openapi";
 import { aiUuidSchema } from "./schemas";
 
@@ -18,16 +15,11 @@ registerRouteDocs(
   { method: "post", path: "/v1/ais/{ai_uuid}/sessions", summary: "Start a chat session", body: createSessionSchema, status: 201 },
   { method: "get", path: "/v1/ais/{ai_uuid}/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first" },
   { method: "get", path: "/v1/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first" },
-  { method: "post", path: "/v1/ais/{ai_uuid}/memories/search", summary: "Memories by relevance (keyword, and vector when configured)", body: memorySearchSchema },
 );
 
-/**
- * Sessions, the chat log and memory search. Mounted before the memory routes, whose
- * `POST /ais/:ai_uuid/memories/:memory_type` would otherwise take `/memories/search`.
- */
+/** Sessions and the chat log. */
 export function sessionRoutes(deps: AppDeps): Router {
   const router = Router();
-  const models = deps.models ?? openAiModels(deps.config);
   const aiOf = (aiUuid: unknown, res: Response) => accessAi(deps, res, parseInput(aiUuidSchema, aiUuid, "ai_uuid"));
 
   router.get("/ais/:ai_uuid/sessions", async (req, res) => {
@@ -62,19 +54,6 @@ export function sessionRoutes(deps: AppDeps): Router {
     if (!session || (principal.kind === "ai" && principal.aiUuid !== session.ai_uuid)) throw notFound(`session ${sessionId}`);
     await accessAi(deps, res, session.ai_uuid);
     res.json(await chatsOf(session, req.query));
-  });
-
-  router.post("/ais/:ai_uuid/memories/search", async (req, res) => {
-    const ai = await aiOf(req.params.ai_uuid, res);
-    const body = parseInput(memorySearchSchema, req.body);
-    const hits = await searchMemories(deps.db, ai.ai_uuid, {
-      query: body.query,
-      types: body.memory_types ?? MEMORY_TYPES,
-      limit: body.limit,
-      embedder: models.embedder,
-      stats: ai.stats,
-    });
-    res.json({ results: hits.map((hit) => ({ ...toMemory(hit.memory), score: hit.score, distance: hit.distance })) });
   });
 
   return router;

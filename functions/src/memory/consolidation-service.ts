@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import { FieldPath, type Firestore, Timestamp } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import type { ChatModel } from "../chat/model-client";
-import { buildMemory } from "./memory-service";
-import type { StoredMemory } from "./memory-types";
+import { type MemoryChange, recordMemoryChanges } from "./memory-changes";
+import { buildMemory, movedMemory } from "./memory-service";
+import { memoryText, type StoredMemory } from "./memory-types";
 import { getAi, memoryCollection } from "./registry-service";
 
 /** Below the limit, consolidation leaves this share of it, so one summary covers several memories. */
 const KEEP_SHARE = 0.8;
-/** Memories per pass: one transaction stays far below Firestore's 500 writes. */
+/** Memories per pass: with their events and index shards, one transaction stays below Firestore's 500 writes. */
 const MAX_BATCH = 100;
 const ATTEMPTS = 4;
 
@@ -29,7 +30,7 @@ async function ask(model: ChatModel, modelName: string, task: string, records: S
       max_tokens: 500,
       messages: [
         { role: "system", content: `${INSTRUCTIONS} ${task}` },
-        { role: "user", content: records.map((memory) => JSON.stringify({ at: memory.created_at.toDate().toISOString(), text: memory.text })).join("\n") },
+        { role: "user", content: records.map((memory) => JSON.stringify({ at: memory.created_at.toDate().toISOString(), text: memoryText(memory) })).join("\n") },
       ],
     });
     return answer.choices[0]?.message?.content?.trim() || null;
@@ -78,10 +79,12 @@ async function commit(db: Firestore, aiUuid: string, originals: StoredMemory[], 
     const targets = await tx.getAll(...ids.map((id) => archive.doc(id)));
     if (sources.some((doc) => !doc.exists) || targets.some((doc) => doc.exists)) return null;
     const now = Timestamp.now();
+    const changes: MemoryChange[] = [];
     for (const source of sources) {
-      // The same shape as moveMemory: same id, version and history, moved_at == updated_at.
-      tx.create(archive.doc(source.id), { ...source.data(), memory_type: "archive", moved_from: "working_memory", moved_at: now, updated_at: now });
+      const moved = movedMemory(source.data() as StoredMemory, "archive", now);
+      tx.create(archive.doc(source.id), moved);
       tx.delete(source.ref);
+      changes.push({ action: "moved", memory: moved, from: "working_memory" });
     }
     const metadata = {
       consolidated_from: ids,
@@ -90,11 +93,16 @@ async function commit(db: Firestore, aiUuid: string, originals: StoredMemory[], 
       last_at: originals[originals.length - 1].created_at.toDate().toISOString(),
     };
     if (summary) {
-      tx.create(summaryRef, buildMemory(aiUuid, "long_term_memory", summaryRef.id, { content: summary, metadata, tags: ["consolidation"], importance: 0.7, source: "consolidation" }, now));
+      const memory = buildMemory(aiUuid, "long_term_memory", summaryRef.id, { content: summary, metadata, tags: ["consolidation"], importance: 0.7, source: "consolidation" }, now);
+      tx.create(summaryRef, memory);
+      changes.push({ action: "created", memory });
     }
     if (reflection) {
-      tx.create(reflectionRef, buildMemory(aiUuid, "personal_logs", reflectionRef.id, { content: reflection, metadata, tags: ["reflection"], source: "reflection" }, now));
+      const memory = buildMemory(aiUuid, "personal_logs", reflectionRef.id, { content: reflection, metadata, tags: ["reflection"], source: "reflection" }, now);
+      tx.create(reflectionRef, memory);
+      changes.push({ action: "created", memory });
     }
+    recordMemoryChanges(tx, db, changes, now);
     return { archived: ids, summary_id: summary ? summaryRef.id : null, reflection_id: reflection ? reflectionRef.id : null };
   });
 }

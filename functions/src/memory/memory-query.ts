@@ -2,7 +2,7 @@ import { FieldPath, type Firestore, type Query, Timestamp } from "firebase-admin
 import { z } from "zod";
 import { invalid } from "../errors";
 import { strictObject } from "../validation";
-import { MEMORY_SOURCES, type MemoryType, type StoredMemory } from "./memory-types";
+import { MEMORY_SOURCES, type MemoryType, memoryText, type StoredMemory } from "./memory-types";
 import { memoryCollection } from "./registry-service";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -56,7 +56,7 @@ function matches(memory: StoredMemory, filter: FilterObject, now: number): boole
       if ((memory.metadata?.[key] ?? null) !== value) return false;
     }
   }
-  if (filter.text_contains && !memory.text.toLowerCase().includes(filter.text_contains.toLowerCase())) return false;
+  if (filter.text_contains && !memoryText(memory).toLowerCase().includes(filter.text_contains.toLowerCase())) return false;
   return true;
 }
 

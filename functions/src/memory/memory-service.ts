@@ -1,48 +1,44 @@
 import { createHash } from "node:crypto";
 import { type DocumentReference, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
+import { contentToText } from "../search/text";
 import type { MemoryData } from "./memory-data";
-import { contentToText, termsOf } from "./memory-text";
+import { recordMemoryChange } from "./memory-changes";
 import { MEMORY_TYPES, type MemorySource, type MemoryType, type StoredMemory } from "./memory-types";
 import { memoryCollection, registryRef } from "./registry-service";
-
-/** Contended transactions (concurrent edits and moves of one memory) retry more than the default 5. */
-const TRANSACTION_ATTEMPTS = 12;
+import { boundedTransaction } from "./transactions";
 
 export interface NewMemory extends MemoryData {
   source?: MemorySource;
   session_id?: string | null;
 }
 
-const memoryRef = (db: Firestore, aiUuid: string, type: MemoryType, id: string) =>
+export const memoryRef = (db: Firestore, aiUuid: string, type: MemoryType, id: string) =>
   memoryCollection(db, aiUuid, type).doc(id) as DocumentReference<StoredMemory>;
 
 /** Previous versions live beside the memory collections, so a move leaves them in place. */
 export const historyCollection = (db: Firestore, aiUuid: string, memoryId: string) =>
   registryRef(db, aiUuid).collection("memory_history").doc(memoryId).collection("versions");
 
+/** Idempotency-Key records of creates: a retry finds the first answer here, even after a delete. */
+const idempotencyRef = (db: Firestore, aiUuid: string, memoryId: string) =>
+  registryRef(db, aiUuid).collection("idempotency_keys").doc(memoryId);
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
 const toTimestamp = (iso: string | null | undefined): Timestamp | null =>
   iso ? Timestamp.fromDate(new Date(iso)) : null;
 
-function indexFields(content: StoredMemory["content"]): Pick<StoredMemory, "text" | "terms"> {
-  const text = contentToText(content);
-  return { text, terms: termsOf(text) };
-}
+/** The stored text: only structured content needs one, a string is its own. */
+const textField = (content: StoredMemory["content"]) => (typeof content === "string" ? {} : { text: contentToText(content) });
 
 /** Builds the stored form of a new memory; the caller writes it (alone or in a batch). */
-export function buildMemory(
-  aiUuid: string,
-  type: MemoryType,
-  id: string,
-  data: NewMemory,
-  now: Timestamp,
-): StoredMemory {
+export function buildMemory(aiUuid: string, type: MemoryType, id: string, data: NewMemory, now: Timestamp): StoredMemory {
   return {
     id,
     ai_uuid: aiUuid,
     memory_type: type,
     content: data.content,
-    ...indexFields(data.content),
+    ...textField(data.content),
     metadata: data.metadata ?? {},
     tags: data.tags ?? [],
     importance: data.importance ?? 0.5,
@@ -55,14 +51,14 @@ export function buildMemory(
   };
 }
 
-/** A memory id derived from an Idempotency-Key: a retried create finds the first one's document. */
+/** A memory id derived from an Idempotency-Key: a retried create finds the first one's record. */
 export const idempotentMemoryId = (aiUuid: string, key: string): string =>
   `k-${createHash("sha256").update(`${aiUuid}\n${key}`).digest("base64url").slice(0, 32)}`;
 
 /**
- * Creates a memory. With an idempotency key, a retry answers the memory the first call created
- * (`replayed`), wherever it has moved since, and a reuse of the key for other content is a 409:
- * nothing is stored twice.
+ * Creates a memory, with its index entry and its `created` event, in one batch. With an idempotency
+ * key, a retry answers the memory the first call created (`replayed`), wherever it has moved since
+ * (or as it was, if deleted since), and a reuse of the key for other content is a 409.
  */
 export async function createMemory(
   db: Firestore,
@@ -73,97 +69,117 @@ export async function createMemory(
 ): Promise<{ memory: StoredMemory; replayed: boolean }> {
   const now = options.now ?? Timestamp.now();
   if (!options.idempotencyKey) {
-    const ref = memoryCollection(db, aiUuid, type).doc();
-    const memory = buildMemory(aiUuid, type, ref.id, data, now);
-    await ref.create(memory);
+    const memory = buildMemory(aiUuid, type, memoryCollection(db, aiUuid, type).doc().id, data, now);
+    const batch = db.batch();
+    batch.create(memoryRef(db, aiUuid, type, memory.id), memory);
+    recordMemoryChange(batch, db, { action: "created", memory }, now);
+    await batch.commit();
     return { memory, replayed: false };
   }
   const id = idempotentMemoryId(aiUuid, options.idempotencyKey);
   const memory = buildMemory(aiUuid, type, id, data, now);
-  return db.runTransaction(
-    async (tx) => {
-      const copies = await tx.getAll(...MEMORY_TYPES.map((each) => memoryRef(db, aiUuid, each, id)));
-      const first = copies.find((copy) => copy.exists)?.data() as StoredMemory | undefined;
-      if (!first) {
-        tx.create(memoryRef(db, aiUuid, type, id), memory);
-        return { memory, replayed: false };
-      }
-      if (JSON.stringify(first.content) !== JSON.stringify(memory.content)) {
+  const contentHash = createHash("sha256").update(JSON.stringify(memory.content)).digest("hex");
+  return boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
+    const record = await tx.get(idempotencyRef(db, aiUuid, id));
+    if (record.exists) {
+      if (record.get("content_hash") !== contentHash) {
         throw new AppError("failed_precondition", "Idempotency-Key: already used for a different memory");
       }
-      return { memory: first, replayed: true };
-    },
-    { maxAttempts: TRANSACTION_ATTEMPTS },
-  );
+      const copies = await tx.getAll(...MEMORY_TYPES.map((each) => memoryRef(db, aiUuid, each, id)));
+      const current = copies.find((copy) => copy.exists)?.data();
+      return { memory: current ?? (record.get("memory") as StoredMemory), replayed: true };
+    }
+    tx.create(memoryRef(db, aiUuid, type, id), memory);
+    tx.create(idempotencyRef(db, aiUuid, id), {
+      content_hash: contentHash,
+      memory,
+      expires_at: Timestamp.fromMillis(now.toMillis() + IDEMPOTENCY_TTL_MS),
+    });
+    recordMemoryChange(tx, db, { action: "created", memory }, now);
+    return { memory, replayed: false };
+  });
 }
 
 export async function getMemory(db: Firestore, aiUuid: string, type: MemoryType, id: string): Promise<StoredMemory> {
   const snapshot = await memoryRef(db, aiUuid, type, id).get();
   if (!snapshot.exists) throw notFound(`memory ${id} in ${type}`);
-  return snapshot.data() as StoredMemory;
+  return snapshot.data()!;
 }
 
+/** The fields an edit may set; the supersession fields are for the services that reconcile facts. */
+export type MemoryEdit = Partial<MemoryData> & Partial<Pick<StoredMemory, "invalidated_at" | "superseded_by">>;
+
 /**
- * Replaces the fields given in `data`, keeps the others, bumps `version`, and keeps the previous
- * version readable under memory_history. One transaction: concurrent edits never lose a version.
+ * Replaces the fields given, keeps the others, bumps `version`, and keeps the previous version
+ * readable under memory_history; the index entry and the event go in the same transaction.
  */
 export async function editMemory(
   db: Firestore,
   aiUuid: string,
   type: MemoryType,
   id: string,
-  data: Partial<MemoryData>,
-  options: { expectedVersion?: number; now?: Timestamp } = {},
+  data: MemoryEdit,
+  options: { expectedVersion?: number; now?: Timestamp; action?: "updated" | "superseded" | "restored" } = {},
 ): Promise<StoredMemory> {
   const ref = memoryRef(db, aiUuid, type, id);
-  return db.runTransaction(
-    async (tx) => {
-      const snapshot = await tx.get(ref);
-      if (!snapshot.exists) throw notFound(`memory ${id} in ${type}`);
-      const current = snapshot.data() as StoredMemory;
-      if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
-        throw new AppError(
-          "failed_precondition",
-          `expected_version: memory ${id} is at version ${current.version}, not ${options.expectedVersion}`,
-        );
-      }
-      const next: StoredMemory = {
-        ...current,
-        ...(data.content !== undefined ? { content: data.content, ...indexFields(data.content) } : {}),
-        metadata: data.metadata ?? current.metadata,
-        tags: data.tags ?? current.tags,
-        importance: data.importance ?? current.importance,
-        expires_at: data.expires_at !== undefined ? toTimestamp(data.expires_at) : current.expires_at,
-        version: current.version + 1,
-        updated_at: options.now ?? Timestamp.now(),
-      };
-      tx.set(historyCollection(db, aiUuid, id).doc(String(current.version)), current);
-      tx.set(ref, next);
-      return next;
-    },
-    { maxAttempts: TRANSACTION_ATTEMPTS },
-  );
+  return boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
+    const snapshot = await tx.get(ref);
+    if (!snapshot.exists) throw notFound(`memory ${id} in ${type}`);
+    const current = snapshot.data()!;
+    if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
+      throw new AppError(
+        "failed_precondition",
+        `expected_version: memory ${id} is at version ${current.version}, not ${options.expectedVersion}`,
+        { field: "expected_version", current_version: current.version },
+      );
+    }
+    const now = options.now ?? Timestamp.now();
+    const { text: _previousText, ...kept } = current;
+    const content = data.content ?? current.content;
+    const next: StoredMemory = {
+      ...kept,
+      content,
+      ...textField(content),
+      metadata: data.metadata ?? current.metadata,
+      tags: data.tags ?? current.tags,
+      importance: data.importance ?? current.importance,
+      expires_at: data.expires_at !== undefined ? toTimestamp(data.expires_at) : current.expires_at,
+      ...(data.invalidated_at !== undefined ? { invalidated_at: data.invalidated_at } : {}),
+      ...(data.superseded_by !== undefined ? { superseded_by: data.superseded_by } : {}),
+      version: current.version + 1,
+      updated_at: now,
+    };
+    tx.set(historyCollection(db, aiUuid, id).doc(String(current.version)), current);
+    tx.set(ref, next);
+    recordMemoryChange(tx, db, { action: options.action ?? "updated", memory: next }, now);
+    return next;
+  });
 }
 
-/** Deletes a memory. Its earlier versions stay readable in memory_history. */
+/** Deletes a memory. Its earlier versions, and the last one, stay readable in memory_history. */
 export async function deleteMemory(db: Firestore, aiUuid: string, type: MemoryType, id: string): Promise<void> {
   const ref = memoryRef(db, aiUuid, type, id);
-  await db.runTransaction(
-    async (tx) => {
-      const snapshot = await tx.get(ref);
-      if (!snapshot.exists) throw notFound(`memory ${id} in ${type}`);
-      const current = snapshot.data() as StoredMemory;
-      tx.set(historyCollection(db, aiUuid, id).doc(String(current.version)), current);
-      tx.delete(ref);
-    },
-    { maxAttempts: TRANSACTION_ATTEMPTS },
-  );
+  await boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
+    const snapshot = await tx.get(ref);
+    if (!snapshot.exists) throw notFound(`memory ${id} in ${type}`);
+    const current = snapshot.data()!;
+    const now = Timestamp.now();
+    tx.set(historyCollection(db, aiUuid, id).doc(String(current.version)), current);
+    tx.delete(ref);
+    recordMemoryChange(tx, db, { action: "deleted", memory: current }, now);
+  });
 }
 
-/**
- * Moves a memory to another collection in one transaction: same id, content, metadata, version
- * and history. Before and after, the memory is in exactly one collection.
- */
+/** The stored form of a memory moved to another collection: same id, content, version and history. */
+export const movedMemory = (memory: StoredMemory, to: MemoryType, now: Timestamp): StoredMemory => ({
+  ...memory,
+  memory_type: to,
+  moved_from: memory.memory_type,
+  moved_at: now,
+  updated_at: now,
+});
+
+/** Moves a memory to another collection in one transaction: before and after, it is in exactly one. */
 export async function moveMemory(
   db: Firestore,
   aiUuid: string,
@@ -173,30 +189,20 @@ export async function moveMemory(
   now = Timestamp.now(),
 ): Promise<StoredMemory> {
   if (from === to) {
-    throw new AppError("invalid_argument", "to_memory_type: must differ from from_memory_type", {
-      field: "to_memory_type",
-    });
+    throw new AppError("invalid_argument", "to_memory_type: must differ from from_memory_type", { field: "to_memory_type" });
   }
   const fromRef = memoryRef(db, aiUuid, from, id);
   const toRef = memoryRef(db, aiUuid, to, id);
-  return db.runTransaction(
-    async (tx) => {
-      const [source, target] = await Promise.all([tx.get(fromRef), tx.get(toRef)]);
-      if (!source.exists) throw notFound(`memory ${id} in ${from}`);
-      if (target.exists) throw new AppError("already_exists", `memory ${id} already exists in ${to}`);
-      const moved: StoredMemory = {
-        ...(source.data() as StoredMemory),
-        memory_type: to,
-        moved_from: from,
-        moved_at: now,
-        updated_at: now,
-      };
-      tx.create(toRef, moved);
-      tx.delete(fromRef);
-      return moved;
-    },
-    { maxAttempts: TRANSACTION_ATTEMPTS },
-  );
+  return boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
+    const [source, target] = await tx.getAll(fromRef, toRef);
+    if (!source.exists) throw notFound(`memory ${id} in ${from}`);
+    if (target.exists) throw new AppError("already_exists", `memory ${id} already exists in ${to}`);
+    const moved = movedMemory(source.data()!, to, now);
+    tx.create(toRef, moved);
+    tx.delete(fromRef);
+    recordMemoryChange(tx, db, { action: "moved", memory: moved, from }, now);
+    return moved;
+  });
 }
 
 /** Earlier versions of a memory, newest first. */
@@ -204,3 +210,4 @@ export async function listHistory(db: Firestore, aiUuid: string, id: string, lim
   const snapshot = await historyCollection(db, aiUuid, id).orderBy("version", "desc").limit(limit).get();
   return snapshot.docs.map((doc) => doc.data() as StoredMemory);
 }
+

@@ -1,5 +1,6 @@
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import type { MemoryData } from "./memory-data";
+import { recordMemoryChanges } from "./memory-changes";
 import { buildMemory } from "./memory-service";
 import { MEMORY_TYPES, type MemoryType, type StoredMemory, toMemory } from "./memory-types";
 import { type AiRecord, memoryCollection, toAiView } from "./registry-service";
@@ -15,7 +16,10 @@ export async function exportMemories(db: Firestore, ai: AiRecord) {
   return { format: "ai-memory-export/1", exported_at: new Date().toISOString(), ai: toAiView(ai), memories: perType.flat() };
 }
 
-/** Writes memories in one batch: all of them are imported, or none. */
+/** Memories per import call: with their events and index shards, one batch stays under Firestore's 500 writes. */
+export const IMPORT_MAX = 200;
+
+/** Writes memories in one batch, with their index entries and events: all of them are imported, or none. */
 export async function importMemories(
   db: Firestore,
   aiUuid: string,
@@ -23,13 +27,15 @@ export async function importMemories(
 ): Promise<{ imported: number; memory_ids: string[] }> {
   const batch = db.batch();
   const now = Timestamp.now();
-  const ids = memories.map((item, index) => {
+  const created = memories.map((item, index) => {
     const ref = memoryCollection(db, aiUuid, item.memory_type).doc();
     // Distinct timestamps keep the import's order in newest-first listings.
     const at = Timestamp.fromMillis(now.toMillis() - memories.length + index + 1);
-    batch.create(ref, buildMemory(aiUuid, item.memory_type, ref.id, { ...item, source: "import" }, at));
-    return ref.id;
+    const memory = buildMemory(aiUuid, item.memory_type, ref.id, { ...item, source: "import" }, at);
+    batch.create(ref, memory);
+    return memory;
   });
+  recordMemoryChanges(batch, db, created.map((memory) => ({ action: "created", memory })), now);
   await batch.commit();
-  return { imported: ids.length, memory_ids: ids };
+  return { imported: created.length, memory_ids: created.map((memory) => memory.id) };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { contentToText } from "../search/text";
 
 /** The four memory collections every AI has, as the seed names them. */
 export const MEMORY_TYPES = ["working_memory", "long_term_memory", "personal_logs", "archive"] as const;
@@ -24,14 +25,17 @@ export const LIMITS = {
   retrieveMax: 200,
 } as const;
 
-/** A memory as stored in Firestore (`ai_registry/{ai_uuid}/{memory_type}/{memory_id}`). */
+/**
+ * A memory as stored in Firestore (`ai_registry/{ai_uuid}/{memory_type}/{memory_id}`). `text`, the
+ * plain-text projection, is stored only for structured content: a string content is its own text.
+ * Search terms live in the AI's search index and embeddings in `embeddings`, not here.
+ */
 export interface StoredMemory {
   id: string;
   ai_uuid: string;
   memory_type: MemoryType;
   content: string | Record<string, unknown>;
-  text: string;
-  terms: string[];
+  text?: string;
   metadata: Record<string, unknown>;
   tags: string[];
   importance: number;
@@ -43,7 +47,14 @@ export interface StoredMemory {
   expires_at: FirebaseFirestore.Timestamp | null;
   moved_from?: MemoryType;
   moved_at?: FirebaseFirestore.Timestamp;
+  /** Set when a newer fact superseded this one: it stays readable and searchable on request. */
+  invalidated_at?: FirebaseFirestore.Timestamp | null;
+  superseded_by?: string | null;
 }
+
+/** The plain text of a memory: what search, embeddings and the chat context read. */
+export const memoryText = (memory: Pick<StoredMemory, "content" | "text">): string =>
+  typeof memory.content === "string" ? memory.content : (memory.text ?? contentToText(memory.content));
 
 /** A memory as the API answers it: timestamps as ISO strings, no index fields. */
 export interface Memory {
@@ -64,6 +75,8 @@ export interface Memory {
   expires_at: string | null;
   moved_from?: MemoryType;
   moved_at?: string;
+  invalidated_at?: string | null;
+  superseded_by?: string | null;
 }
 
 export function toMemory(stored: StoredMemory): Memory {
@@ -73,7 +86,7 @@ export function toMemory(stored: StoredMemory): Memory {
     ai_uuid: stored.ai_uuid,
     memory_type: stored.memory_type,
     content: stored.content,
-    text: stored.text,
+    text: memoryText(stored),
     metadata: stored.metadata ?? {},
     tags: stored.tags ?? [],
     importance: stored.importance,
@@ -86,5 +99,9 @@ export function toMemory(stored: StoredMemory): Memory {
   };
   if (stored.moved_from) memory.moved_from = stored.moved_from;
   if (stored.moved_at) memory.moved_at = stored.moved_at.toDate().toISOString();
+  if (stored.invalidated_at) {
+    memory.invalidated_at = stored.invalidated_at.toDate().toISOString();
+    memory.superseded_by = stored.superseded_by ?? null;
+  }
   return memory;
 }

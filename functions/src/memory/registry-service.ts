@@ -22,7 +22,6 @@ export interface AiRecord {
   updated_at: Timestamp;
   settings: AiSettings;
   access: { readers: string[] };
-  stats: Record<MemoryType, number>;
   token_version: number;
 }
 
@@ -66,7 +65,6 @@ export function newAiRecord(name: string, ownerId: string, now = Timestamp.now()
     updated_at: now,
     settings: { ...DEFAULT_SETTINGS },
     access: { readers: [aiUuid] },
-    stats: Object.fromEntries(MEMORY_TYPES.map((type) => [type, 0])) as Record<MemoryType, number>,
     token_version: 1,
   };
 }
@@ -120,6 +118,28 @@ export async function revokeAiTokens(db: Firestore, aiUuid: string): Promise<num
   return (await getAi(db, aiUuid)).token_version;
 }
 
+/**
+ * Memories per type, counted when asked (count() costs one read per 1,000 memories): exact whatever
+ * the write rate, and no document takes a write for every memory change to keep a counter.
+ */
+export async function memoryCounts(db: Firestore, aiUuid: string): Promise<Record<MemoryType, number>> {
+  const counts = await Promise.all(MEMORY_TYPES.map((type) => memoryCollection(db, aiUuid, type).count().get()));
+  return Object.fromEntries(MEMORY_TYPES.map((type, index) => [type, counts[index].data().count])) as Record<MemoryType, number>;
+}
+
+/** When anything last happened in the AI's room (a memory change or a message), or null. */
+async function lastActivityAt(db: Firestore, aiUuid: string): Promise<string | null> {
+  const snapshot = await registryRef(db, aiUuid).collection("events").orderBy("at", "desc").limit(1).select("at").get();
+  const at = snapshot.docs[0]?.get("at") as Timestamp | undefined;
+  return at ? at.toDate().toISOString() : null;
+}
+
+/** The AI as the API answers it, with its memory counts and last activity. */
+export async function aiView(db: Firestore, ai: AiRecord) {
+  const [stats, lastActivity] = await Promise.all([memoryCounts(db, ai.ai_uuid), lastActivityAt(db, ai.ai_uuid)]);
+  return { ...toAiView(ai), stats, last_activity_at: lastActivity };
+}
+
 export function toAiView(ai: AiRecord) {
   return {
     ai_uuid: ai.ai_uuid,
@@ -129,7 +149,6 @@ export function toAiView(ai: AiRecord) {
     created_at: ai.created_at.toDate().toISOString(),
     updated_at: ai.updated_at.toDate().toISOString(),
     settings: ai.settings,
-    stats: ai.stats,
     database_paths: databasePaths(ai.ai_uuid),
   };
 }

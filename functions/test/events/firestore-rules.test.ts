@@ -13,6 +13,7 @@ import {
   collectionGroup,
   deleteDoc,
   doc,
+  documentId,
   type Firestore,
   getDoc,
   getDocs,
@@ -20,6 +21,7 @@ import {
   query,
   setDoc,
   setLogLevel,
+  startAfter,
   Timestamp,
   updateDoc,
   where,
@@ -46,12 +48,14 @@ const contexts = (): Record<string, RulesTestContext> => ({
 async function seed(db: Firestore, uuid: string) {
   const registry = `ai_registry/${uuid}`;
   const soon = Timestamp.fromMillis(Date.now() + 60_000);
-  await setDoc(doc(db, registry), { ai_uuid: uuid, name: uuid, event_seq: 1 });
+  await setDoc(doc(db, registry), { ai_uuid: uuid, name: uuid });
   for (const type of MEMORY_TYPES) await setDoc(doc(db, `${registry}/${type}/m1`), { id: "m1", ai_uuid: uuid, version: 1 });
   await setDoc(doc(db, `${registry}/memory_history/m1/versions/1`), { id: "m1", version: 1 });
-  await setDoc(doc(db, `${registry}/events/e1`), { seq: 1, event: "memory_update", expires_at: soon });
+  await setDoc(doc(db, `${registry}/events/e1`), { at: Timestamp.now(), event: "memory_update", expires_at: soon });
   await setDoc(doc(db, `${registry}/presence/c1`), { client_id: "c1", expires_at: soon });
-  await setDoc(doc(db, `${registry}/event_cursors/m1`), { version: 1 });
+  await setDoc(doc(db, `${registry}/search_index/s00`), { entries: {} });
+  await setDoc(doc(db, `${registry}/embeddings/m1`), { hash: "h" });
+  await setDoc(doc(db, `${registry}/idempotency_keys/k1`), { content_hash: "h" });
   await setDoc(doc(db, `chat_sessions/s-${uuid}`), { id: `s-${uuid}`, ai_uuid: uuid });
   await setDoc(doc(db, `chats/c-${uuid}`), { id: `c-${uuid}`, ai_uuid: uuid, session_id: `s-${uuid}` });
 }
@@ -93,7 +97,7 @@ describe("an AI signed in with its custom token", () => {
 
   it("runs the client SDK's room and presence queries", async () => {
     const db = asAi(A);
-    await assertSucceeds(getDocs(query(collection(db, `${own}/events`), where("seq", ">", 0), orderBy("seq"))));
+    await assertSucceeds(getDocs(query(collection(db, `${own}/events`), orderBy("at"), orderBy(documentId()), startAfter(Timestamp.fromMillis(0), "e0"))));
     await assertSucceeds(getDocs(query(collection(db, `${own}/presence`), where("expires_at", ">", Timestamp.now()))));
   });
 
@@ -114,7 +118,7 @@ describe("an AI signed in with its custom token", () => {
     await assertFails(getDoc(doc(db, other)));
     for (const type of MEMORY_TYPES) await assertFails(getDocs(collection(db, `${other}/${type}`)));
     await assertFails(getDoc(doc(db, `${other}/memory_history/m1/versions/1`)));
-    await assertFails(getDocs(query(collection(db, `${other}/events`), orderBy("seq"))));
+    await assertFails(getDocs(query(collection(db, `${other}/events`), orderBy("at"))));
     await assertFails(getDocs(collection(db, `${other}/presence`)));
     await assertFails(getDoc(doc(db, `chat_sessions/s-${B}`)));
     await assertFails(getDocs(query(collection(db, "chat_sessions"), where("ai_uuid", "==", B))));
@@ -131,7 +135,7 @@ describe("an AI signed in with its custom token", () => {
   });
 
   it("cannot read server bookkeeping or anything outside its paths", async () => {
-    await assertFails(getDoc(doc(asAi(A), `${own}/event_cursors/m1`)));
+    for (const path of ["search_index/s00", "embeddings/m1", "idempotency_keys/k1"]) await assertFails(getDoc(doc(asAi(A), `${own}/${path}`)));
     await assertFails(getDoc(doc(asAi(A), "config/secret")));
   });
 
@@ -140,9 +144,10 @@ describe("an AI signed in with its custom token", () => {
     await assertFails(setDoc(doc(db, `${own}/working_memory/new`), { content: "x" }));
     await assertFails(updateDoc(doc(db, `${own}/working_memory/m1`), { version: 9 }));
     await assertFails(deleteDoc(doc(db, `${own}/archive/m1`)));
-    await assertFails(addDoc(collection(db, `${own}/events`), { event: "message", seq: 99 }));
+    await assertFails(addDoc(collection(db, `${own}/events`), { event: "message", at: Timestamp.now() }));
     await assertFails(setDoc(doc(db, `${own}/presence/c2`), { client_id: "c2" }));
-    await assertFails(updateDoc(doc(db, own), { "stats.archive": 100 }));
+    await assertFails(updateDoc(doc(db, own), { token_version: 100 }));
+    await assertFails(setDoc(doc(db, `${own}/search_index/s00`), { entries: { forged: "1|0|1f4|0||||" } }));
     await assertFails(setDoc(doc(db, "chat_sessions/new"), { ai_uuid: A }));
   });
 });
@@ -157,7 +162,7 @@ describe("the administrator (custom claim admin: true)", () => {
     await assertSucceeds(getDocs(collectionGroup(db, "working_memory")));
     await assertSucceeds(getDocs(collection(db, "chat_sessions")));
     await assertSucceeds(getDocs(collection(db, "chats")));
-    await assertSucceeds(getDoc(doc(db, `ai_registry/${A}/event_cursors/m1`)));
+    await assertSucceeds(getDoc(doc(db, `ai_registry/${A}/search_index/s00`)));
   });
 
   it("writes nothing directly either", async () => {

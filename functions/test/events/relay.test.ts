@@ -13,11 +13,12 @@ describe("POST /v1/relay", () => {
     const ai = await newAi("Relay Emit");
     const response = await asAi(ai, { action: "emit", event: "message", data: { text: "hi" }, client_id: "proc-1" });
     expect(response.status, JSON.stringify(response.body)).toBe(201);
-    expect(response.body).toMatchObject({ ack: true, seq: 1, event_id: expect.stringMatching(/^c-/) });
+    expect(response.body).toMatchObject({ ack: true, event_id: expect.stringMatching(/^c-/) });
     const [stored] = await roomOf(ai.ai_uuid);
+    // `at` is the commit time of the write: what the ack says is what listeners order by.
+    expect(stored.at.toDate().toISOString()).toBe(response.body.at);
     expect(stored).toMatchObject({
       id: response.body.event_id,
-      seq: 1,
       event: "message",
       data: { text: "hi" },
       sender: { kind: "ai", ai_uuid: ai.ai_uuid, client_id: "proc-1" },
@@ -63,18 +64,24 @@ describe("POST /v1/relay", () => {
     expect(await roomOf(mine.ai_uuid)).toEqual([]);
   });
 
-  it("join answers the room and the seq to resume after", async () => {
+  it("join answers the room and the newest event to resume after, to the nanosecond", async () => {
     const ai = await newAi("Relay Join");
+    expect((await asAi(ai, { action: "join" })).body.resume_after).toBeNull();
     await asAi(ai, { action: "emit", event: "message", data: 1 });
-    await asAi(ai, { action: "emit", event: "message", data: 2 });
+    const second = await asAi(ai, { action: "emit", event: "message", data: 2 });
     const joined = await asAi(ai, { action: "join", client_id: "joiner" });
     expect(joined.status).toBe(200);
+    const newest = (await roomOf(ai.ai_uuid)).at(-1)!;
     expect(joined.body).toMatchObject({
       ai_uuid: ai.ai_uuid,
       room: `ai_registry/${ai.ai_uuid}/events`,
       presence: `ai_registry/${ai.ai_uuid}/presence`,
-      order_by: "seq",
-      resume_after_seq: 2,
+      order_by: ["at", "__name__"],
+      resume_after: {
+        event_id: second.body.event_id,
+        at: second.body.at,
+        at_timestamp: { seconds: newest.at.seconds, nanoseconds: newest.at.nanoseconds },
+      },
     });
     expect((await db.doc(`ai_registry/${ai.ai_uuid}/presence/joiner`).get()).exists).toBe(true);
   });

@@ -2,6 +2,7 @@ import { getApps, initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
 import request from "supertest";
+import { openAiModels } from "../../src/chat/model-client";
 import type { AppConfig } from "../../src/config";
 import { createApp } from "../../src/http/app";
 import type { AppDeps } from "../../src/http/app-deps";
@@ -31,7 +32,7 @@ export const config: AppConfig = {
   embedding: { model: "", baseUrl: "", dimensions: 8 },
 };
 
-export const deps: AppDeps = { db, auth, config };
+export const deps: AppDeps = { db, auth, config, models: openAiModels(config) };
 export const app = createApp(deps);
 export const ADMIN = `Bearer ${config.adminApiKey}`;
 

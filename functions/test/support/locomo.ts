@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { bm25, type RankCandidate, rankMemories } from "../../src/memory/memory-ranking";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { indexRecords, type RankCandidate } from "../../src/search/ranking";
 
 /**
  * Retrieval quality on LoCoMo (../shared/data/locomo): every turn of a conversation is a memory of
@@ -7,7 +8,9 @@ import { bm25, type RankCandidate, rankMemories } from "../../src/memory/memory-
  * evidence turns is in the top k (recall_any@k). Our ranking and a plain BM25 run on the same turns.
  */
 
-export const LOCOMO_PATH = process.env.LOCOMO_PATH ?? "/work/shared/data/locomo/locomo-dev.json";
+/** The dataset ships in ../shared beside the repository (LOCOMO_PATH overrides). */
+export const LOCOMO_PATH =
+  process.env.LOCOMO_PATH ?? fileURLToPath(new URL("../../../../shared/data/locomo/locomo-dev.json", import.meta.url));
 
 interface Turn {
   speaker: string;
@@ -29,7 +32,7 @@ export interface LocomoMemory extends RankCandidate {
 export interface RecallReport {
   k: number;
   questions: number;
-  /** Our ranking (`rankMemories` of src/memory/memory-ranking.ts), recall_any@k in 0..1. */
+  /** Our ranking (the product's index and scoring, through `rankRecords`), recall_any@k in 0..1. */
   ours: number;
   /** Okapi BM25 (same k1 and b) over plain lower-cased words: no stop words, no stemming. */
   plainBm25: number;
@@ -40,6 +43,9 @@ const turnText = (turn: Turn): string =>
   `${turn.speaker}: ${turn.text}${turn.blip_caption ? ` [shares a photo of ${turn.blip_caption}]` : ""}`;
 
 export function loadLocomo(path = LOCOMO_PATH): Conversation[] {
+  if (!existsSync(path)) {
+    throw new Error(`LoCoMo is not at ${path}: it ships in ../shared/data/locomo beside the repository (or set LOCOMO_PATH)`);
+  }
   return JSON.parse(readFileSync(path, "utf8")) as Conversation[];
 }
 
@@ -54,6 +60,26 @@ export function turnsOf(conversation: Conversation, index: number): LocomoMemory
 }
 
 const plainWords = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+const K1 = 1.2;
+const B = 0.75;
+
+/** The baseline: Okapi BM25 as textbooks write it, over plain words (no stop words, no stemming). */
+export function bm25(queryTerms: string[], docs: string[][]): Array<{ score: number }> {
+  const terms = [...new Set(queryTerms)];
+  const n = docs.length;
+  const df = new Map(terms.map((term) => [term, docs.filter((tokens) => tokens.includes(term)).length]));
+  const idf = new Map(terms.map((term) => [term, Math.log(1 + (n - df.get(term)! + 0.5) / (df.get(term)! + 0.5))]));
+  const averageLength = docs.reduce((sum, tokens) => sum + tokens.length, 0) / Math.max(n, 1) || 1;
+  return docs.map((tokens) => {
+    let score = 0;
+    for (const term of terms) {
+      const tf = tokens.filter((token) => token === term).length;
+      if (tf) score += (idf.get(term)! * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * tokens.length) / averageLength));
+    }
+    return { score };
+  });
+}
 
 function plainTopK(query: string, memories: LocomoMemory[], tokens: string[][], k: number): string[] {
   const scores = bm25(plainWords(query), tokens);
@@ -73,11 +99,12 @@ export function measureRecall(dataset = loadLocomo(), k = 10): RecallReport {
   dataset.forEach((conversation, index) => {
     const memories = turnsOf(conversation, index);
     const plainTokens = memories.map((memory) => plainWords(memory.text));
+    const rank = indexRecords(memories);
     for (const qa of conversation.qa) {
       if (qa.category < 1 || qa.category > 4 || !qa.evidence?.length) continue;
       questions += 1;
       const evidence = new Set(qa.evidence.flatMap((id) => id.split(/[;,\s]+/)).filter(Boolean));
-      const ourTop = rankMemories(qa.question, memories).slice(0, k).map((hit) => hit.memory.id);
+      const ourTop = rank(qa.question, k).map((hit) => hit.entry.id);
       if (ourTop.some((id) => evidence.has(id))) ours += 1;
       if (plainTopK(qa.question, memories, plainTokens, k).some((id) => evidence.has(id))) plain += 1;
     }

@@ -1,0 +1,56 @@
+import { randomUUID } from "node:crypto";
+import type { Firestore, Timestamp } from "firebase-admin/firestore";
+import { writeRoomEvent } from "../events/room-events";
+import type { DocumentWriter } from "../firestore-writer";
+import { entryOf } from "../search/index-entry";
+import { writeEntries } from "../search/index-shards";
+import { type MemoryType, memoryText, type StoredMemory } from "./memory-types";
+
+export type MemoryAction = "created" | "updated" | "moved" | "deleted" | "superseded" | "restored";
+
+/** What a service did to one memory, as it knows it: nothing is guessed later from document shapes. */
+export interface MemoryChange {
+  action: MemoryAction;
+  /** The memory after the change; for a deletion, as it was. */
+  memory: StoredMemory;
+  /** For a move, where it came from. */
+  from?: MemoryType;
+}
+
+function eventData(change: MemoryChange): Record<string, unknown> {
+  const { memory } = change;
+  const data: Record<string, unknown> = {
+    action: change.action,
+    memory_type: memory.memory_type,
+    memory_id: memory.id,
+    version: memory.version,
+    source: memory.source,
+  };
+  if (change.from) Object.assign(data, { from: change.from, to: memory.memory_type });
+  return data;
+}
+
+/**
+ * The writes that go with changes of an AI's memories, added to the caller's transaction or batch:
+ * each memory's entry in the AI's search index, and one `memory_update` event per change in its
+ * room. They commit with the changes or not at all, so an acknowledged change is searchable and
+ * told at once. Returns the event ids.
+ */
+export function recordMemoryChanges(writer: DocumentWriter, db: Firestore, changes: MemoryChange[], now: Timestamp): string[] {
+  if (changes.length === 0) return [];
+  const aiUuid = changes[0].memory.ai_uuid;
+  const deleted = changes.filter((change) => change.action === "deleted");
+  const kept = changes.filter((change) => change.action !== "deleted");
+  writeEntries(writer, db, aiUuid, {
+    upserts: kept.map(({ memory }) => entryOf({ ...memory, text: memoryText(memory) })),
+    removals: deleted.map(({ memory }) => memory.id),
+  });
+  return changes.map((change) => {
+    const eventId = `mu-${randomUUID()}`;
+    writeRoomEvent(writer, db, aiUuid, eventId, { event: "memory_update", data: eventData(change), sender: { kind: "system" }, now });
+    return eventId;
+  });
+}
+
+export const recordMemoryChange = (writer: DocumentWriter, db: Firestore, change: MemoryChange, now: Timestamp): string =>
+  recordMemoryChanges(writer, db, [change], now)[0];

@@ -1,0 +1,15 @@
+import { readShards } from "../../src/search/index-shards";
+import { MEMORY_TYPES } from "../../src/memory/memory-types";
+import { memoryCollection } from "../../src/memory/registry-service";
+import { db } from "./emulator";
+
+/** What an AI holds, by id and type, in its collections and in its search index, read at one moment each. */
+export async function indexAndCollections(aiUuid: string, database = db) {
+  const lists = await Promise.all(MEMORY_TYPES.map((type) => memoryCollection(database, aiUuid, type).select().get()));
+  const collections = Object.fromEntries(
+    MEMORY_TYPES.flatMap((type, index) => lists[index].docs.map((doc) => [doc.id, type] as const)).sort(),
+  );
+  const { entries } = await readShards(database, aiUuid);
+  const index = Object.fromEntries(entries.map((entry) => [entry.id, entry.type] as const).sort());
+  return { collections, index };
+}
