@@ -57,7 +57,12 @@ function FilterColumn({ aiUuid, type, filter, round, onOpen, onDropMemory }: Omi
       filter_query: filter,
       ...(cursor ? { cursor } : {}),
     });
-  const first = useLoad(() => fetchPage().then((page) => (setMore({ memories: [], cursor: page.next_cursor }), page)), `${aiUuid}:${type}:${JSON.stringify(filter)}:${round}`);
+  const loadFirst = async () => {
+    const page = await fetchPage();
+    setMore({ memories: [], cursor: page.next_cursor }); // later pages start over from here
+    return page;
+  };
+  const first = useLoad(loadFirst, `${aiUuid}:${type}:${JSON.stringify(filter)}:${round}`);
   const loadMore = async () => {
     try {
       const page = await fetchPage(more.cursor ?? undefined);
