@@ -201,6 +201,10 @@ if (mode === "test") {
   // The suites and the client SDK are type-checked too: vitest itself only strips types.
   run(join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"]);
   run(join(root, "node_modules", ".bin", "tsc"), ["-p", join("client", "tsconfig.json"), "--noEmit"]);
+  // The unit tier needs no emulator: it runs first, and a failure stops here.
+  run(join(root, "node_modules", ".bin", "vitest"), [
+    "run", "--project", "unit", "--passWithNoTests", "--outputFile.json=.vitest-report-unit.json", ...process.argv.slice(3),
+  ]);
 }
 
 /** firebase.json, or a copy of it with every emulator port shifted by PORT_OFFSET. */
@@ -234,7 +238,7 @@ if (mode === "start") {
   child.on("exit", (code) => process.exit(code ?? 0));
 } else {
   const inner = mode === "test"
-    ? ["npx", "vitest", "run", ...extra]
+    ? ["npx", "vitest", "run", "--project", "emulator", "--passWithNoTests", ...extra]
     : ["node", "bench/run.mjs", ...extra];
   const quoted = inner.map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
   run(firebaseBin, ["emulators:exec", ...firebaseConfigArgs(), "--only", only, "--project", PROJECT_ID, quoted], {

@@ -6,6 +6,7 @@ import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth-middleware";
 import { bodyLimit } from "./body-limit";
 import { completionsRoutes } from "./completions-routes";
+import { mcpRoutes } from "../mcp/mcp-routes";
 import { errorMiddleware, notFoundRoute } from "./error-middleware";
 import { memoryRoutes } from "./memory-routes";
 import { openApiDocument } from "./openapi";
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/v1", searchRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
   app.use("/v1", memoryRoutes(deps));
   app.use("/v1", relayRoutes(deps));
+  app.use("/mcp", mcpRoutes(deps));
   app.use(notFoundRoute);
   app.use(errorMiddleware);
   return app;

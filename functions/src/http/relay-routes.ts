@@ -8,6 +8,7 @@ import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { registerRouteDocs } from "./openapi";
+import { relayAnswer } from "./response-schemas";
 import { aiUuidSchema } from "./schemas";
 
 /** A client event's payload is small: rooms carry signals, memories carry content. */
@@ -26,8 +27,9 @@ const jsonSchema = z.unknown().superRefine((value, ctx) => {
 });
 const room = { ai_uuid: aiUuidSchema.optional(), client_id: idSchema.optional() };
 
+/** `{event, data}` without an action is an emit, as a socket's `emit(event, data)`. */
 export const relaySchema = z.discriminatedUnion("action", [
-  strictObject({ action: z.literal("emit"), ...room, event: eventNameSchema, data: jsonSchema, event_id: idSchema.optional() }),
+  strictObject({ action: z.literal("emit").default("emit"), ...room, event: eventNameSchema, data: jsonSchema, event_id: idSchema.optional() }),
   strictObject({ action: z.literal("join"), ...room }),
   strictObject({ action: z.literal("heartbeat"), ...room, client_id: idSchema, status: z.string().max(32).optional() }),
   strictObject({ action: z.literal("leave"), ...room, client_id: idSchema }),
@@ -36,8 +38,11 @@ export const relaySchema = z.discriminatedUnion("action", [
 registerRouteDocs({
   method: "post",
   path: "/v1/relay",
-  summary: "Socket-style events: emit (ack = event id), join (where to listen from), heartbeat and leave (presence)",
+  summary: "Socket-style events: emit (the default; ack = event id), join (where to listen from), heartbeat and leave (presence)",
+  operationId: "relay",
+  tag: "relay",
   body: relaySchema,
+  responses: { 201: relayAnswer, 200: relayAnswer },
 });
 
 function senderOf(res: Response, clientId: string | undefined): EventSender {

@@ -5,6 +5,7 @@ import type { ChatModel } from "../chat/model-client";
 import { type MemoryChange, recordMemoryChanges } from "./memory-changes";
 import { buildMemory, movedMemory } from "./memory-service";
 import { memoryText, type StoredMemory } from "./memory-types";
+import { neverCommitted } from "./transactions";
 import { getAi, memoryCollection } from "./registry-service";
 
 /** Below the limit, consolidation leaves this share of it, so one summary covers several memories. */
@@ -60,7 +61,11 @@ export async function consolidateWorkingMemory(db: Firestore, aiUuid: string, mo
     const modelName = ai.settings.model || model?.defaultModel || "";
     const summary = model ? await ask(model, modelName, "Summarize them as concise, durable facts about the user and the conversation, keeping names, dates and numbers.", oldest) : null;
     const reflection = model && ai.settings.reflections ? await ask(model, modelName, "Write a short first-person reflection (two or three sentences) on what these exchanges taught you.", oldest) : null;
-    const result = await commit(db, aiUuid, oldest, summary, reflection);
+    // A conflict, or a transaction closed before it committed: look again (nothing was written).
+    const result = await commit(db, aiUuid, oldest, summary, reflection).catch((error: unknown) => {
+      if (neverCommitted(error)) return null;
+      throw error;
+    });
     if (result) return result;
   }
   logger.warn("consolidation: gave up after repeated conflicts", { aiUuid });
