@@ -1,6 +1,7 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/http/app";
+import { adminClaim } from "../src/http/response-schemas";
 import { ADMIN, auth, config, deps } from "./support/emulator";
 
 const AUTH_EMULATOR = `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`;
@@ -29,6 +30,7 @@ describe("POST /v1/admin/claim", () => {
     const first = await claim(`Bearer ${owner.token}`);
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ uid: owner.uid, admin: true, granted: true });
+    expect(adminClaim.safeParse(first.body).error?.issues ?? [], "the answer /openapi.json documents").toEqual([]);
     expect((await auth.getUser(owner.uid)).customClaims).toEqual({ admin: true });
 
     const again = await claim(`Bearer ${owner.token}`);

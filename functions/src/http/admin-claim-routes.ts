@@ -4,11 +4,15 @@ import { AppError } from "../errors";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { registerRouteDocs } from "./openapi";
+import { adminClaim } from "./response-schemas";
 
 registerRouteDocs({
   method: "post",
   path: "/v1/admin/claim",
-  summary: "Give the signed-in admin's Firebase user the `admin: true` claim that firestore.rules read (the admin console calls it)",
+  summary: "Give the signed-in ADMIN_EMAIL user the `admin: true` claim that firestore.rules read (the admin console calls it)",
+  operationId: "claimAdmin",
+  tag: "auth",
+  responses: { 200: adminClaim },
 });
 
 /**
