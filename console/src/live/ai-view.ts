@@ -1,4 +1,4 @@
-import { collection, doc, limit, onSnapshot, orderBy, query } from "firebase/firestore";
+import { collection, doc, limit, onSnapshot, orderBy, query, type Timestamp } from "firebase/firestore";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { useLoad } from "../components/ui";
@@ -51,8 +51,20 @@ export function useAiView(aiUuid: string) {
       },
       () => undefined,
     );
+    // Only a newer event is news: deleting the AI empties the room, which must not ask for a reload.
+    let newest: string | null = null;
     const room = query(collection(db, "ai_registry", aiUuid, "events"), orderBy("at", "desc"), limit(1));
-    const stopRoom = onSnapshot(room, () => changed("room"), () => undefined);
+    const stopRoom = onSnapshot(
+      room,
+      (snapshot) => {
+        const at = snapshot.docs[0]?.data({ serverTimestamps: "estimate" }).at as Timestamp | undefined;
+        const position = at?.valueOf() ?? ""; // sorts as the time does, to the nanosecond
+        if (newest !== null && position <= newest) return;
+        newest = position;
+        changed("room");
+      },
+      () => undefined,
+    );
     return () => {
       stopRegistry();
       stopRoom();
