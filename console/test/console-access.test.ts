@@ -38,6 +38,7 @@ describe("signing in to the console", { timeout: 120_000 }, () => {
     errors.length = 0;
 
     await page.getByRole("button", { name: "Sign out and use another account" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
     await signIn(page, admin);
     await page.getByRole("heading", { name: "AIs" }).waitFor();
     expect(await page.locator(".account-email").textContent()).toBe(admin.email);
