@@ -26,7 +26,7 @@ describe("signing in to the console", { timeout: 120_000 }, () => {
     await page.setViewportSize(WIDE);
 
     await signIn(page, { ...visitor, password: "not the password" });
-    await expect.poll(() => page.getByRole("alert").textContent()).toContain("Wrong email or password");
+    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 15_000 }).toContain("Wrong email or password");
 
     await signIn(page, visitor);
     await page.getByRole("heading", { name: "Not the administrator" }).waitFor();

@@ -57,7 +57,7 @@ describe("the AIs in the console", { timeout: 120_000 }, () => {
 
     await page.getByLabel("Name", { exact: true }).fill("Bad/Name");
     await page.getByRole("button", { name: "Save settings" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toContain("ai_name: may hold letters");
+    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 15_000 }).toContain("ai_name: may hold letters");
     expect(ui.errors, "the API's 400, shown above").toEqual([expect.stringContaining("status of 400")]);
     ui.errors.length = 0;
     await page.getByLabel("Name", { exact: true }).fill(renamed);

@@ -66,7 +66,7 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
     await card("archive", "Edited by another client").waitFor();
     await callApi("POST", "/move_memory", { ...ref, from_memory_type: "archive", to_memory_type: "long_term_memory", document_id: created.id });
     await card("long_term_memory", "Edited by another client").waitFor();
-    await expect.poll(() => column("long_term_memory").locator(".count").textContent()).toBe("1");
+    await expect.poll(() => column("long_term_memory").locator(".count").textContent(), { timeout: 15_000 }).toBe("1");
 
     await callApi("POST", "/v1/relay", { action: "emit", ai_uuid: ai.ai_uuid, event: "message", data: { text: "hello from a client" } });
     await callApi("POST", "/v1/relay", { action: "heartbeat", ai_uuid: ai.ai_uuid, client_id: "phone-7" });
@@ -152,9 +152,9 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
     const cards = column("archive").locator("li.memory-card");
     const note = (n: number) => column("archive").getByText(`Archived note ${n}`, { exact: true });
     await note(30).waitFor();
-    await expect.poll(() => cards.count()).toBe(25);
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(25);
     expect(await note(5).count(), "the oldest are on the next page").toBe(0);
-    await expect.poll(() => column("archive").locator(".count").textContent()).toBe("30");
+    await expect.poll(() => column("archive").locator(".count").textContent(), { timeout: 15_000 }).toBe("30");
 
     await column("archive").getByRole("button", { name: "Load more" }).click();
     await note(1).waitFor();

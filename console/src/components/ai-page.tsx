@@ -19,7 +19,15 @@ const TAB_LABELS: Record<AiTab, string> = {
   settings: "Settings",
 };
 
-function TabContent({ ai, tab, reload, changes }: { ai: AiView; tab: AiTab; reload: () => void; changes: number }) {
+interface TabProps {
+  ai: AiView;
+  tab: AiTab;
+  reload: () => void;
+  hold: (holding: boolean) => void;
+  changes: number;
+}
+
+function TabContent({ ai, tab, reload, hold, changes }: TabProps) {
   switch (tab) {
     case "board":
       return <Board ai={ai} roomChanges={changes} />;
@@ -32,7 +40,7 @@ function TabContent({ ai, tab, reload, changes }: { ai: AiView; tab: AiTab; relo
     case "data":
       return <DataTransfer ai={ai} />;
     case "settings":
-      return <AiSettingsPanel ai={ai} onChanged={reload} />;
+      return <AiSettingsPanel ai={ai} onChanged={reload} onDeleting={hold} />;
   }
 }
 
@@ -81,7 +89,7 @@ export function AiPage({ aiUuid, tab }: { aiUuid: string; tab: AiTab }) {
         ))}
       </nav>
       {ai.error ? <ErrorNote error={ai.error} onRetry={ai.reload} /> : null}
-      <TabContent ai={view} tab={tab} reload={ai.reload} changes={ai.changes} />
+      <TabContent ai={view} tab={tab} reload={ai.reload} hold={ai.hold} changes={ai.changes} />
     </section>
   );
 }

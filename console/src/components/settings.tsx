@@ -120,12 +120,14 @@ function AccessControls({ ai, onChanged }: { ai: AiView; onChanged: () => void }
   );
 }
 
-function DeleteAi({ ai }: { ai: AiView }) {
+function DeleteAi({ ai, onDeleting }: { ai: AiView; onDeleting: (deleting: boolean) => void }) {
   const [typed, setTyped] = useState("");
   const action = useAction();
   const submit = async (event: Event) => {
     event.preventDefault();
+    onDeleting(true); // the page stops asking for an AI that is going away
     if (await action.run(() => api.delete(`/v1/ais/${ai.ai_uuid}`))) navigate("/");
+    else onDeleting(false);
   };
   return (
     <form class="card stack danger-zone" onSubmit={submit} aria-labelledby="delete-title">
@@ -147,12 +149,12 @@ function DeleteAi({ ai }: { ai: AiView }) {
   );
 }
 
-export function AiSettingsPanel({ ai, onChanged }: { ai: AiView; onChanged: () => void }) {
+export function AiSettingsPanel({ ai, onChanged, onDeleting }: { ai: AiView; onChanged: () => void; onDeleting: (deleting: boolean) => void }) {
   return (
     <div class="stack">
       <ProfileForm ai={ai} onChanged={onChanged} />
       <AccessControls ai={ai} onChanged={onChanged} />
-      <DeleteAi ai={ai} />
+      <DeleteAi ai={ai} onDeleting={onDeleting} />
     </div>
   );
 }

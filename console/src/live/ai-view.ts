@@ -30,13 +30,14 @@ export function useAiView(aiUuid: string) {
   const reload = useSettledReload(loaded.reload);
   const [changes, setChanges] = useState(0);
   const [gone, setGone] = useState(false);
+  const held = useRef(false);
   useEffect(() => {
     const { db } = firebase();
     let exists = true;
     const seen = { registry: false, room: false };
     const changed = (which: keyof typeof seen) => {
       if (!seen[which]) seen[which] = true; // the first snapshot is the state loaded already
-      else if (exists) {
+      else if (exists && !held.current) {
         setChanges((n) => n + 1);
         reload.soon();
       }
@@ -70,7 +71,12 @@ export function useAiView(aiUuid: string) {
       stopRoom();
     };
   }, [aiUuid]);
-  return { ...loaded, changes, gone };
+  /** While held (the AI is being deleted from this page), changes reload nothing. */
+  const hold = (holding: boolean) => {
+    held.current = holding;
+    if (holding) reload.cancel();
+  };
+  return { ...loaded, changes, gone, hold };
 }
 
 /** Every AI (newest first), reloaded when any registry document changes. */
