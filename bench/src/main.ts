@@ -8,6 +8,7 @@ import { benchColdStart } from "./cold-start";
 import { startFakeModel } from "./fake-model";
 import { benchFirestoreOps, opsTable, type OpsRow, SEED_ROUTES } from "./firestore-ops";
 import { benchEvents } from "./events";
+import { benchExtraction } from "./extraction";
 import { loadMemories, newLocalAi, startLocalApi } from "./product";
 import { benchRetrieval } from "./retrieval";
 import { machine, now, Results } from "./stats";
@@ -76,6 +77,7 @@ await section("chat-turn overhead", () =>
   benchChatTurn(results, model, local, [{ label: "1k", count: 1_000, ai: medium }, { label: "10k", count: 10_000, ai: large }]));
 
 await section("retrieval on LoCoMo", () => benchRetrieval(results, local));
+await section("fact extraction", () => benchExtraction(results, model));
 
 const figures = { machine: machine(), ...results.figures };
 writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(figures, null, 2)}\n`);

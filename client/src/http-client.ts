@@ -99,6 +99,17 @@ export class AiMemory {
     /** By relevance to a query (keyword, and vector when the server has embeddings). */
     search: (aiUuid: string, body: RequestBody<"searchMemories">) =>
       this.call<Answer<"searchMemories">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/memories/search`, body, idempotent: true }),
+    /** Undoes a supersession (admin): the memory, and the exchanges hidden with it, current again. */
+    restore: (aiUuid: string, type: MemoryType, id: string) =>
+      this.call<Answer<"restoreAiMemory">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/restore` }),
+  };
+
+  /** What fact extraction did with each chat exchange (admin). */
+  readonly extractions = {
+    list: (aiUuid: string, query: Query<"listExtractions"> = {}) =>
+      this.call<Answer<"listExtractions">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/extractions`, query }),
+    retrieve: (aiUuid: string, chatId: string) =>
+      this.call<Answer<"getExtraction">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/extractions/${enc(chatId)}` }),
   };
 
   readonly sessions = {

@@ -208,6 +208,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ais/{ai_uuid}/extractions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fact extraction records, newest first, optionally by status (admin) */
+        get: operations["listExtractions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/extractions/{chat_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fact extraction record of one chat exchange (admin) */
+        get: operations["getExtraction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ais/{ai_uuid}/import": {
         parameters: {
             query?: never;
@@ -307,6 +341,23 @@ export interface paths {
         put?: never;
         /** Move a memory */
         post: operations["moveAiMemory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a supersession: the memory, and the exchanges hidden with it, current again (admin) */
+        post: operations["restoreAiMemory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -548,11 +599,37 @@ export interface components {
             updated_at: string;
         };
         AiSettings: {
+            /** @description exchanges a day (UTC) whose facts are extracted */
+            extraction_daily_cap: number;
+            /** @description extract facts from each chat exchange (where a chat model is configured) */
+            extraction_enabled: boolean;
+            /** @description the model extraction asks; null: the AI's model */
+            extraction_model: string | null;
+            /** @description memories the AI may hold across its four types; more is a 429 */
+            max_memories: number;
+            /** @description tokens of memory in the chat context */
             memory_token_budget: number;
+            /** @description the chat model; null: the deployment's OPENAI_MODEL */
             model: string | null;
+            /** @description write a personal log at each consolidation */
             reflections: boolean;
+            /** @description requests an AI's own token may make, per function instance */
+            requests_per_minute: number;
+            /** @description the AI's persona, before its memory in the system prompt */
             system_prompt: string | null;
+            /** @description working memories kept before consolidation */
             working_memory_limit: number;
+        };
+        AppliedDecision: {
+            /** @enum {string} */
+            action: "add" | "update" | "supersede" | "none";
+            fact: string;
+            /** @description the existing memory the decision is about */
+            memory_id: string | null;
+            /** @enum {string} */
+            outcome: "added" | "updated" | "superseded" | "known";
+            result_memory_id: string | null;
+            valid_from: string | null;
         };
         Chat: {
             ai_uuid: string;
@@ -657,6 +734,29 @@ export interface components {
             format: "ai-memory-export/1";
             memories: components["schemas"]["Memory"][];
         };
+        ExtractionList: {
+            extractions: components["schemas"]["ExtractionRecord"][];
+        };
+        ExtractionRecord: {
+            ai_uuid: string;
+            attempts: number;
+            /** @description UTC day of the last model call */
+            call_day: string | null;
+            chat_id: string;
+            /** @description ISO 8601 */
+            created_at: string;
+            decisions: components["schemas"]["AppliedDecision"][];
+            hidden_exchange_ids: string[];
+            last_error: string | null;
+            model: string | null;
+            prompt_tokens: number | null;
+            session_id: string | null;
+            stated_memory_ids: string[];
+            /** @enum {string} */
+            status: "running" | "retrying" | "done" | "failed" | "skipped";
+            /** @description ISO 8601 */
+            updated_at: string;
+        };
         Handshake: {
             ai_name: string;
             ai_uuid: string;
@@ -738,7 +838,7 @@ export interface components {
             moved_from?: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
             session_id: string | null;
             /** @enum {string} */
-            source: "api" | "chat" | "consolidation" | "reflection" | "import";
+            source: "api" | "chat" | "consolidation" | "reflection" | "import" | "extraction";
             superseded_by?: string | null;
             tags: string[];
             text: string;
@@ -798,6 +898,40 @@ export interface components {
             stale_entries_removed: number;
         };
         RelayAnswer: components["schemas"]["EmitAck"] | components["schemas"]["JoinAnswer"] | components["schemas"]["HeartbeatAnswer"] | components["schemas"]["LeaveAnswer"];
+        RestoredMemory: {
+            ai_uuid: string;
+            content: string | {
+                [key: string]: unknown;
+            };
+            /** @description ISO 8601 */
+            created_at: string;
+            expires_at: string | null;
+            id: string;
+            importance: number;
+            /** @description set when a newer fact superseded this one */
+            invalidated_at?: string | null;
+            memory_id: string;
+            /** @enum {string} */
+            memory_type: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description ISO 8601 */
+            moved_at?: string;
+            /** @enum {string} */
+            moved_from?: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
+            /** @description exchanges hidden with the fact, current again */
+            restored_exchange_ids: string[];
+            session_id: string | null;
+            /** @enum {string} */
+            source: "api" | "chat" | "consolidation" | "reflection" | "import" | "extraction";
+            superseded_by?: string | null;
+            tags: string[];
+            text: string;
+            /** @description ISO 8601 */
+            updated_at: string;
+            version: number;
+        };
         RevokedTokens: {
             ai_uuid: string;
             token_version: number;
@@ -849,7 +983,7 @@ export interface components {
             score: number;
             session_id: string | null;
             /** @enum {string} */
-            source: "api" | "chat" | "consolidation" | "reflection" | "import";
+            source: "api" | "chat" | "consolidation" | "reflection" | "import" | "extraction";
             superseded_by?: string | null;
             tags: string[];
             text: string;
@@ -1205,7 +1339,7 @@ export interface operations {
                         };
                         session_id?: string;
                         /** @enum {string} */
-                        source?: "api" | "chat" | "consolidation" | "reflection" | "import";
+                        source?: "api" | "chat" | "consolidation" | "reflection" | "import" | "extraction";
                         /** @description every one of these tags */
                         tags?: string[];
                         /** @description at least one of these tags */
@@ -1412,10 +1546,25 @@ export interface operations {
                 "application/json": {
                     ai_name?: string;
                     settings?: {
+                        /** @description exchanges a day (UTC) whose facts are extracted */
+                        extraction_daily_cap?: number;
+                        /** @description extract facts from each chat exchange (where a chat model is configured) */
+                        extraction_enabled?: boolean;
+                        /** @description the model extraction asks; null: the AI's model */
+                        extraction_model?: string | null;
+                        /** @description memories the AI may hold across its four types; more is a 429 */
+                        max_memories?: number;
+                        /** @description tokens of memory in the chat context */
                         memory_token_budget?: number;
+                        /** @description the chat model; null: the deployment's OPENAI_MODEL */
                         model?: string | null;
+                        /** @description write a personal log at each consolidation */
                         reflections?: boolean;
+                        /** @description requests an AI's own token may make, per function instance */
+                        requests_per_minute?: number;
+                        /** @description the AI's persona, before its memory in the system prompt */
                         system_prompt?: string | null;
+                        /** @description working memories kept before consolidation */
                         working_memory_limit?: number;
                     };
                     /** @enum {string} */
@@ -1462,6 +1611,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Export"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listExtractions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: "running" | "retrying" | "done" | "failed" | "skipped";
+            };
+            header?: never;
+            path: {
+                ai_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtractionList"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getExtraction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtractionRecord"];
                 };
             };
             /** @description error */
@@ -1533,7 +1748,7 @@ export interface operations {
                 limit?: number;
                 memory_type?: "working_memory" | "long_term_memory" | "personal_logs" | "archive" | "all";
                 q?: string;
-                source?: string;
+                source?: "api" | "chat" | "consolidation" | "reflection" | "import" | "extraction";
                 /** @description comma-separated: every one of these tags */
                 tags?: string;
             };
@@ -1573,7 +1788,7 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 q?: string;
-                source?: string;
+                source?: "api" | "chat" | "consolidation" | "reflection" | "import" | "extraction";
                 /** @description comma-separated: every one of these tags */
                 tags?: string;
             };
@@ -1826,6 +2041,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Memory"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restoreAiMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                memory_id: string;
+                memory_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoredMemory"];
                 };
             };
             /** @description error */

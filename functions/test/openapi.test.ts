@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import { routeDocs, type RouteDoc } from "../src/http/openapi";
 import { chatApp } from "./support/chat-app";
-import { ADMIN, bearer, newAi } from "./support/emulator";
+import { ADMIN, bearer, db, newAi } from "./support/emulator";
+import { supersedeByHand } from "./support/facts";
 import type { FakeOpenAi } from "./support/fake-openai-server";
 
 /** `/openapi.json` as a contract: every operation documented, and every real answer as documented. */
@@ -78,6 +79,12 @@ describe("GET /openapi.json", () => {
     await documented("get", `${base}/memories/personal_logs/${rest.id}/history`, as);
     await documented("delete", `${base}/memories/personal_logs/${rest.id}`, as);
     await documented("post", `${base}/memories/search`, as, { query: "jazz" });
+    const lyon = (await documented("post", `${base}/memories/long_term_memory`, as, { content: "Lives in Lyon" })) as { id: string };
+    const paris = (await documented("post", `${base}/memories/long_term_memory`, as, { content: "Lives in Paris" })) as { id: string };
+    await supersedeByHand(db, ai.ai_uuid, lyon.id, paris.id);
+    await documented("post", `${base}/memories/search`, as, { query: "Lyon", include_superseded: true });
+    await documented("post", `${base}/memories/long_term_memory/${lyon.id}/restore`, ADMIN);
+    await documented("get", `${base}/extractions?status=done&limit=5`, ADMIN);
     await documented("post", "/delete_memory", as, { ...ref, memory_type: "long_term_memory", memory_id: memory.id });
 
     const chat = (await documented("post", "/v1/chat/completions", as, { model: "test-model", messages: [{ role: "user", content: "hi" }] })) as { memory: { session_id: string } };

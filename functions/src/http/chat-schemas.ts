@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { documentIdSchema } from "../firestore-values";
 import { strictObject } from "../validation";
-import { aiUuidSchema, limitSchema } from "./schemas";
+import { aiUuidSchema, queryLimitSchema } from "./schemas";
 
 /** Request schemas of the chat routes: OpenAI's fields are checked loosely, ours strictly. */
 
-const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { error: "must be 1 to 128 letters, digits, _ or -" });
-export const sessionIdSchema = idSchema;
+export const sessionIdSchema = documentIdSchema(128);
 
 const messageSchema = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
@@ -50,4 +50,4 @@ export const createSessionSchema = strictObject({
   user_id: z.string().min(1).max(256).optional(),
 });
 
-export const listQuerySchema = strictObject({ limit: limitSchema.default(50) });
+export const listQuerySchema = strictObject({ limit: queryLimitSchema.default(50) });

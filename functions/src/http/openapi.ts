@@ -8,7 +8,7 @@ import {
   editMemorySchema,
   handshakeSchema,
   importSchema,
-  limitSchema,
+  listAisQuerySchema,
   moveMemorySchema,
   restListQuerySchema,
   restMemoryBodySchema,
@@ -49,7 +49,7 @@ const ROUTES: RouteDoc[] = [
   { method: "post", path: "/delete_memory", summary: "Delete a memory", operationId: "deleteMemory", tag: "seed", body: deleteMemorySchema, responses: { 200: answers.deletedMemory } },
   { method: "post", path: "/move_memory", summary: "Move a memory to another type", operationId: "moveMemory", tag: "seed", body: moveMemorySchema, responses: { 200: answers.memoryView } },
   { method: "post", path: "/retrieve_memories", summary: "Memories newest first, filtered, paginated", operationId: "retrieveMemories", tag: "seed", body: retrieveMemoriesSchema, responses: { 200: answers.memoryList } },
-  { method: "get", path: "/v1/ais", summary: "List AIs (admin)", operationId: "listAis", tag: "ais", query: z.object({ limit: limitSchema.default(100) }), responses: { 200: answers.aiList } },
+  { method: "get", path: "/v1/ais", summary: "List AIs (admin)", operationId: "listAis", tag: "ais", query: listAisQuerySchema, responses: { 200: answers.aiList } },
   { method: "post", path: "/v1/ais", summary: "Create an AI (admin)", operationId: "createAi", tag: "ais", body: createAiSchema, responses: { 201: answers.handshakeAnswer } },
   { method: "get", path: "/v1/ais/{ai_uuid}", summary: "An AI's registry entry", operationId: "getAi", tag: "ais", responses: { 200: answers.aiView } },
   { method: "patch", path: "/v1/ais/{ai_uuid}", summary: "Rename an AI or change its settings", operationId: "updateAi", tag: "ais", body: updateAiSchema, responses: { 200: answers.aiView } },
@@ -94,10 +94,20 @@ function documentedInput(context: { zodSchema: unknown; jsonSchema: Record<strin
 }
 const inputSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", override: documentedInput });
 
+/**
+ * A query parameter as what it means once parsed ("limit": an integer 1..200), which is how clients
+ * serialize it (the route reads the string, digits only); one parsed into something JSON Schema
+ * cannot say (a cursor) as the string it is.
+ */
+function queryParameterSchema(field: z.ZodType): { description?: string } {
+  const parsed = z.toJSONSchema(field, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
+  return "type" in parsed || "enum" in parsed || "anyOf" in parsed ? parsed : (inputSchema(field) as Record<string, unknown>);
+}
+
 function parametersOf(route: RouteDoc): object[] {
   const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: "path", required: true, schema: { type: "string" } }));
   const query = Object.entries(route.query?.shape ?? {}).map(([name, field]) => {
-    const { description, ...schema } = inputSchema(field as z.ZodType) as { description?: string };
+    const { description, ...schema } = queryParameterSchema(field as z.ZodType);
     return { name, in: "query", required: !(field as z.ZodType).safeParse(undefined).success, schema, ...(description ? { description } : {}) };
   });
   return [...path, ...query];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { aiSettingsSchema } from "../memory/ai-settings";
 import { MEMORY_SOURCES, MEMORY_TYPES } from "../memory/memory-types";
 
 /**
@@ -41,6 +42,42 @@ export const memoryView = named("Memory", z.strictObject(memoryShape));
 export const memoryList = named("MemoryList", z.strictObject({ memories: z.array(memoryView), next_cursor: z.string().nullable() }));
 export const deletedMemory = named("DeletedMemory", z.strictObject({ deleted: z.literal(true), memory_id: z.string(), memory_type: memoryType }));
 export const memoryHistory = named("MemoryHistory", z.strictObject({ memory_id: z.string(), versions: z.array(memoryView) }));
+export const restoredMemory = named(
+  "RestoredMemory",
+  z.strictObject({ ...memoryShape, restored_exchange_ids: z.array(z.string()).describe("exchanges hidden with the fact, current again") }),
+);
+export const extractionRecord = named(
+  "ExtractionRecord",
+  z.strictObject({
+    chat_id: z.string(),
+    ai_uuid: z.string(),
+    session_id: z.string().nullable(),
+    status: z.enum(["running", "retrying", "done", "failed", "skipped"]),
+    attempts: z.number().int(),
+    model: z.string().nullable(),
+    call_day: z.string().nullable().describe("UTC day of the last model call"),
+    last_error: z.string().nullable(),
+    decisions: z.array(
+      named(
+        "AppliedDecision",
+        z.strictObject({
+          action: z.enum(["add", "update", "supersede", "none"]),
+          fact: z.string(),
+          valid_from: z.string().nullable(),
+          memory_id: z.string().nullable().describe("the existing memory the decision is about"),
+          outcome: z.enum(["added", "updated", "superseded", "known"]),
+          result_memory_id: z.string().nullable(),
+        }),
+      ),
+    ),
+    stated_memory_ids: z.array(z.string()),
+    hidden_exchange_ids: z.array(z.string()),
+    prompt_tokens: z.number().int().nullable(),
+    created_at: time,
+    updated_at: time,
+  }),
+);
+export const extractionList = named("ExtractionList", z.strictObject({ extractions: z.array(extractionRecord) }));
 export const searchResults = named(
   "SearchResults",
   z.strictObject({ results: z.array(named("SearchHit", z.strictObject({ ...memoryShape, score: z.number(), distance: z.number().nullable() }))) }),
@@ -57,16 +94,7 @@ const databasePaths = named(
     chats: z.string(),
   }),
 );
-const aiSettings = named(
-  "AiSettings",
-  z.strictObject({
-    model: z.string().nullable(),
-    system_prompt: z.string().nullable(),
-    memory_token_budget: z.number().int(),
-    working_memory_limit: z.number().int(),
-    reflections: z.boolean(),
-  }),
-);
+const aiSettings = named("AiSettings", aiSettingsSchema);
 const aiRecordShape = {
   ai_uuid: z.string(),
   ai_name: z.string(),

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { answerText, completion, TOOL_CALL, USAGE } from "./fake-openai-answers";
+import { type ScriptedReply, ScriptedReplies } from "./fake-openai-scripts";
 
 /**
  * A local OpenAI-compatible server for the tests, close to the real API: chat completions (plain
@@ -20,8 +21,9 @@ import { answerText, completion, TOOL_CALL, USAGE } from "./fake-openai-answers"
  *   stall-stream        streams one chunk, then goes silent
  *   hold-<gate>         streams one chunk, then waits for `POST /__release/<gate>` (or 15 s)
  *   tool-call           answers with a tool call
- * Any other model answers "Echo: <last user message>". Every request is recorded, and readable
- * from another process at GET /__requests.
+ * Any other model answers "Echo: <last user message>"; scripted answers come first (see
+ * fake-openai-scripts.ts). Every request is recorded, and readable from another process at
+ * GET /__requests.
  */
 
 export interface RecordedRequest {
@@ -34,6 +36,8 @@ export interface FakeOpenAi {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** Queues the next answers of chat requests for `model`. */
+  script(model: string, replies: ScriptedReply[]): void;
   close(): Promise<void>;
 }
 
@@ -152,13 +156,14 @@ async function fault(req: IncomingMessage, res: ServerResponse, body: Record<str
   return false;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, requests: RecordedRequest[], gates: Gates, seen: Set<string>): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, requests: RecordedRequest[], gates: Gates, seen: Set<string>, scripts: ScriptedReplies): Promise<void> {
   const path = (req.url ?? "").split("?")[0];
   if (req.method === "GET" && path === "/__requests") return json(res, 200, requests);
   const release = /^\/__release\/([\w-]+)$/.exec(path);
   if (req.method === "POST" && release) return json(res, 200, { held: gates.release(release[1]) });
   const body = await readJson(req);
-  requests.push({ path, authorization: req.headers.authorization ?? null, body });
+  if (path !== "/__script") requests.push({ path, authorization: req.headers.authorization ?? null, body });
+  if (await scripts.serve(req, res, path, body)) return;
   if (req.method === "GET" && path.endsWith("/models")) {
     return json(res, 200, { object: "list", data: FAKE_MODELS.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "fake" })) });
   }
@@ -175,8 +180,9 @@ export function startFakeOpenAi(port = 0): Promise<FakeOpenAi> {
   const requests: RecordedRequest[] = [];
   const gates = new Gates();
   const seen = new Set<string>();
+  const scripts = new ScriptedReplies();
   const server = createServer((req, res) => {
-    handle(req, res, requests, gates, seen).catch((error: unknown) => json(res, 500, { error: { message: String(error), type: "server_error" } }));
+    handle(req, res, requests, gates, seen, scripts).catch((error: unknown) => json(res, 500, { error: { message: String(error), type: "server_error" } }));
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -186,6 +192,7 @@ export function startFakeOpenAi(port = 0): Promise<FakeOpenAi> {
         url: `http://127.0.0.1:${actual}/v1`,
         port: actual,
         requests,
+        script: (model, replies) => scripts.script(model, replies),
         close: () =>
           new Promise((done) => {
             server.closeAllConnections();

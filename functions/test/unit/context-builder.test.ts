@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { assembleContext, contextCandidates } from "../../src/chat/context-builder";
 import { tokenEstimator } from "../../src/chat/token-estimate";
 import type { MemoryType, StoredMemory } from "../../src/memory/memory-types";
-import { DEFAULT_SETTINGS, type AiRecord } from "../../src/memory/registry-service";
+import { DEFAULT_SETTINGS } from "../../src/memory/ai-settings";
+import type { AiRecord } from "../../src/memory/registry-service";
 import { entryOf } from "../../src/search/index-entry";
 import type { RankedHit } from "../../src/search/memory-search";
 

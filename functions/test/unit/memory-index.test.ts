@@ -86,3 +86,18 @@ describe("the in-memory index", () => {
     expect(backward.map((hit) => [hit.entry.id, hit.score])).toEqual(forward.map((hit) => [hit.entry.id, hit.score]));
   });
 });
+
+describe("the newest entries", () => {
+  it("are the searchable ones of the asked types, newest first, superseded and expired left out", () => {
+    const index = new MemoryIndex();
+    index.upsert(entry("old", "lives in Lyon", { ageDays: 30 }));
+    index.upsert(entry("mid", "works at Acme", { ageDays: 10 }));
+    index.upsert(entry("new", "has a dog", { ageDays: 1 }));
+    index.upsert(entry("gone", "was in Porto", { invalidated: true }));
+    index.upsert(entry("expired", "a passing note", { expiresAtMs: NOW - DAY }));
+    index.upsert(entry("chat", "an exchange", { type: "working_memory" }));
+    const newest = (limit: number) => index.newest({ types: ["long_term_memory"], nowMs: NOW, limit }).map((each) => each.id);
+    expect(newest(2)).toEqual(["new", "mid"]);
+    expect(newest(10)).toEqual(["new", "mid", "old"]);
+  });
+});
