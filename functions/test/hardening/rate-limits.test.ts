@@ -31,7 +31,7 @@ describe("the request rate of an AI's own token (settings.requests_per_minute)",
   it("has a sane default: 600 a minute", async () => {
     const ai = await newAi("Default Rate");
     const view = await request(app).get(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN);
-    expect(view.body.settings).toMatchObject({ requests_per_minute: 600, max_memories: 50_000 });
+    expect(view.body.settings).toMatchObject({ requests_per_minute: 600, max_memories: 100_000 });
   });
 });
 

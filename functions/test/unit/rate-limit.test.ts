@@ -40,9 +40,9 @@ describe("the memory quota", () => {
   });
 
   it("uses the default for an AI registered before the setting existed", async () => {
-    const quota = new MemoryQuota(async () => 49_999);
+    const quota = new MemoryQuota(async () => 99_999);
     const legacy = { ai_uuid: "b", settings: {} } as unknown as AiRecord;
     await quota.reserve(db, legacy, 1, 0);
-    await expect(quota.reserve(db, legacy, 1, 0)).rejects.toMatchObject({ details: { limit: 50_000 } });
+    await expect(quota.reserve(db, legacy, 1, 0)).rejects.toMatchObject({ details: { limit: 100_000 } });
   });
 });
