@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { emulatorPort } from "./ports.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -18,7 +19,9 @@ function options() {
     options: { project: { type: "string" }, ai: { type: "string" }, emulator: { type: "boolean", default: false } },
   });
   if (!values.project && !values.emulator) {
-    console.error("usage: npm run reindex -- --project <project-id> [--ai <ai_uuid>]   or   npm run reindex -- --emulator [--ai <ai_uuid>]");
+    console.error(
+      "usage: npm run reindex -- --project <project-id> [--ai <ai_uuid>]   or   npm run reindex -- --emulator [--ai <ai_uuid>]",
+    );
     process.exit(2);
   }
   return values;
@@ -27,10 +30,11 @@ function options() {
 async function main() {
   const { project, ai, emulator } = options();
   if (emulator) {
-    const offset = Number(process.env.EMULATOR_PORT_OFFSET ?? 0);
-    process.env.FIRESTORE_EMULATOR_HOST ??= `127.0.0.1:${8080 + offset}`;
+    process.env.FIRESTORE_EMULATOR_HOST ??= `127.0.0.1:${emulatorPort(8080)}`;
   }
-  const build = spawnSync("npm", ["--prefix", join(root, "functions"), "run", "--silent", "build"], { stdio: "inherit" });
+  const build = spawnSync("npm", ["--prefix", join(root, "functions"), "run", "--silent", "build"], {
+    stdio: "inherit",
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 
   const require = createRequire(join(root, "functions", "package.json"));
