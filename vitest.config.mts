@@ -24,7 +24,7 @@ export default defineConfig({
           // console/test drives the admin console in headless Chromium, against the same emulators.
           include: ["functions/test/**/*.test.ts", "client/test/**/*.test.ts", "console/test/**/*.test.ts"],
           exclude: ["functions/test/unit/**"],
-          globalSetup: ["functions/test/support/global-setup.ts"],
+          globalSetup: ["test-support/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

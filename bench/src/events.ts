@@ -7,7 +7,7 @@
  * Neither Mem0 nor LangGraph has change notifications to compare with.
  */
 import { AiMemory, type AiMemorySocket, type Handshake } from "../../client/src";
-import { db, PROJECT_ID } from "../../functions/test/support/emulator";
+import { db, PROJECT_ID } from "../../test-support/emulator";
 import { ADMIN_BEARER, aiBearer, call, FUNCTIONS_URL, type HandshakeBody, newAi } from "./product";
 import { now, percentile, type Results } from "./stats";
 

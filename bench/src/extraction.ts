@@ -12,7 +12,7 @@ import { newMem0 } from "./peers";
 import { aiBearer, call, FUNCTIONS_URL, newAi } from "./product";
 import { now, percentile, type Results } from "./stats";
 
-import { db } from "../../functions/test/support/emulator";
+import { db } from "../../test-support/emulator";
 import { searchMemories } from "../../functions/src/search/memory-search";
 
 type Firestore = typeof db;

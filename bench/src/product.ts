@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { config as emulatorConfig, deps, HOSTING_URL, newAi, type HandshakeBody } from "../../functions/test/support/emulator";
+import { config as emulatorConfig, deps, HOSTING_URL, newAi, type HandshakeBody } from "../../test-support/emulator";
 import { createApp } from "../../functions/src/http/app";
 import { importMemories } from "../../functions/src/memory/memory-transfer";
 import type { AppDeps } from "../../functions/src/http/app-deps";

@@ -5,7 +5,7 @@
  * an evidence turn in the top 10. Beside it, a plain BM25 over the same turns, from the chat
  * work's LoCoMo module, which also gives the product's ranking alone (no Firestore) for reference.
  */
-import { loadLocomo, measureRecall, turnsOf } from "../../functions/test/support/locomo";
+import { loadLocomo, measureRecall, turnsOf } from "../../test-support/locomo";
 import { searchMemories } from "../../functions/src/memory/memory-search";
 import { importMemories } from "../../functions/src/memory/memory-transfer";
 import { db, type LocalApi, newLocalAi } from "./product";

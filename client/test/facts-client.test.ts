@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { db, newAi } from "../../functions/test/support/emulator";
-import { supersedeByHand } from "../../functions/test/support/facts";
+import { db, newAi } from "../../test-support/emulator";
+import { supersedeByHand } from "../../test-support/facts";
 import { ConflictError, NotFoundError, PermissionDeniedError } from "../src";
 import { adminClient, aiClient } from "./helpers";
 

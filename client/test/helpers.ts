@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, expect } from "vitest";
-import { app, newAi, PROJECT_ID, type HandshakeBody } from "../../functions/test/support/emulator";
+import { app, newAi, PROJECT_ID, type HandshakeBody } from "../../test-support/emulator";
 import { AiMemory, type Handshake, type RoomEvent } from "../src";
 import { AiMemorySocket } from "../src/socket-entry";
 

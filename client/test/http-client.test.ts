@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newAi } from "../../functions/test/support/emulator";
+import { newAi } from "../../test-support/emulator";
 import {
   AiMemory,
   AiMemoryError,

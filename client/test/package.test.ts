@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import request from "supertest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../functions/test/support/emulator";
+import { app } from "../../test-support/emulator";
 // @ts-expect-error: a plain ESM script, without declarations
 import { apiTypes } from "../scripts/api-types.mjs";
 import { adminClient } from "./helpers";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { db, newAi } from "../../functions/test/support/emulator";
+import { db, newAi } from "../../test-support/emulator";
 import type { MemoryUpdate } from "../src";
 import type { AiMemorySocket } from "../src/socket-entry";
 import { connectedAi, openSocket, record, settle, until } from "./helpers";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { HOSTING_URL, newAi } from "../../functions/test/support/emulator";
-import { releaseShared } from "../../functions/test/support/fake-openai-server";
-import { functionUrl } from "../../functions/test/support/function-url";
+import { HOSTING_URL, newAi } from "../../test-support/emulator";
+import { releaseShared } from "../../test-support/fake-openai-server";
+import { functionUrl } from "../../test-support/function-url";
 import { AiMemory, NotFoundError, RateLimitError, ServiceUnavailableError, UpstreamError } from "../src";
 import { adminClient, aiClient } from "./helpers";
 

@@ -16,7 +16,7 @@ describe("chat and data in the console", { timeout: 120_000 }, () => {
 
     await page.getByLabel("Message", { exact: true }).fill("Where does Ada's sister live?");
     await page.getByRole("button", { name: "Send" }).click();
-    // The tests' stand-in model echoes the user's message (functions/test/support/fake-openai-server.ts).
+    // The tests' stand-in model echoes the user's message (test-support/fake-openai-server.ts).
     const turn = page.locator("li.turn").first();
     await turn.locator(".bubble.assistant", { hasText: "Echo: Where does Ada's sister live?" }).waitFor();
     const given = turn.getByLabel("Given to the model");

@@ -2,7 +2,7 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/http/app";
 import { adminClaim } from "../src/http/response-schemas";
-import { ADMIN, auth, config, deps } from "./support/emulator";
+import { ADMIN, auth, config, deps } from "../../test-support/emulator";
 
 const AUTH_EMULATOR = `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`;
 const PASSWORD = "a long local password";

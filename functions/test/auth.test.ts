@@ -2,7 +2,7 @@ import jwt from "jsonwebtoken";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { AI_TOKEN_AUDIENCE, AI_TOKEN_ISSUER, signAiToken } from "../src/auth/ai-token";
-import { ADMIN, app, auth, bearer, config, newAi } from "./support/emulator";
+import { ADMIN, app, auth, bearer, config, newAi } from "../../test-support/emulator";
 
 const AUTH_EMULATOR = `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`;
 

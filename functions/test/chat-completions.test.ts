@@ -1,8 +1,8 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FakeOpenAi } from "./support/fake-openai-server";
-import { chatApp, chatAs, storedFor, systemPromptOf } from "./support/chat-app";
-import { ADMIN, newAi } from "./support/emulator";
+import type { FakeOpenAi } from "../../test-support/fake-openai-server";
+import { chatApp, chatAs, storedFor, systemPromptOf } from "../../test-support/chat-app";
+import { ADMIN, newAi } from "../../test-support/emulator";
 import type { Express } from "express";
 
 let app: Express;

@@ -1,9 +1,9 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/http/app";
-import { chatApp, chatAs, NOTHING_STORED as nothingStored, storedFor } from "./support/chat-app";
-import { deps, newAi } from "./support/emulator";
-import type { FakeOpenAi } from "./support/fake-openai-server";
+import { chatApp, chatAs, NOTHING_STORED as nothingStored, storedFor } from "../../test-support/chat-app";
+import { deps, newAi } from "../../test-support/emulator";
+import type { FakeOpenAi } from "../../test-support/fake-openai-server";
 import type { Express } from "express";
 
 let app: Express;

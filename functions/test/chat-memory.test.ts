@@ -11,10 +11,10 @@ import { embeddingsCollection } from "../src/search/embedding-service";
 import { searchMemories } from "../src/search/memory-search";
 import { handleRoomEvent } from "../src/triggers/memory-change-trigger";
 import { memoryCollection, updateAi } from "../src/memory/registry-service";
-import { chatApp, chatAs, systemPromptOf } from "./support/chat-app";
+import { chatApp, chatAs, systemPromptOf } from "../../test-support/chat-app";
 import { createApp } from "../src/http/app";
-import { ADMIN, db, deps, type HandshakeBody, newAi } from "./support/emulator";
-import type { FakeOpenAi } from "./support/fake-openai-server";
+import { ADMIN, db, deps, type HandshakeBody, newAi } from "../../test-support/emulator";
+import type { FakeOpenAi } from "../../test-support/fake-openai-server";
 import type { ModelDeps } from "../src/models/model-client";
 import type { Express } from "express";
 

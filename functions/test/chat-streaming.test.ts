@@ -1,9 +1,9 @@
 import OpenAI from "openai";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatServer, NOTHING_STORED, storedFor } from "./support/chat-app";
-import { ADMIN, app as emulatorApp, HOSTING_URL, newAi } from "./support/emulator";
-import type { FakeOpenAi } from "./support/fake-openai-server";
+import { chatServer, NOTHING_STORED, storedFor } from "../../test-support/chat-app";
+import { ADMIN, app as emulatorApp, HOSTING_URL, newAi } from "../../test-support/emulator";
+import type { FakeOpenAi } from "../../test-support/fake-openai-server";
 
 type MemoryChunk = { memory?: { session_id: string; context_memory_ids: string[]; stored_memory_ids: string[] } };
 
@@ -65,7 +65,7 @@ describe("the shared stand-in model", () => {
     const client = new OpenAI({ baseURL: `${HOSTING_URL}/v1`, apiKey: ai.tokens.ai_token, maxRetries: 0 });
     const marker = `shared-${Date.now()}`;
     await client.chat.completions.create({ model: "test-model", messages: [{ role: "user", content: marker }] });
-    const { sharedRequests } = await import("./support/fake-openai-server");
+    const { sharedRequests } = await import("../../test-support/fake-openai-server");
     expect((await sharedRequests()).some((recorded) => JSON.stringify(recorded.body).includes(marker))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { app, bearer, db, type HandshakeBody, newAi } from "./support/emulator";
-import { createMemoryAs } from "./support/memory-api";
+import { app, bearer, db, type HandshakeBody, newAi } from "../../test-support/emulator";
+import { createMemoryAs } from "../../test-support/memory-api";
 import { memoryUpdates } from "./events/room";
 
 /** Contention ends in a clear answer well before any platform timeout (Hosting gives up at 60 s). */

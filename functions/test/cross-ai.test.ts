@@ -1,8 +1,8 @@
 import request from "supertest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MEMORY_TYPES } from "../src/memory/memory-types";
-import { app, bearer, db, type HandshakeBody, newAi } from "./support/emulator";
-import { createMemoryAs } from "./support/memory-api";
+import { app, bearer, db, type HandshakeBody, newAi } from "../../test-support/emulator";
+import { createMemoryAs } from "../../test-support/memory-api";
 
 /** AI A's token on every route of AI B: always refused, and B's data is unchanged. */
 describe("one AI never reaches another", () => {

@@ -3,11 +3,11 @@ import type { Express } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { updateAi } from "../src/memory/registry-service";
-import { chatApp, chatAs } from "./support/chat-app";
-import { ADMIN, db, newAi } from "./support/emulator";
-import type { FakeOpenAi } from "./support/fake-openai-server";
-import { scriptShared } from "./support/fake-openai-scripts";
-import { decisions } from "./support/facts";
+import { chatApp, chatAs } from "../../test-support/chat-app";
+import { ADMIN, db, newAi } from "../../test-support/emulator";
+import type { FakeOpenAi } from "../../test-support/fake-openai-server";
+import { scriptShared } from "../../test-support/fake-openai-scripts";
+import { decisions } from "../../test-support/facts";
 
 let app: Express;
 let fake: FakeOpenAi;

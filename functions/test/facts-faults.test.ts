@@ -7,10 +7,10 @@ import { MAX_ATTEMPTS } from "../src/facts/extraction-record";
 import { importMemories } from "../src/memory/memory-transfer";
 import { updateAi } from "../src/memory/registry-service";
 import { extractionRecord } from "../src/http/response-schemas";
-import { ADMIN } from "./support/emulator";
+import { ADMIN } from "../../test-support/emulator";
 import {
   decisions, deliver, extractionRequests, factsAi, factsDb, factsHarness, type FactsHarness, longTerm, memoryState, promptData, recordOf, say,
-} from "./support/facts";
+} from "../../test-support/facts";
 
 let harness: FactsHarness;
 beforeAll(async () => {

@@ -5,11 +5,11 @@ import { importMemories } from "../src/memory/memory-transfer";
 import { memoryText, type StoredMemory } from "../src/memory/memory-types";
 import { updateAi } from "../src/memory/registry-service";
 import { historyCollection } from "../src/memory/memory-service";
-import { systemPromptOf } from "./support/chat-app";
-import { ADMIN } from "./support/emulator";
+import { systemPromptOf } from "../../test-support/chat-app";
+import { ADMIN } from "../../test-support/emulator";
 import {
   decisions, deliver, extractionRequests, factsAi, factsDb, factsHarness, type FactsHarness, longTerm, memoryState, promptData, recordOf, say, teach,
-} from "./support/facts";
+} from "../../test-support/facts";
 
 let harness: FactsHarness;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { config, type HandshakeBody, HOSTING_URL } from "./support/emulator";
+import { config, type HandshakeBody, HOSTING_URL } from "../../test-support/emulator";
 
 /** The fields of the answers this suite reads. */
 interface ApiBody extends Partial<HandshakeBody> {

@@ -3,8 +3,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import request from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
-import { ADMIN, app, config, type HandshakeBody, newAi } from "./support/emulator";
-import { functionUrl } from "./support/function-url";
+import { ADMIN, app, config, type HandshakeBody, newAi } from "../../test-support/emulator";
+import { functionUrl } from "../../test-support/function-url";
 
 /** The MCP SDK's own client against `/mcp`, as a desktop agent would connect. */
 

@@ -1,8 +1,8 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { MEMORY_TYPES } from "../src/memory/memory-types";
-import { app, bearer, db, newAi } from "./support/emulator";
-import { createMemoryAs } from "./support/memory-api";
+import { app, bearer, db, newAi } from "../../test-support/emulator";
+import { createMemoryAs } from "../../test-support/memory-api";
 
 describe("moves and edits of one memory, all at once", () => {
   it("leave exactly one copy and lose no version", async () => {

@@ -1,9 +1,9 @@
 import OpenAI from "openai";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatServer, systemPromptOf } from "./support/chat-app";
-import { ADMIN, type HandshakeBody, newAi } from "./support/emulator";
-import type { FakeOpenAi } from "./support/fake-openai-server";
+import { chatServer, systemPromptOf } from "../../test-support/chat-app";
+import { ADMIN, type HandshakeBody, newAi } from "../../test-support/emulator";
+import type { FakeOpenAi } from "../../test-support/fake-openai-server";
 
 /** The unchanged `openai` package against the API: what a user of any OpenAI SDK sees. */
 

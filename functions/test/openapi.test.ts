@@ -2,10 +2,10 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import { routeDocs, type RouteDoc } from "../src/http/openapi";
-import { chatApp } from "./support/chat-app";
-import { ADMIN, bearer, db, newAi } from "./support/emulator";
-import { supersedeByHand } from "./support/facts";
-import type { FakeOpenAi } from "./support/fake-openai-server";
+import { chatApp } from "../../test-support/chat-app";
+import { ADMIN, bearer, db, newAi } from "../../test-support/emulator";
+import { supersedeByHand } from "../../test-support/facts";
+import type { FakeOpenAi } from "../../test-support/fake-openai-server";
 
 /** `/openapi.json` as a contract: every operation documented, and every real answer as documented. */
 

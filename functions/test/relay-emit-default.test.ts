@@ -1,6 +1,6 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { app, bearer, db, newAi } from "./support/emulator";
+import { app, bearer, db, newAi } from "../../test-support/emulator";
 
 describe("POST /v1/relay without an action", () => {
   it("is an emit when it names an event, as a socket's emit(event, data)", async () => {

@@ -1,6 +1,6 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { ADMIN, app, bearer, db, newAi } from "./support/emulator";
+import { ADMIN, app, bearer, db, newAi } from "../../test-support/emulator";
 
 describe("REST routes over the same services", () => {
   it("create, read, list, patch, move, history and delete a memory", async () => {

@@ -2,8 +2,8 @@ import { Timestamp } from "firebase-admin/firestore";
 import request from "supertest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildMemory } from "../src/memory/memory-service";
-import { app, bearer, db, type HandshakeBody, newAi } from "./support/emulator";
-import { retrieveAs } from "./support/memory-api";
+import { app, bearer, db, type HandshakeBody, newAi } from "../../test-support/emulator";
+import { retrieveAs } from "../../test-support/memory-api";
 
 /** 60 memories a minute apart, written directly so their created_at order is known. */
 async function seedMemories(ai: HandshakeBody): Promise<string[]> {

@@ -6,9 +6,9 @@ import { memoryCollection, registryRef } from "../src/memory/registry-service";
 import { clearIndexCache } from "../src/search/index-cache";
 import { searchMemories } from "../src/search/memory-search";
 import { reindexAi } from "../src/search/reindex-service";
-import { ADMIN, app, bearer, db, HOSTING_URL, type HandshakeBody, newAi } from "./support/emulator";
-import { indexAndCollections } from "./support/index-check";
-import { createMemoryAs } from "./support/memory-api";
+import { ADMIN, app, bearer, db, HOSTING_URL, type HandshakeBody, newAi } from "../../test-support/emulator";
+import { indexAndCollections } from "../../test-support/index-check";
+import { createMemoryAs } from "../../test-support/memory-api";
 
 const search = (ai: HandshakeBody, query: string, extra: Record<string, unknown> = {}) =>
   request(app).post(`/v1/ais/${ai.ai_uuid}/memories/search`).set("Authorization", bearer(ai)).send({ query, ...extra });

@@ -2,8 +2,8 @@ import request from "supertest";
 import { readShards } from "../src/search/index-shards";
 import { describe, expect, it } from "vitest";
 import { MEMORY_TYPES } from "../src/memory/memory-types";
-import { ADMIN, app, bearer, db, newAi } from "./support/emulator";
-import { createMemoryAs } from "./support/memory-api";
+import { ADMIN, app, bearer, db, newAi } from "../../test-support/emulator";
+import { createMemoryAs } from "../../test-support/memory-api";
 
 const countIn = async (aiUuid: string, type: string) => (await db.collection(`ai_registry/${aiUuid}/${type}`).count().get()).data().count;
 

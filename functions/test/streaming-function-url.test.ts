@@ -1,8 +1,8 @@
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { newAi } from "./support/emulator";
-import { functionUrl } from "./support/function-url";
-import { releaseShared } from "./support/fake-openai-server";
+import { newAi } from "../../test-support/emulator";
+import { functionUrl } from "../../test-support/function-url";
+import { releaseShared } from "../../test-support/fake-openai-server";
 
 /**
  * Streaming through the URL the README recommends, the `api` function's own: the first chunk must

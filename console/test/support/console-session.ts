@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { ADMIN, auth, HOSTING_URL } from "../../../functions/test/support/emulator";
-import type { HandshakeBody } from "../../../functions/test/support/emulator";
+import { ADMIN, auth, HOSTING_URL } from "../../../test-support/emulator";
+import type { HandshakeBody } from "../../../test-support/emulator";
 
 export { HOSTING_URL };
 

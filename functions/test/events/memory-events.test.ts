@@ -1,8 +1,8 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { ADMIN, app, bearer, type HandshakeBody, newAi } from "../support/emulator";
-import { indexAndCollections } from "../support/index-check";
-import { createMemoryAs } from "../support/memory-api";
+import { ADMIN, app, bearer, type HandshakeBody, newAi } from "../../../test-support/emulator";
+import { indexAndCollections } from "../../../test-support/index-check";
+import { createMemoryAs } from "../../../test-support/memory-api";
 import { memoryUpdates, roomOf } from "./room";
 
 const send = (ai: HandshakeBody, path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>

@@ -1,7 +1,7 @@
 import { Timestamp } from "firebase-admin/firestore";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { ADMIN, app, bearer, db, type HandshakeBody, newAi } from "../support/emulator";
+import { ADMIN, app, bearer, db, type HandshakeBody, newAi } from "../../../test-support/emulator";
 import { roomOf } from "./room";
 
 const relay = (credential: string, body: Record<string, unknown>) =>

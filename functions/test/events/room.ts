@@ -1,5 +1,5 @@
 import { FieldPath, type Timestamp } from "firebase-admin/firestore";
-import { db } from "../support/emulator";
+import { db } from "../../../test-support/emulator";
 
 /** Polls until `read` returns a value `done` accepts; the deadline is generous, never a timing assertion. */
 export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs = 20_000): Promise<T> {

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, app, newAi } from "../support/emulator";
-import { createMemoryAs } from "../support/memory-api";
+import { ADMIN, app, newAi } from "../../../test-support/emulator";
+import { createMemoryAs } from "../../../test-support/memory-api";
 import { type BadCase, type Fixture, fillPath, type OpenApi, validBodies } from "./bad-input-cases";
 import { listen, namedField, type ProbeAnswer, probe } from "./http-probe";
 import { fieldsOf, withValue } from "./schema-mutations";

@@ -1,7 +1,7 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, app, bearer, type HandshakeBody, newAi } from "../support/emulator";
-import { createMemoryAs } from "../support/memory-api";
+import { ADMIN, app, bearer, type HandshakeBody, newAi } from "../../../test-support/emulator";
+import { createMemoryAs } from "../../../test-support/memory-api";
 import { type BadCase, badCases, type Fixture, type OpenApi } from "./bad-input-cases";
 import { settledSnapshotOfAi, snapshotOfAi } from "./firestore-snapshot";
 import { inPool, listen, probe, verdict } from "./http-probe";

@@ -1,5 +1,5 @@
 import type { DocumentReference } from "firebase-admin/firestore";
-import { db } from "../support/emulator";
+import { db } from "../../../test-support/emulator";
 
 async function collect(ref: DocumentReference, into: Record<string, unknown>): Promise<void> {
   const snapshot = await ref.get();

@@ -2,7 +2,7 @@ import jwt from "jsonwebtoken";
 import request from "supertest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AI_TOKEN_AUDIENCE, AI_TOKEN_ISSUER } from "../../src/auth/ai-token";
-import { app, config, type HandshakeBody, newAi } from "../support/emulator";
+import { app, config, type HandshakeBody, newAi } from "../../../test-support/emulator";
 
 // Tokens signed with the right secret whose claims are still wrong: a 401 on every route (in
 // OpenAI's shape on the chat route), never a 500 from a `sub` that cannot name a document.

@@ -1,7 +1,7 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { ADMIN, app, bearer, db, type HandshakeBody, newAi } from "../support/emulator";
-import { createMemoryAs } from "../support/memory-api";
+import { ADMIN, app, bearer, db, type HandshakeBody, newAi } from "../../../test-support/emulator";
+import { createMemoryAs } from "../../../test-support/memory-api";
 
 const setSettings = async (ai: HandshakeBody, settings: object) => {
   const response = await request(app).patch(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN).send({ settings });

@@ -3,8 +3,8 @@ import { connectAuthEmulator, inMemoryPersistence, initializeAuth, signInWithCus
 import { collection, connectFirestoreEmulator, doc, type Firestore, getDoc, getDocs, initializeFirestore, onSnapshot, query, setLogLevel, where } from "firebase/firestore";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, app, auth as adminAuth, type HandshakeBody, newAi, PROJECT_ID } from "../support/emulator";
-import { createMemoryAs } from "../support/memory-api";
+import { ADMIN, app, auth as adminAuth, type HandshakeBody, newAi, PROJECT_ID } from "../../../test-support/emulator";
+import { createMemoryAs } from "../../../test-support/memory-api";
 
 // Revocation through the real `firebase` client SDK, against the Auth and Firestore emulators and
 // firestore.rules: what a client holding an AI's earlier custom token (and the ID token minted from

@@ -2,7 +2,7 @@ import { Tiktoken } from "js-tiktoken/lite";
 import o200k from "js-tiktoken/ranks/o200k_base";
 import { describe, expect, it } from "vitest";
 import { tokenEstimator } from "../../src/chat/token-estimate";
-import { loadLocomo, turnsOf } from "../support/locomo";
+import { loadLocomo, turnsOf } from "../../../test-support/locomo";
 
 const encoder = new Tiktoken(o200k);
 const exact = (text: string) => encoder.encode(text).length;

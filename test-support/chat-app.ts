@@ -1,13 +1,15 @@
 import type { AddressInfo } from "node:net";
-import type { Express } from "express";
 import request from "supertest";
-import { type ModelDeps, type ModelOptions, openAiModels } from "../../src/models/model-client";
-import { createApp } from "../../src/http/app";
+import { type ModelDeps, type ModelOptions, openAiModels } from "../functions/src/models/model-client";
+import { createApp } from "../functions/src/http/app";
 import { config, db, deps, type HandshakeBody } from "./emulator";
 import { type FakeOpenAi, startFakeOpenAi } from "./fake-openai-server";
 
+/** The Express app the functions serve. */
+export type App = ReturnType<typeof createApp>;
+
 /** An in-process app whose language model is a fake server of its own, with short time limits. */
-export async function chatApp(options: ModelOptions & { embeddingModel?: string } = {}): Promise<{ app: Express; fake: FakeOpenAi; models: ModelDeps }> {
+export async function chatApp(options: ModelOptions & { embeddingModel?: string } = {}): Promise<{ app: App; fake: FakeOpenAi; models: ModelDeps }> {
   const fake = await startFakeOpenAi();
   const models = openAiModels(
     {
@@ -24,7 +26,7 @@ export async function chatApp(options: ModelOptions & { embeddingModel?: string 
 export const systemPromptOf = (body: Record<string, unknown>): string =>
   String((body.messages as Array<{ role: string; content: string }>)[0]?.content ?? "");
 
-export async function chatAs(app: Express, ai: HandshakeBody, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function chatAs(app: App, ai: HandshakeBody, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   let call = request(app).post("/v1/chat/completions").set("Authorization", `Bearer ${ai.tokens.ai_token}`);
   for (const [name, value] of Object.entries(headers)) call = call.set(name, value);
   return call.send({ model: "test-model", ...body });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { indexRecords, type RankCandidate } from "../../src/search/ranking";
+import { indexRecords, type RankCandidate } from "../functions/src/search/ranking";
 
 /**
  * Retrieval quality on LoCoMo (../shared/data/locomo): every turn of a conversation is a memory of
@@ -10,7 +10,7 @@ import { indexRecords, type RankCandidate } from "../../src/search/ranking";
 
 /** The dataset ships in ../shared beside the repository (LOCOMO_PATH overrides). */
 export const LOCOMO_PATH =
-  process.env.LOCOMO_PATH ?? fileURLToPath(new URL("../../../../shared/data/locomo/locomo-dev.json", import.meta.url));
+  process.env.LOCOMO_PATH ?? fileURLToPath(new URL("../../shared/data/locomo/locomo-dev.json", import.meta.url));
 
 interface Turn {
   speaker: string;

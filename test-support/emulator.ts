@@ -1,11 +1,9 @@
-import { getApps, initializeApp } from "firebase-admin/app";
-import { getAuth } from "firebase-admin/auth";
-import { getFirestore } from "firebase-admin/firestore";
 import request from "supertest";
-import { openAiModels } from "../../src/models/model-client";
-import type { AppConfig } from "../../src/config";
-import { createApp } from "../../src/http/app";
-import type { AppDeps } from "../../src/http/app-deps";
+import { openAiModels } from "../functions/src/models/model-client";
+import type { AppConfig } from "../functions/src/config";
+import { createApp } from "../functions/src/http/app";
+import type { AppDeps } from "../functions/src/http/app-deps";
+import { getApps, getAuth, getFirestore, initializeApp } from "./admin-sdk";
 
 /** The project the emulators run (set by the runner); a `demo-` project never reaches production. */
 export const PROJECT_ID = process.env.AI_MEMORY_PROJECT_ID ?? process.env.GCLOUD_PROJECT ?? "demo-ai-memory-test";

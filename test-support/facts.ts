@@ -1,16 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { getApp } from "firebase-admin/app";
-import { type Firestore, getFirestore, Timestamp } from "firebase-admin/firestore";
-import type { Express } from "express";
 import request from "supertest";
-import { type ModelDeps, openAiModels } from "../../src/models/model-client";
-import type { ExtractionRecord } from "../../src/facts/extraction-record";
-import { supersededBy } from "../../src/facts/supersession";
-import { createApp } from "../../src/http/app";
-import { editMemory } from "../../src/memory/memory-service";
-import type { StoredMemory } from "../../src/memory/memory-types";
-import { memoryCollection, updateAi } from "../../src/memory/registry-service";
-import { handleRoomEvent } from "../../src/triggers/memory-change-trigger";
+import { type ModelDeps, openAiModels } from "../functions/src/models/model-client";
+import type { ExtractionRecord } from "../functions/src/facts/extraction-record";
+import { supersededBy } from "../functions/src/facts/supersession";
+import { createApp } from "../functions/src/http/app";
+import { editMemory } from "../functions/src/memory/memory-service";
+import type { StoredMemory } from "../functions/src/memory/memory-types";
+import { memoryCollection, updateAi } from "../functions/src/memory/registry-service";
+import { handleRoomEvent } from "../functions/src/triggers/memory-change-trigger";
+import { type Firestore, getApp, getFirestore, Timestamp } from "./admin-sdk";
+import type { App } from "./chat-app";
 import { ADMIN, config, deps, type HandshakeBody } from "./emulator";
 import { type FakeOpenAi, type RecordedRequest, startFakeOpenAi } from "./fake-openai-server";
 import type { ScriptedReply } from "./fake-openai-scripts";
@@ -23,7 +22,7 @@ import type { ScriptedReply } from "./fake-openai-scripts";
 export const factsDb = getFirestore(getApp(), "facts");
 
 export interface FactsHarness {
-  app: Express;
+  app: App;
   fake: FakeOpenAi;
   models: ModelDeps;
 }

@@ -1,6 +1,6 @@
-import { readShards } from "../../src/search/index-shards";
-import { MEMORY_TYPES } from "../../src/memory/memory-types";
-import { memoryCollection } from "../../src/memory/registry-service";
+import { readShards } from "../functions/src/search/index-shards";
+import { MEMORY_TYPES } from "../functions/src/memory/memory-types";
+import { memoryCollection } from "../functions/src/memory/registry-service";
 import { db } from "./emulator";
 
 /** What an AI holds, by id and type, in its collections and in its search index, read at one moment each. */
