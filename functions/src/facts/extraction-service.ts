@@ -3,6 +3,7 @@ import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam
 import { chatsCollection, type StoredChat } from "../chat/chat-log";
 import type { ChatModel, ModelDeps } from "../models/model-client";
 import { AppError } from "../errors";
+import * as logs from "../logs";
 import { settingsOf } from "../memory/ai-settings";
 import { type AiRecord, registryRef } from "../memory/registry-service";
 import { extractionResponseFormat, parseExtractionAnswer } from "./extraction-answer";
@@ -91,6 +92,7 @@ export async function extractFacts(deps: ExtractionDeps, aiUuid: string, chatId:
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const status = await recordFailure(deps.db, aiUuid, chatId, claim.attempt, reason);
+    if (status === "failed") logs.extractionGaveUp(aiUuid, chatId, claim.attempt, reason);
     if (status === "retrying") throw new ExtractionRetry(`fact extraction of chat ${chatId}, attempt ${claim.attempt}: ${reason}`);
     return status;
   }

@@ -1,9 +1,9 @@
 import { type NextFunction, type Request, type Response, Router } from "express";
-import { logger } from "firebase-functions/logger";
 import { type CompletionInput, completeChat, type ModelRequest, streamChat } from "../chat/completion-service";
 import { ModelError } from "../models/model-errors";
 import { listModels } from "../models/model-list";
 import { AppError, type ErrorCode, invalid, notFound, retryAfterOf } from "../errors";
+import * as logs from "../logs";
 import { parseInput } from "../validation";
 import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
@@ -66,7 +66,6 @@ export function openAiErrorBody(error: unknown): OpenAiErrorAnswer {
     const headers: Record<string, string> = retryAfter === null ? {} : { "Retry-After": String(retryAfter) };
     return { status: error.status, body: { error: { message: error.message, type: OPENAI_TYPE[error.code], code: error.code, param: paramOf(error.details) } }, headers };
   }
-  logger.error("chat completion failed", { error: String((error as Error)?.stack ?? error) });
   return { status: 500, body: { error: { message: "internal error", type: "server_error", code: "internal", param: null } }, headers: {} };
 }
 
@@ -111,6 +110,7 @@ async function sendStream(chunks: AsyncGenerator<Record<string, unknown>>, res: 
     for await (const chunk of chunks) send(chunk);
     res.write("data: [DONE]\n\n");
   } catch (error) {
+    logs.streamFailed("/v1/chat/completions", error);
     send(openAiErrorBody(error).body);
   }
   res.end();
@@ -143,8 +143,9 @@ export function completionsRoutes(deps: AppDeps): Router {
     res.json(model);
   });
 
-  router.use(["/chat/completions", "/models"], (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  router.use(["/chat/completions", "/models"], (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { status, body, headers } = openAiErrorBody(error);
+    if (status >= 500) logs.serverError(req, status, error);
     res.status(status).set(headers).json(body);
   });
   return router;

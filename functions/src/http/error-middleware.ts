@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
-import { logger } from "firebase-functions/logger";
 import { AppError, retryAfterOf } from "../errors";
+import * as logs from "../logs";
 
 interface HttpLibraryError {
   type?: string;
@@ -42,20 +42,20 @@ const restShape: ErrorShape = (error) => {
 };
 
 /**
- * The one place errors become HTTP answers. Unknown errors are logged and hidden behind a 500.
- * `shapes` answers the paths under some prefixes in another shape (the OpenAI-compatible routes in
- * OpenAI's; it logs what it hides),
- * so that a failure before the route runs (too large, not JSON) still answers as its clients expect.
+ * The one place errors become HTTP answers. Unknown errors are hidden behind a 500; every 5xx is
+ * logged. `shapes` answers the paths under some prefixes in another shape (the OpenAI-compatible
+ * routes in OpenAI's), so that a failure before the route runs (too large, not JSON) still answers
+ * as its clients expect.
  */
 export function errorMiddleware(shapes: Record<string, ErrorShape> = {}) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const known = error instanceof AppError ? error : fromHttpLibrary(error as HttpLibraryError);
     const path = req.path.toLowerCase();
     const shape = Object.entries(shapes).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))?.[1];
-    if (!known && !shape) logger.error("unhandled error", { path: req.path, method: req.method, error: String((error as Error)?.stack ?? error) });
     const retryAfter = known ? retryAfterOf(known) : null;
     if (retryAfter !== null) res.set("Retry-After", String(retryAfter));
     const { status, body } = (shape ?? restShape)(known ?? error);
+    if (status >= 500) logs.serverError(req, status, known ?? error);
     res.status(status).json(body);
   };
 }

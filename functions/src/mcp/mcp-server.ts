@@ -2,9 +2,9 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Request, Response } from "express";
-import { logger } from "firebase-functions";
 import { z } from "zod";
 import { AppError } from "../errors";
+import * as logs from "../logs";
 import { parseInput } from "../validation";
 import { MEMORY_TOOLS, type ToolContext } from "./memory-tools";
 
@@ -36,7 +36,7 @@ export async function callTool(context: ToolContext, name: string, args: unknown
     if (error instanceof AppError) {
       return { ...result({ error: { code: error.code, message: error.message, details: error.details ?? null } }, true), content: [{ type: "text", text: `${error.code}: ${error.message}` }] };
     }
-    logger.error("MCP tool failed", { tool: name, error: String((error as Error)?.stack ?? error) });
+    logs.mcpToolFailed(name, error);
     return result({ error: { code: "internal", message: "internal error", details: null } }, true);
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { FieldPath, type Firestore, Timestamp } from "firebase-admin/firestore";
-import { logger } from "firebase-functions/logger";
+import * as logs from "../logs";
 import type { ChatModel } from "../models/model-client";
 import { type MemoryChange, recordMemoryChanges } from "./memory-changes";
 import { buildMemory, movedMemory } from "./memory-service";
@@ -37,7 +37,7 @@ async function ask(model: ChatModel, modelName: string, task: string, records: S
     return answer.choices[0]?.message?.content?.trim() || null;
   } catch (error) {
     // The originals are archived all the same: nothing is lost, only the summary is missing.
-    logger.warn("consolidation: the model failed, archiving without a summary", { error: String(error) });
+    logs.consolidationSummaryFailed(records[0].ai_uuid, error);
     return null;
   }
 }
@@ -71,7 +71,7 @@ export async function consolidateWorkingMemory(db: Firestore, aiUuid: string, mo
     });
     if (result) return result;
   }
-  logger.warn("consolidation: gave up after repeated conflicts", { aiUuid });
+  logs.consolidationGaveUp(aiUuid, ATTEMPTS);
   return null;
 }
 

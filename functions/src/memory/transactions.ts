@@ -1,5 +1,6 @@
 import type { Firestore, Transaction } from "firebase-admin/firestore";
 import { AppError } from "../errors";
+import * as logs from "../logs";
 
 /**
  * Transactions on contended memories end within a bounded time: each try that Firestore aborts for
@@ -19,11 +20,13 @@ export function neverCommitted(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const overloaded = (waitedMs: number) =>
-  new AppError("unavailable", "too many concurrent changes to the same memory: try again in a moment", {
+function overloaded(key: string, waitedMs: number): AppError {
+  logs.contentionOverload(key, waitedMs);
+  return new AppError("unavailable", "too many concurrent changes to the same memory: try again in a moment", {
     retry_after_seconds: 1,
     waited_ms: waitedMs,
   });
+}
 
 const turns = new Map<string, Promise<void>>();
 
@@ -37,7 +40,7 @@ async function inTurn<T>(key: string, deadline: number, work: () => Promise<T>):
   const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(deadline - Date.now(), 0))));
   try {
     const ready = await Promise.race([previous.then(() => true as const), timedOut]);
-    if (!ready) throw overloaded(DEADLINE_MS);
+    if (!ready) throw overloaded(key, DEADLINE_MS);
     return await work();
   } finally {
     clearTimeout(timer);
@@ -58,7 +61,7 @@ export async function boundedTransaction<T>(db: Firestore, key: string, work: (t
       } catch (error) {
         if (!neverCommitted(error)) throw error;
         const pause = Math.min(20 * 2 ** attempt, 400) * (0.5 + Math.random());
-        if (Date.now() + pause > deadline) throw overloaded(Date.now() - started);
+        if (Date.now() + pause > deadline) throw overloaded(key, Date.now() - started);
         await sleep(pause);
       }
     }

@@ -1,7 +1,7 @@
 import type { DocumentData } from "firebase-admin/firestore";
-import { logger } from "firebase-functions/logger";
 import { composeTriggerDeps, type TriggerDeps } from "../compose";
 import { extractFacts } from "../facts/extraction-service";
+import * as logs from "../logs";
 import { consolidateWorkingMemory } from "../memory/consolidation-service";
 import { MEMORY_TYPES, type MemoryType, memoryText, type StoredMemory } from "../memory/memory-types";
 import { memoryCollection } from "../memory/registry-service";
@@ -46,7 +46,7 @@ async function embeddingStep(deps: TriggerDeps, aiUuid: string, change: MemoryUp
 async function consolidationStep(deps: TriggerDeps, aiUuid: string, change: MemoryUpdate): Promise<void> {
   if (change.memory_type !== "working_memory" || !["created", "moved"].includes(change.action)) return;
   const result = await consolidateWorkingMemory(deps.db, aiUuid, deps.models.chat);
-  if (result) logger.info("working memory consolidated", { ai_uuid: aiUuid, archived: result.archived.length, summary_id: result.summary_id });
+  if (result) logs.workingMemoryConsolidated(aiUuid, result.archived.length, result.summary_id);
 }
 
 /**
@@ -57,7 +57,7 @@ async function consolidationStep(deps: TriggerDeps, aiUuid: string, change: Memo
 async function extractionStep(deps: TriggerDeps, aiUuid: string, change: MemoryUpdate): Promise<void> {
   if (change.action !== "created" || change.source !== "chat" || change.memory_type !== "working_memory") return;
   const outcome = await extractFacts(deps, aiUuid, change.memory_id);
-  logger.info("fact extraction", { ai_uuid: aiUuid, chat_id: change.memory_id, outcome });
+  logs.factExtraction(aiUuid, change.memory_id, outcome);
 }
 
 /**
@@ -71,8 +71,16 @@ export async function handleRoomEvent(event: RoomEventTrigger, deps: TriggerDeps
   const change = memoryUpdateOf(event);
   if (!change) return "ignored";
   const aiUuid = event.params.ai_uuid;
-  const embedded = await embeddingStep(deps, aiUuid, change);
-  await consolidationStep(deps, aiUuid, change);
-  await extractionStep(deps, aiUuid, change);
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      logs.triggerStepFailed(name, event.params, error);
+      throw error;
+    }
+  };
+  const embedded = await step("embedding", () => embeddingStep(deps, aiUuid, change));
+  await step("consolidation", () => consolidationStep(deps, aiUuid, change));
+  await step("extraction", () => extractionStep(deps, aiUuid, change));
   return embedded;
 }
