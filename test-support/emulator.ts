@@ -1,4 +1,5 @@
 import request from "supertest";
+import type { Handshake } from "../client/src/types";
 import { openAiModels } from "../functions/src/models/model-client";
 import type { AppConfig } from "../functions/src/config";
 import { createApp } from "../functions/src/http/app";
@@ -34,14 +35,8 @@ export const deps: AppDeps = { db, auth, config, models: openAiModels(config) };
 export const app = createApp(deps);
 export const ADMIN = `Bearer ${config.adminApiKey}`;
 
-export interface HandshakeBody {
-  ai_uuid: string;
-  ai_name: string;
-  created_at: string;
-  session: { session_id: string };
-  tokens: { ai_token: string; expires_at: string; firebase_custom_token: string };
-  database_paths: Record<string, unknown>;
-}
+/** The handshake's answer, as the client SDK types it (generated from the server's own schema). */
+export type HandshakeBody = Handshake;
 
 /** Creates an AI as the admin and returns the handshake answer. */
 export async function newAi(name = "Test AI"): Promise<HandshakeBody> {

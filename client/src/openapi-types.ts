@@ -672,6 +672,31 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        ChatCompletionChunk: {
+            choices: ({
+                delta: {
+                    content?: string | null;
+                    role?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                finish_reason: string | null;
+                index: number;
+            } & {
+                [key: string]: unknown;
+            })[];
+            created: number;
+            id: string;
+            memory?: components["schemas"]["MemoryReport"];
+            model: string;
+            /** @constant */
+            object: "chat.completion.chunk";
+            usage?: {
+                [key: string]: unknown;
+            } | null;
+        } & {
+            [key: string]: unknown;
+        };
         DatabasePaths: {
             chat_sessions: string;
             chats: string;
@@ -858,6 +883,29 @@ export interface components {
             context_memory_ids: string[];
             session_id: string;
             stored_memory_ids: string[];
+        };
+        MemoryUpdate: {
+            /** @enum {string} */
+            action: "created" | "updated" | "moved" | "deleted" | "superseded" | "restored";
+            /**
+             * @description on `moved`: where the memory came from
+             * @enum {string}
+             */
+            from?: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
+            memory_id: string;
+            /** @enum {string} */
+            memory_type: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
+            /**
+             * @description what made the change (events written before it was added lack it)
+             * @enum {string}
+             */
+            source?: "api" | "chat" | "consolidation" | "reflection" | "import" | "extraction";
+            /**
+             * @description on `moved`: where it is now (= memory_type)
+             * @enum {string}
+             */
+            to?: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
+            version: number;
         };
         Model: {
             created: number;

@@ -14,8 +14,9 @@ export type Answer<Op extends keyof operations> = JsonOf<operations[Op]["respons
 /** The query parameters of an operation. */
 export type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
 
-export const MEMORY_TYPES = ["working_memory", "long_term_memory", "personal_logs", "archive"] as const;
-export type MemoryType = (typeof MEMORY_TYPES)[number];
+export type MemoryType = Schemas["Memory"]["memory_type"];
+/** The four memory types, as a value to iterate over; `satisfies` holds each to the generated type. */
+export const MEMORY_TYPES = ["working_memory", "long_term_memory", "personal_logs", "archive"] as const satisfies readonly MemoryType[];
 
 export type Memory = Schemas["Memory"];
 export type MemoryData = RequestBody<"createMemory">["memory_data"];
@@ -45,15 +46,7 @@ export type RelayRequest = RequestBody<"relay">;
 export type ChatCompletionRequest = RequestBody<"createChatCompletion">;
 
 /** One chunk of a streamed chat completion (OpenAI's shape); the last one carries `memory`. */
-export interface ChatCompletionChunk {
-  id: string;
-  object: "chat.completion.chunk";
-  created: number;
-  model: string;
-  choices: Array<{ index: number; delta: { role?: string; content?: string | null; [field: string]: unknown }; finish_reason: string | null }>;
-  usage?: Record<string, unknown> | null;
-  memory?: MemoryReport;
-}
+export type ChatCompletionChunk = Schemas["ChatCompletionChunk"];
 
 /**
  * One event of an AI's room, as a Firestore listener reads it: `at` and `expires_at` are Dates there.
@@ -66,13 +59,4 @@ export type RoomEvent<D = unknown> = Omit<Schemas["RoomEvent"], "data" | "at" | 
 };
 
 /** The data of a `memory_update` event. */
-export interface MemoryUpdate {
-  action: "created" | "updated" | "deleted" | "moved" | "superseded" | "restored";
-  memory_type: MemoryType;
-  memory_id: string;
-  version: number;
-  source?: string;
-  /** On `moved`: where the memory came from and where it is now (= memory_type). */
-  from?: MemoryType;
-  to?: MemoryType;
-}
+export type MemoryUpdate = Schemas["MemoryUpdate"];

@@ -89,7 +89,7 @@ describe("npm run reindex: the migration of a database written before the index"
     const ai = await newAi("Legacy");
     const now = Timestamp.now();
     const legacy = (id: string, type: string, content: string, extra: Record<string, unknown> = {}) =>
-      memoryCollection(db, ai.ai_uuid, type as "archive").doc(id).set({
+      memoryCollection(db, ai.ai_uuid, type as "archive").withConverter(null).doc(id).set({
         id, ai_uuid: ai.ai_uuid, memory_type: type, content, text: content, terms: content.toLowerCase().split(" "),
         metadata: {}, tags: [], importance: 0.5, source: "api", session_id: null,
         created_at: now, updated_at: now, version: 3, expires_at: null, ...extra,

@@ -1,6 +1,7 @@
 import jwt from "jsonwebtoken";
 import { z } from "zod";
 import { AppError } from "../errors";
+import { aiUuidSchema } from "../ids";
 
 export const AI_TOKEN_ISSUER = "ai-memory";
 export const AI_TOKEN_AUDIENCE = "ai-memory-api";
@@ -50,7 +51,7 @@ export function verifyAiToken(secret: string, token: string): AiTokenClaims {
   return claims.data;
 }
 
-const claimsSchema = z.object({ sub: z.uuid(), tv: z.number().int().positive() });
+const claimsSchema = z.object({ sub: aiUuidSchema, tv: z.number().int().positive() });
 
 /** The issuer of an unverified JWT, to route it to the right verifier. */
 export function peekIssuer(token: string): string | null {

@@ -46,7 +46,7 @@ export async function resolvePrincipal(credential: string, deps: AuthDeps): Prom
 async function aiPrincipal(token: string, deps: AuthDeps): Promise<Principal> {
   const claims = verifyAiToken(deps.config.jwtSecret, token);
   const snapshot = await registryRef(deps.db, claims.sub).get();
-  const ai = snapshot.data() as AiRecord | undefined;
+  const ai = snapshot.data();
   if (!ai || ai.status !== "active") throw unauthenticated("the ai_token's AI no longer exists or is disabled");
   if (ai.token_version !== claims.tv) throw unauthenticated("the ai_token has been revoked: handshake again");
   return { kind: "ai", aiUuid: ai.ai_uuid, userId: `ai:${ai.ai_uuid}`, ai };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../errors";
+import { readAll, storedAs } from "../firestore-converter";
 import { recordMemoryChange } from "../memory/memory-changes";
 import { buildMemory } from "../memory/memory-service";
 import { memoryCollection } from "../memory/registry-service";
@@ -25,7 +26,7 @@ export interface StoredChat {
   completion: Record<string, unknown>;
 }
 
-export const chatsCollection = (db: Firestore) => db.collection("chats");
+export const chatsCollection = (db: Firestore) => db.collection("chats").withConverter(storedAs<StoredChat>());
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
@@ -37,7 +38,7 @@ export const requestHashOf = (request: unknown): string => sha256(JSON.stringify
 
 /** The chat stored under this id, checked against the request it is meant to answer. */
 export async function findReplay(db: Firestore, chatId: string, requestHash: string): Promise<StoredChat | null> {
-  const chat = (await chatsCollection(db).doc(chatId).get()).data() as StoredChat | undefined;
+  const chat = (await chatsCollection(db).doc(chatId).get()).data();
   if (chat && chat.request_hash !== requestHash) {
     throw new AppError("failed_precondition", "Idempotency-Key: this key was already used for a different request");
   }
@@ -47,7 +48,7 @@ export async function findReplay(db: Firestore, chatId: string, requestHash: str
 export interface Exchange {
   chat: Omit<StoredChat, "timestamp" | "stored_memory_ids">;
   /** The session's document, and the session to create there when it does not exist yet. */
-  session: { ref: DocumentReference; initial: ChatSession };
+  session: { ref: DocumentReference<ChatSession>; initial: ChatSession };
 }
 
 /**
@@ -62,8 +63,9 @@ export async function recordExchange(db: Firestore, exchange: Exchange, now = Ti
   const memoryRef = memoryCollection(db, chat.ai_uuid, "working_memory").doc(chat.id);
   const sessionRef = exchange.session.ref;
   return db.runTransaction(async (tx) => {
-    const [existing, session] = await tx.getAll(chatRef, sessionRef);
-    if (existing.exists) return { chat: existing.data() as StoredChat, replayed: true };
+    const [existing, session] = await readAll(tx, chatRef, sessionRef);
+    const replay = existing.data();
+    if (replay) return { chat: replay, replayed: true };
     const stored: StoredChat = { ...chat, timestamp: now, stored_memory_ids: [memoryRef.id] };
     const memory = buildMemory(chat.ai_uuid, "working_memory", memoryRef.id, {
       content: `User: ${chat.message}\nAssistant: ${chat.response}`,
@@ -86,16 +88,21 @@ const chatsOfSession = (db: Firestore, aiUuid: string, sessionId: string) =>
 
 /** The last exchanges of a session, oldest first. */
 export async function recentTurns(db: Firestore, aiUuid: string, sessionId: string, count: number): Promise<RecentTurn[]> {
-  const snapshot = await chatsOfSession(db, aiUuid, sessionId).orderBy("timestamp", "desc").limit(count).select("message", "response", "timestamp").get();
+  const snapshot = await chatsOfSession(db, aiUuid, sessionId)
+    .orderBy("timestamp", "desc")
+    .limit(count)
+    .select("message", "response", "timestamp")
+    .withConverter(storedAs<Pick<StoredChat, "message" | "response" | "timestamp">>())
+    .get();
   return snapshot.docs
-    .map((doc) => doc.data() as StoredChat)
+    .map((doc) => doc.data())
     .reverse()
     .map((chat) => ({ message: chat.message, response: chat.response, at: chat.timestamp.toDate().toISOString() }));
 }
 
 export async function listChats(db: Firestore, session: ChatSession, limit: number): Promise<StoredChat[]> {
   const snapshot = await chatsOfSession(db, session.ai_uuid, session.id).orderBy("timestamp", "asc").limit(limit).get();
-  return snapshot.docs.map((doc) => doc.data() as StoredChat);
+  return snapshot.docs.map((doc) => doc.data());
 }
 
 export function toChatView(chat: StoredChat) {

@@ -49,7 +49,7 @@ type Prepared =
       chatId: string;
       requestHash: string;
       session: ChatSession;
-      sessionRef: DocumentReference;
+      sessionRef: DocumentReference<ChatSession>;
       model: ChatModel;
       upstream: ChatCompletionCreateParamsBase & { model: string };
       contextIds: string[];

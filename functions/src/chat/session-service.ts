@@ -1,5 +1,6 @@
 import { type DocumentReference, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
+import { readAll, storedAs } from "../firestore-converter";
 
 /** A conversation of one AI (`chat_sessions/{ai_uuid}:{session_id}`). */
 export interface ChatSession {
@@ -12,13 +13,13 @@ export interface ChatSession {
   message_count: number;
 }
 
-export const sessionsCollection = (db: Firestore) => db.collection("chat_sessions");
+export const sessionsCollection = (db: Firestore) => db.collection("chat_sessions").withConverter(storedAs<ChatSession>());
 
 /**
  * Where a session lives. Session ids are the AI's own (a client may pick them, e.g. its thread
  * id), so the document id carries the AI too: another AI's same id is another document.
  */
-export const sessionRef = (db: Firestore, aiUuid: string, sessionId: string): DocumentReference =>
+export const sessionRef = (db: Firestore, aiUuid: string, sessionId: string): DocumentReference<ChatSession> =>
   sessionsCollection(db).doc(`${aiUuid}:${sessionId}`);
 
 /** Sessions made before ids were scoped live at `chat_sessions/{session_id}`, an auto-id. */
@@ -58,12 +59,13 @@ export async function findSession(
   db: Firestore,
   aiUuid: string,
   sessionId: string,
-): Promise<{ ref: DocumentReference; session: ChatSession } | null> {
+): Promise<{ ref: DocumentReference<ChatSession>; session: ChatSession } | null> {
   const scoped = sessionRef(db, aiUuid, sessionId);
   const refs = LEGACY_ID.test(sessionId) ? [scoped, sessionsCollection(db).doc(sessionId)] : [scoped];
-  const snapshots = await db.getAll(...refs);
-  const found = snapshots.find((snapshot) => snapshot.exists && snapshot.get("ai_uuid") === aiUuid);
-  return found ? { ref: found.ref, session: found.data() as ChatSession } : null;
+  const snapshots = await readAll(db, ...refs);
+  const found = snapshots.find((snapshot) => snapshot.data()?.ai_uuid === aiUuid);
+  const session = found?.data();
+  return found && session ? { ref: found.ref, session } : null;
 }
 
 /** A session of this AI; another AI's session is "not found", so existence does not leak. */
@@ -83,7 +85,7 @@ export async function getSessionOfAnyAi(db: Firestore, sessionId: string): Promi
   if (found.size > 1) {
     throw new AppError("failed_precondition", `session ${sessionId}: several AIs use this id; ask /v1/ais/{ai_uuid}/sessions/${sessionId}/chats`);
   }
-  return found.docs[0].data() as ChatSession;
+  return found.docs[0].data();
 }
 
 export function toSessionView(session: ChatSession) {
@@ -102,5 +104,5 @@ export function toSessionView(session: ChatSession) {
 /** The AI's sessions, most recently active first. */
 export async function listSessions(db: Firestore, aiUuid: string, limit: number): Promise<ChatSession[]> {
   const snapshot = await sessionsCollection(db).where("ai_uuid", "==", aiUuid).orderBy("updated_at", "desc").limit(limit).get();
-  return snapshot.docs.map((doc) => doc.data() as ChatSession);
+  return snapshot.docs.map((doc) => doc.data());
 }

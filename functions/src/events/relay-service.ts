@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
+import { storedAs } from "../firestore-converter";
 import { databasePaths, registryRef } from "../memory/registry-service";
 import { createRoomEvent, type EventSender, lastEventOf, type RoomEvent, roomCollection } from "./room-events";
 
@@ -18,7 +19,8 @@ export interface Presence {
   expires_at: Timestamp;
 }
 
-const presenceCollection = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("presence");
+const presenceCollection = (db: Firestore, aiUuid: string) =>
+  registryRef(db, aiUuid).collection("presence").withConverter(storedAs<Presence>());
 
 export interface EmitInput {
   event: string;
@@ -41,7 +43,7 @@ export async function emitEvent(
   } catch (error) {
     // ALREADY_EXISTS: a retry of an emit that was written; answer the first one.
     if ((error as { code?: number }).code !== 6) throw error;
-    return { event: (await ref.get()).data() as RoomEvent, replayed: true };
+    return { event: (await ref.get()).data()!, replayed: true };
   }
 }
 
@@ -69,14 +71,14 @@ export async function heartbeat(
   const ref = presenceCollection(db, aiUuid).doc(input.clientId);
   const expiresAt = Timestamp.fromMillis(now.toMillis() + PRESENCE_TTL_MS);
   return db.runTransaction(async (tx) => {
-    const previous = await tx.get(ref);
-    const live = previous.exists && (previous.get("expires_at") as Timestamp).toMillis() > now.toMillis();
+    const previous = (await tx.get(ref)).data();
+    const live = previous !== undefined && previous.expires_at.toMillis() > now.toMillis();
     const presence: Presence = {
       client_id: input.clientId,
       ai_uuid: aiUuid,
       sender: input.sender,
       status: input.status,
-      connected_at: live ? (previous.get("connected_at") as Timestamp) : now,
+      connected_at: live ? previous.connected_at : now,
       last_seen: now,
       expires_at: expiresAt,
     };
@@ -93,7 +95,7 @@ export async function leave(db: Firestore, aiUuid: string, clientId: string): Pr
 /** The clients seen within PRESENCE_TTL_MS; stale documents are skipped until the TTL policy removes them. */
 export async function onlineClients(db: Firestore, aiUuid: string, now = Timestamp.now()): Promise<Presence[]> {
   const snapshot = await presenceCollection(db, aiUuid).where("expires_at", ">", now).get();
-  return snapshot.docs.map((doc) => doc.data() as Presence);
+  return snapshot.docs.map((doc) => doc.data());
 }
 
 export function toPresenceView(presence: Presence) {

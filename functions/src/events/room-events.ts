@@ -1,5 +1,6 @@
 import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import type { DocumentWriter } from "../firestore-writer";
+import { storedAs } from "../firestore-converter";
 import { registryRef } from "../memory/registry-service";
 
 /** Events are a feed, not a log: a TTL policy on `expires_at` removes them after a week. */
@@ -35,7 +36,8 @@ export interface NewRoomEvent {
   now: Timestamp;
 }
 
-export const roomCollection = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("events");
+export const roomCollection = (db: Firestore, aiUuid: string) =>
+  registryRef(db, aiUuid).collection("events").withConverter(storedAs<RoomEvent>());
 
 function stored(aiUuid: string, eventId: string, input: NewRoomEvent) {
   return {
@@ -55,10 +57,10 @@ export function writeRoomEvent(writer: DocumentWriter, db: Firestore, aiUuid: st
 }
 
 /** Writes one event on its own and answers it as stored. Fails with ALREADY_EXISTS on a repeat. */
-export async function createRoomEvent(ref: DocumentReference, aiUuid: string, input: NewRoomEvent): Promise<RoomEvent> {
+export async function createRoomEvent(ref: DocumentReference<RoomEvent>, aiUuid: string, input: NewRoomEvent): Promise<RoomEvent> {
   await ref.create(stored(aiUuid, ref.id, input));
   // The server timestamp as stored (the emulator's can differ from the write time by a millisecond).
-  return (await ref.get()).data() as RoomEvent;
+  return (await ref.get()).data()!;
 }
 
 /** A place in a room, to the nanosecond (an ISO string keeps only milliseconds). */
@@ -70,9 +72,14 @@ export const positionOf = (eventId: string, at: Timestamp) => ({
 
 /** The newest event of a room, as the position a listener resumes after; null for an empty room. */
 export async function lastEventOf(db: Firestore, aiUuid: string) {
-  const snapshot = await roomCollection(db, aiUuid).orderBy("at", "desc").limit(1).select("at").get();
+  const snapshot = await roomCollection(db, aiUuid)
+    .orderBy("at", "desc")
+    .limit(1)
+    .select("at")
+    .withConverter(storedAs<Pick<RoomEvent, "at">>())
+    .get();
   const last = snapshot.docs[0];
-  return last ? positionOf(last.id, last.get("at") as Timestamp) : null;
+  return last ? positionOf(last.id, last.data().at) : null;
 }
 
 /** An event as the API answers it: timestamps as ISO strings. */

@@ -1,4 +1,5 @@
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
+import { storedAs } from "../firestore-converter";
 import { registryRef } from "../memory/registry-service";
 import type { DecisionAction } from "./extraction-answer";
 
@@ -50,7 +51,8 @@ export interface ExtractionRecord {
   updated_at: Timestamp;
 }
 
-export const extractionsCollection = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("extractions");
+export const extractionsCollection = (db: Firestore, aiUuid: string) =>
+  registryRef(db, aiUuid).collection("extractions").withConverter(storedAs<ExtractionRecord>());
 export const extractionRef = (db: Firestore, aiUuid: string, chatId: string) => extractionsCollection(db, aiUuid).doc(chatId);
 
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -93,7 +95,7 @@ export async function claimAttempt(
   const now = Timestamp.fromMillis(nowMs);
   return db.runTransaction(async (tx) => {
     const snapshot = await tx.get(ref);
-    const record = (snapshot.data() as ExtractionRecord | undefined) ?? newRecord(aiUuid, chat, now);
+    const record = snapshot.data() ?? newRecord(aiUuid, chat, now);
     if (isFinal(record.status)) return { go: false, status: record.status };
     if (record.status === "running" && record.leased_until && record.leased_until.toMillis() > nowMs) return { go: false, status: "running" };
     if (record.attempts >= MAX_ATTEMPTS) {
@@ -113,7 +115,7 @@ export async function claimAttempt(
 export async function recordFailure(db: Firestore, aiUuid: string, chatId: string, attempt: number, reason: string): Promise<ExtractionStatus> {
   const ref = extractionRef(db, aiUuid, chatId);
   return db.runTransaction(async (tx) => {
-    const record = (await tx.get(ref)).data() as ExtractionRecord | undefined;
+    const record = (await tx.get(ref)).data();
     if (!record || isFinal(record.status)) return record?.status ?? "done";
     const status: ExtractionStatus = attempt >= MAX_ATTEMPTS ? "failed" : "retrying";
     tx.update(ref, { status, last_error: reason.slice(0, 1000), leased_until: null, updated_at: Timestamp.now() });
@@ -140,7 +142,7 @@ export async function callsOnDay(db: Firestore, aiUuid: string, day: string): Pr
 export async function listExtractions(db: Firestore, aiUuid: string, options: { limit: number; status?: ExtractionStatus }): Promise<ExtractionRecord[]> {
   let query = extractionsCollection(db, aiUuid).orderBy("updated_at", "desc");
   if (options.status) query = extractionsCollection(db, aiUuid).where("status", "==", options.status).orderBy("updated_at", "desc");
-  return (await query.limit(options.limit).get()).docs.map((doc) => doc.data() as ExtractionRecord);
+  return (await query.limit(options.limit).get()).docs.map((doc) => doc.data());
 }
 
 /** A record as the API answers it: timestamps as ISO strings, no lease. */

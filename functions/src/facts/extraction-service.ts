@@ -3,6 +3,7 @@ import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam
 import { chatsCollection, type StoredChat } from "../chat/chat-log";
 import type { ChatModel, ModelDeps } from "../models/model-client";
 import { AppError } from "../errors";
+import { readAll } from "../firestore-converter";
 import * as logs from "../logs";
 import { settingsOf } from "../memory/ai-settings";
 import { type AiRecord, registryRef } from "../memory/registry-service";
@@ -71,12 +72,13 @@ async function attempt(deps: ExtractionDeps, model: ChatModel, modelName: string
 export async function extractFacts(deps: ExtractionDeps, aiUuid: string, chatId: string, nowMs = Date.now()): Promise<ExtractionOutcome> {
   const model = deps.models.chat;
   if (!model) return "off";
-  const [aiDoc, chatDoc, recordDoc] = await deps.db.getAll(registryRef(deps.db, aiUuid), chatsCollection(deps.db).doc(chatId), extractionRef(deps.db, aiUuid, chatId));
-  const record = recordDoc.data() as ExtractionRecord | undefined;
+  const [aiDoc, chatDoc, recordDoc] = await readAll(deps.db, registryRef(deps.db, aiUuid), chatsCollection(deps.db).doc(chatId), extractionRef(deps.db, aiUuid, chatId));
+  const record = recordDoc.data();
   if (record && isFinal(record.status)) return record.status;
-  const chat = chatDoc.data() as StoredChat | undefined;
-  if (!aiDoc.exists || !chat || chat.ai_uuid !== aiUuid) return "not_an_exchange";
-  const settings = extractionSettings(aiDoc.data() as AiRecord);
+  const chat = chatDoc.data();
+  const ai = aiDoc.data();
+  if (!ai || !chat || chat.ai_uuid !== aiUuid) return "not_an_exchange";
+  const settings = extractionSettings(ai);
   if (!settings.enabled) return "off";
   const exchange = { id: chat.id, session_id: chat.session_id };
   if (!record && (await callsOnDay(deps.db, aiUuid, utcDay(nowMs))) >= settings.dailyCap) {

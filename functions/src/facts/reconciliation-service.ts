@@ -4,7 +4,7 @@ import { type MemoryChange, recordMemoryChanges } from "../memory/memory-changes
 import { buildMemory, memoryRef, nextVersion, writeVersion } from "../memory/memory-service";
 import type { StoredMemory } from "../memory/memory-types";
 import type { Decision } from "./extraction-answer";
-import { type AppliedDecision, type ExtractionRecord, extractionRef, isFinal } from "./extraction-record";
+import { type AppliedDecision, extractionRef, isFinal } from "./extraction-record";
 import { exchangesStating, supersededBy } from "./supersession";
 
 /**
@@ -38,7 +38,7 @@ export class StaleMemoryError extends Error {}
 const normalized = (text: string) => text.toLowerCase().replace(/\s+/g, " ").replace(/[\s.!?]+$/, "").trim();
 const factId = (chatId: string, index: number) =>
   `fact-${createHash("sha256").update(`${chatId}\n${index}`).digest("base64url").slice(0, 24)}`;
-const existing = (doc: DocumentSnapshot) => (doc.exists ? (doc.data() as StoredMemory) : null);
+const existing = (doc: DocumentSnapshot<StoredMemory>) => doc.data() ?? null;
 
 /** What the transaction reads: the record, the memories to change, and the exchanges to hide with them. */
 async function readTargets(tx: Transaction, db: Firestore, input: Reconciliation) {
@@ -64,7 +64,7 @@ export async function applyDecisions(db: Firestore, input: Reconciliation): Prom
   const { aiUuid, chat } = input;
   const recordRef = extractionRef(db, aiUuid, chat.id);
   return db.runTransaction(async (tx) => {
-    const record = (await tx.get(recordRef)).data() as ExtractionRecord | undefined;
+    const record = (await tx.get(recordRef)).data();
     if (record && isFinal(record.status)) return { applied: false, decisions: record.decisions };
     const { targets, exchanges } = await readTargets(tx, db, input);
     const now = Timestamp.now();

@@ -3,7 +3,7 @@ import { AppError, notFound } from "../errors";
 import { type MemoryChange, recordMemoryChanges } from "../memory/memory-changes";
 import { memoryRef, nextVersion, writeVersion } from "../memory/memory-service";
 import type { MemoryType, StoredMemory } from "../memory/memory-types";
-import { type ExtractionRecord, extractionsCollection } from "./extraction-record";
+import { extractionsCollection } from "./extraction-record";
 
 /**
  * A superseded fact keeps every version and stays searchable on request; the exchanges that
@@ -25,13 +25,14 @@ export async function exchangesStating(
 ): Promise<Array<{ exchange: StoredMemory; stated: string[] }>> {
   if (factIds.length === 0) return [];
   const query = extractionsCollection(db, aiUuid).where("stated_memory_ids", "array-contains-any", factIds.slice(0, 30)).limit(MAX_EXCHANGES);
-  const records = (await tx.get(query)).docs.map((doc) => doc.data() as ExtractionRecord);
+  const records = (await tx.get(query)).docs.map((doc) => doc.data());
   if (records.length === 0) return [];
   const docs = await tx.getAll(...records.flatMap((record) => EXCHANGE_TYPES.map((type) => memoryRef(db, aiUuid, type, record.chat_id))));
   return docs.flatMap((doc) => {
-    if (!doc.exists) return [];
+    const exchange = doc.data();
+    if (!exchange) return [];
     const record = records.find((each) => each.chat_id === doc.id)!;
-    return [{ exchange: doc.data() as StoredMemory, stated: record.stated_memory_ids.filter((id) => factIds.includes(id)) }];
+    return [{ exchange, stated: record.stated_memory_ids.filter((id) => factIds.includes(id)) }];
   });
 }
 

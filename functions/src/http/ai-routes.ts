@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { aiUuidSchema } from "../ids";
 import { assertAdmin } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
@@ -11,7 +12,7 @@ import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
-import { aiUuidSchema, createAiSchema, importSchema, listAisQuerySchema, updateAiSchema } from "./schemas";
+import { createAiSchema, importSchema, listAisQuerySchema, updateAiSchema } from "./schemas";
 
 /** REST routes over the AI registry: `/v1/ais[/{ai_uuid}]`, tokens, export and import. */
 export function aiRoutes(deps: AppDeps): Router {

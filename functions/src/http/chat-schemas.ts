@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { documentIdSchema } from "../firestore-values";
+import { aiUuidSchema, sessionIdSchema } from "../ids";
 import { strictObject } from "../validation";
-import { aiUuidSchema, queryLimitSchema } from "./schemas";
+import { queryLimitSchema } from "./schemas";
 
 /** Request schemas of the chat routes: OpenAI's fields are checked loosely, ours strictly. */
-
-export const sessionIdSchema = documentIdSchema(128);
 
 const messageSchema = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {

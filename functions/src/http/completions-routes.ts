@@ -1,4 +1,5 @@
 import { type NextFunction, type Request, type Response, Router } from "express";
+import { sessionIdSchema } from "../ids";
 import { type CompletionInput, completeChat, type ModelRequest, streamChat } from "../chat/completion-service";
 import { ModelError } from "../models/model-errors";
 import { listModels } from "../models/model-list";
@@ -8,7 +9,7 @@ import { parseInput } from "../validation";
 import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import { authenticate, principalOf } from "./auth-middleware";
-import { chatCompletionSchema, OWN_FIELDS, sessionIdSchema } from "./chat-schemas";
+import { chatCompletionSchema, OWN_FIELDS } from "./chat-schemas";
 import { registerRouteDocs } from "./openapi";
 import * as answers from "./response-schemas";
 

@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
+import { aiUuidSchema, chatIdSchema, memoryIdSchema } from "../ids";
 import { assertAdmin } from "../auth/principal";
-import { extractionRef, listExtractions, toExtractionView, type ExtractionRecord } from "../facts/extraction-record";
+import { extractionRef, listExtractions, toExtractionView } from "../facts/extraction-record";
 import { restoreMemory } from "../facts/supersession";
 import { notFound } from "../errors";
 import { memoryTypeSchema, toMemory } from "../memory/memory-types";
@@ -11,7 +12,7 @@ import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { registerRouteDocs } from "./openapi";
 import { extractionList, extractionRecord, restoredMemory } from "./response-schemas";
-import { aiUuidSchema, memoryIdSchema, queryLimitSchema } from "./schemas";
+import { queryLimitSchema } from "./schemas";
 
 const EXTRACTION_STATUSES = ["running", "retrying", "done", "failed", "skipped"] as const;
 
@@ -65,8 +66,8 @@ export function factRoutes(deps: AppDeps): Router {
 
   router.get("/ais/:ai_uuid/extractions/:chat_id", async (req, res) => {
     const ai = await adminAi(req.params, res);
-    const chatId = parseInput(memoryIdSchema, req.params.chat_id, "chat_id");
-    const record = (await extractionRef(deps.db, ai.ai_uuid, chatId).get()).data() as ExtractionRecord | undefined;
+    const chatId = parseInput(chatIdSchema, req.params.chat_id, "chat_id");
+    const record = (await extractionRef(deps.db, ai.ai_uuid, chatId).get()).data();
     if (!record) throw notFound(`extraction record of chat ${chatId}`);
     res.json(toExtractionView(record));
   });

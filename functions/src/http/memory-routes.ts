@@ -1,4 +1,5 @@
 import { type Request, type Response, Router } from "express";
+import { aiUuidSchema, memoryIdSchema } from "../ids";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { type FilterQuery, retrieveMemories } from "../memory/memory-query";
 import { memoryQuota } from "../memory/memory-quota";
@@ -7,14 +8,7 @@ import { MEMORY_TYPES, type MemoryType, memoryTypeSchema, toMemory } from "../me
 import { parseInput } from "../validation";
 import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
-import {
-  aiUuidSchema,
-  memoryIdSchema,
-  restListQuerySchema,
-  restMemoryBodySchema,
-  restMemoryPatchSchema,
-  restMoveSchema,
-} from "./schemas";
+import { restListQuerySchema, restMemoryBodySchema, restMemoryPatchSchema, restMoveSchema } from "./schemas";
 
 /** REST routes over the same memory services: `/v1/ais/{ai_uuid}/memories[/{memory_type}[/{memory_id}]]`. */
 export function memoryRoutes(deps: AppDeps): Router {

@@ -1,9 +1,10 @@
 import { type Response, Router } from "express";
 import { z } from "zod";
+import { aiUuidSchema, clientEventIdSchema, clientIdSchema } from "../ids";
 import type { EventSender } from "../events/room-events";
 import { toEventView } from "../events/room-events";
 import { emitEvent, heartbeat, joinRoom, leave, onlineClients, toPresenceView } from "../events/relay-service";
-import { documentIdSchema, fitsFirestoreField } from "../firestore-values";
+import { fitsFirestoreField } from "../firestore-values";
 import { MEMORY_TYPES } from "../memory/memory-types";
 import { jsonBytes, assertSize, parseInput, strictObject } from "../validation";
 import { accessAi } from "./access";
@@ -11,7 +12,6 @@ import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { registerRouteDocs } from "./openapi";
 import { relayAnswer } from "./response-schemas";
-import { aiUuidSchema } from "./schemas";
 
 /** A client event's payload is small: rooms carry signals, memories carry content. */
 export const RELAY_DATA_BYTES = 16_000;
@@ -25,20 +25,19 @@ const RESERVED_EVENTS = [
   "event_cursors", "chat_sessions", "chats", "ai_registry",
 ];
 
-const idSchema = documentIdSchema(64);
 const eventNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_.:-]{0,63}$/, { error: "must be 1 to 64 lowercase letters, digits or _ . : -, starting with a letter" })
   .refine((name) => !RESERVED_EVENTS.includes(name), { error: `is reserved (${RESERVED_EVENTS.join(", ")})` });
 const jsonSchema = fitsFirestoreField(z.unknown(), "data");
-const room = { ai_uuid: aiUuidSchema.optional(), client_id: idSchema.optional() };
+const room = { ai_uuid: aiUuidSchema.optional(), client_id: clientIdSchema.optional() };
 
 /** `{event, data}` without an action is an emit, as a socket's `emit(event, data)`. */
 export const relaySchema = z.discriminatedUnion("action", [
-  strictObject({ action: z.literal("emit").default("emit"), ...room, event: eventNameSchema, data: jsonSchema, event_id: idSchema.optional() }),
+  strictObject({ action: z.literal("emit").default("emit"), ...room, event: eventNameSchema, data: jsonSchema, event_id: clientEventIdSchema.optional() }),
   strictObject({ action: z.literal("join"), ...room }),
-  strictObject({ action: z.literal("heartbeat"), ...room, client_id: idSchema, status: z.string().min(1, "must not be empty").max(32, "must be at most 32 characters").optional() }),
-  strictObject({ action: z.literal("leave"), ...room, client_id: idSchema }),
+  strictObject({ action: z.literal("heartbeat"), ...room, client_id: clientIdSchema, status: z.string().min(1, "must not be empty").max(32, "must be at most 32 characters").optional() }),
+  strictObject({ action: z.literal("leave"), ...room, client_id: clientIdSchema }),
 ]);
 
 registerRouteDocs({

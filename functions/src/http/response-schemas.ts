@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoryUpdateSchema } from "../events/memory-update";
 import { aiSettingsSchema } from "../memory/ai-settings";
 import { MEMORY_SOURCES, MEMORY_TYPES } from "../memory/memory-types";
 
@@ -184,6 +185,8 @@ const roomEvent = named(
   "RoomEvent",
   z.strictObject({ id: z.string(), ai_uuid: z.string(), event: z.string(), data: z.unknown(), sender, at: time, expires_at: time }),
 );
+/** The data of a `memory_update` event: not an answer of a route, a shape clients read from the room. */
+named("MemoryUpdate", memoryUpdateSchema);
 const roomPosition = named(
   "RoomPosition",
   z.strictObject({
@@ -231,6 +234,25 @@ export const chatCompletion = named(
     choices: z.array(z.looseObject({ index: z.number().int(), message: z.looseObject({ role: z.string(), content: z.string().nullable() }), finish_reason: z.string().nullable() })),
     usage: json.nullable().optional(),
     memory: memoryReport,
+  }),
+);
+/** One chunk of a streamed chat completion (OpenAI's shape); the last one carries `memory`. */
+named(
+  "ChatCompletionChunk",
+  z.looseObject({
+    id: z.string(),
+    object: z.literal("chat.completion.chunk"),
+    created: z.number().int(),
+    model: z.string(),
+    choices: z.array(
+      z.looseObject({
+        index: z.number().int(),
+        delta: z.looseObject({ role: z.string().optional(), content: z.string().nullable().optional() }),
+        finish_reason: z.string().nullable(),
+      }),
+    ),
+    usage: json.nullable().optional(),
+    memory: memoryReport.optional(),
   }),
 );
 const model = named("Model", z.strictObject({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() }));

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { expiresAtSchema, importanceSchema, memoryDataSchema, metadataSchema, structuredContentSchema, tagsSchema } from "../memory/memory-data";
-import { documentIdSchema, firestoreDateSchema } from "../firestore-values";
+import { firestoreDateSchema } from "../firestore-values";
+import { aiUuidSchema, memoryIdSchema } from "../ids";
+import { memoryDataSchema, memoryEditSchema, memoryFields, memoryFieldsSchema } from "../memory/memory-data";
 import { cursorSchema, filterQuerySchema } from "../memory/memory-query";
 import { settingsPatchSchema } from "../memory/ai-settings";
 import { IMPORT_MAX } from "../memory/memory-transfer";
@@ -15,9 +16,6 @@ export const aiNameSchema = z
   .min(1, "must not be empty")
   .max(64, "must be at most 64 characters")
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u, "may hold letters, digits, spaces and _ . ' - and must start with a letter or digit");
-
-export const aiUuidSchema = z.uuid({ error: "must be a UUID" });
-export const memoryIdSchema = documentIdSchema(128);
 
 export const handshakeSchema = strictObject({
   ai_name: aiNameSchema.optional(),
@@ -37,7 +35,7 @@ export const editMemorySchema = strictObject({
   memory_type: memoryTypeSchema,
   memory_id: memoryIdSchema,
   memory_data: memoryDataSchema,
-  expected_version: z.number().int().positive().optional(),
+  expected_version: memoryEditSchema.shape.expected_version,
 });
 
 export const deleteMemorySchema = strictObject({ ...aiRef, memory_type: memoryTypeSchema, memory_id: memoryIdSchema });
@@ -79,17 +77,8 @@ export const retrieveMemoriesSchema = strictObject({
 });
 
 /** REST: the memory fields directly in the body. */
-export const restMemoryBodySchema = strictObject({
-  content: z.union([z.string().trim().min(1, "must not be empty"), structuredContentSchema]),
-  metadata: metadataSchema.optional(),
-  tags: tagsSchema.optional(),
-  importance: importanceSchema.optional(),
-  expires_at: expiresAtSchema.optional(),
-});
-
-export const restMemoryPatchSchema = restMemoryBodySchema.partial().extend({
-  expected_version: z.number().int().positive().optional(),
-});
+export const restMemoryBodySchema = memoryFieldsSchema;
+export const restMemoryPatchSchema = memoryEditSchema;
 
 export const restMoveSchema = strictObject({ to_memory_type: memoryTypeSchema });
 
@@ -119,14 +108,7 @@ export const updateAiSchema = strictObject({
 export const importSchema = strictObject({
   memories: z
     .array(
-      strictObject({
-        memory_type: memoryTypeSchema,
-        content: restMemoryBodySchema.shape.content,
-        metadata: metadataSchema.optional(),
-        tags: tagsSchema.optional(),
-        importance: importanceSchema.optional(),
-        expires_at: expiresAtSchema.optional(),
-      }),
+      strictObject({ memory_type: memoryTypeSchema, ...memoryFields }),
     )
     .min(1, "must hold at least one memory")
     .max(IMPORT_MAX, `at most ${IMPORT_MAX} memories per import call`),

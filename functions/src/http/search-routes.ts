@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
+import { aiUuidSchema } from "../ids";
 import { MEMORY_TYPES, memoryTypeSchema, toMemory } from "../memory/memory-types";
 import { searchMemories } from "../search/memory-search";
 import { parseInput, strictObject } from "../validation";
@@ -7,7 +8,6 @@ import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { registerRouteDocs } from "./openapi";
 import { searchResults } from "./response-schemas";
-import { aiUuidSchema } from "./schemas";
 
 export const memorySearchSchema = strictObject({
   query: z.string().trim().min(1, "must not be empty").max(2000),

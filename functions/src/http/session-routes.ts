@@ -1,14 +1,14 @@
 import { type Response, Router } from "express";
+import { aiUuidSchema, sessionIdSchema } from "../ids";
 import { listChats, toChatView } from "../chat/chat-log";
 import { type ChatSession, createSession, getSession, getSessionOfAnyAi, listSessions, toSessionView } from "../chat/session-service";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
-import { createSessionSchema, listQuerySchema, sessionIdSchema } from "./chat-schemas";
+import { createSessionSchema, listQuerySchema } from "./chat-schemas";
 import { registerRouteDocs } from "./openapi";
 import * as answers from "./response-schemas";
-import { aiUuidSchema } from "./schemas";
 
 registerRouteDocs(
   { method: "get", path: "/v1/ais/{ai_uuid}/sessions", summary: "The AI's chat sessions, most recently active first", operationId: "listSessions", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionList } },

@@ -1,5 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
+import { aiUuidSchema, memoryIdSchema } from "../ids";
 import { assertCanAccessAi, type Principal } from "../auth/principal";
 import { listSessions } from "../chat/session-service";
 import type { Embedder } from "../models/model-client";
@@ -12,7 +13,7 @@ import { createMemory, deleteMemory, editMemory, listHistory, moveMemory } from 
 import { MEMORY_TYPES, memoryTypeSchema, toMemory } from "../memory/memory-types";
 import { type AiRecord, getAi } from "../memory/registry-service";
 import { memorySearchSchema } from "../http/search-routes";
-import { aiUuidSchema, memoryIdSchema, restMemoryBodySchema, restMemoryPatchSchema, retrieveMemoriesSchema } from "../http/schemas";
+import { restMemoryBodySchema, restMemoryPatchSchema, retrieveMemoriesSchema } from "../http/schemas";
 import { strictObject } from "../validation";
 
 /** What a tool runs with: the caller's identity and the services' dependencies. */

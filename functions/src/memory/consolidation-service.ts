@@ -57,7 +57,7 @@ export async function consolidateWorkingMemory(db: Firestore, aiUuid: string, mo
     const count = (await working.count().get()).data().count;
     if (count <= limit) return null;
     const take = Math.min(count - Math.floor(limit * KEEP_SHARE), MAX_BATCH);
-    const oldest = (await working.orderBy("created_at").orderBy(FieldPath.documentId()).limit(take).get()).docs.map((doc) => doc.data() as StoredMemory);
+    const oldest = (await working.orderBy("created_at").orderBy(FieldPath.documentId()).limit(take).get()).docs.map((doc) => doc.data());
     const modelName = ai.settings.model || model?.defaultModel || "";
     // Exchanges whose facts were superseded are archived too, but kept out of the summary.
     const current = oldest.filter((memory) => !memory.invalidated_at);
@@ -89,7 +89,7 @@ async function commit(db: Firestore, aiUuid: string, originals: StoredMemory[], 
     const now = Timestamp.now();
     const changes: MemoryChange[] = [];
     for (const source of sources) {
-      const moved = movedMemory(source.data() as StoredMemory, "archive", now);
+      const moved = movedMemory(source.data()!, "archive", now);
       tx.create(archive.doc(source.id), moved);
       tx.delete(source.ref);
       changes.push({ action: "moved", memory: moved, from: "working_memory" });

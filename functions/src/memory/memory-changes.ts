@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Firestore, Timestamp } from "firebase-admin/firestore";
+import type { MemoryAction, MemoryUpdate } from "../events/memory-update";
 import { writeRoomEvent } from "../events/room-events";
 import type { DocumentWriter } from "../firestore-writer";
 import { entryOf } from "../search/index-entry";
 import { writeEntries } from "../search/index-shards";
 import { type MemoryType, memoryText, type StoredMemory } from "./memory-types";
 
-export type MemoryAction = "created" | "updated" | "moved" | "deleted" | "superseded" | "restored";
 
 /** What a service did to one memory, as it knows it: nothing is guessed later from document shapes. */
 export interface MemoryChange {
@@ -17,17 +17,16 @@ export interface MemoryChange {
   from?: MemoryType;
 }
 
-function eventData(change: MemoryChange): Record<string, unknown> {
+function eventData(change: MemoryChange): MemoryUpdate {
   const { memory } = change;
-  const data: Record<string, unknown> = {
+  const data: MemoryUpdate = {
     action: change.action,
     memory_type: memory.memory_type,
     memory_id: memory.id,
     version: memory.version,
     source: memory.source,
   };
-  if (change.from) Object.assign(data, { from: change.from, to: memory.memory_type });
-  return data;
+  return change.from ? { ...data, from: change.from, to: memory.memory_type } : data;
 }
 
 /**

@@ -33,7 +33,11 @@ export const tagsSchema = z
 export const importanceSchema = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
 export const expiresAtSchema = firestoreDateSchema.nullable();
 
-const memoryFieldsSchema = strictObject({
+/**
+ * The fields of a memory that a client sets, one rule each: the seed's `memory_data`, the REST body,
+ * an import's items and the MCP tools all take these.
+ */
+export const memoryFields = {
   content: z.union([z.string().trim().min(1, "must not be empty"), structuredContentSchema], {
     error: "must be a non-empty string or a JSON object",
   }),
@@ -41,6 +45,14 @@ const memoryFieldsSchema = strictObject({
   tags: tagsSchema.optional(),
   importance: importanceSchema.optional(),
   expires_at: expiresAtSchema.optional(),
+};
+
+export const memoryFieldsSchema = strictObject(memoryFields);
+
+/** An edit: any of the fields, by the same rules, and optionally the version it expects to replace. */
+export const memoryEditSchema = strictObject({
+  ...memoryFieldsSchema.partial().shape,
+  expected_version: z.number().int().positive().optional(),
 });
 
 /**

@@ -1,6 +1,7 @@
 import { FieldPath, type Firestore, type Query, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
-import { documentIdSchema, firestoreDateSchema, fitsFirestoreField, OBJECT_MACHINERY_KEYS, timestampMillisSchema } from "../firestore-values";
+import { firestoreDateSchema, fitsFirestoreField, OBJECT_MACHINERY_KEYS, timestampMillisSchema } from "../firestore-values";
+import { memoryIdSchema } from "../ids";
 import { strictObject } from "../validation";
 import { MEMORY_SOURCES, type MemoryType, memoryText, type StoredMemory } from "./memory-types";
 import { memoryCollection } from "./registry-service";
@@ -35,7 +36,7 @@ type FilterObject = Exclude<FilterQuery, string>;
 const SCAN_LIMIT = 1000;
 
 /** A page boundary: the last memory's creation time and id. */
-const cursorFieldsSchema = z.strictObject({ t: timestampMillisSchema, id: documentIdSchema(128) });
+const cursorFieldsSchema = z.strictObject({ t: timestampMillisSchema, id: memoryIdSchema });
 type Cursor = z.infer<typeof cursorFieldsSchema>;
 
 export const encodeCursor = (memory: StoredMemory): string =>
@@ -130,7 +131,7 @@ async function scanType(
   limit: number,
   now: number,
 ): Promise<{ memories: StoredMemory[]; more: boolean; lastScanned: StoredMemory | null }> {
-  let query: Query = memoryCollection(db, aiUuid, type)
+  let query: Query<StoredMemory> = memoryCollection(db, aiUuid, type)
     .orderBy("created_at", "desc")
     .orderBy(FieldPath.documentId(), "desc");
   if (filter.created_after) query = query.where("created_at", ">", Timestamp.fromDate(new Date(filter.created_after)));
@@ -146,7 +147,7 @@ async function scanType(
   for (;;) {
     const page = await (after ? query.startAfter(...after) : query).limit(pageSize).get();
     for (const doc of page.docs) {
-      const memory = doc.data() as StoredMemory;
+      const memory = doc.data();
       scanned += 1;
       lastScanned = memory;
       if (matches(memory, filter, now)) found.push(memory);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { type DocumentReference, type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
+import { type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
+import { storedAs } from "../firestore-converter";
 import { contentToText } from "../search/text";
 import type { MemoryData } from "./memory-data";
 import { recordMemoryChange } from "./memory-changes";
@@ -14,15 +15,20 @@ export interface NewMemory extends MemoryData {
 }
 
 export const memoryRef = (db: Firestore, aiUuid: string, type: MemoryType, id: string) =>
-  memoryCollection(db, aiUuid, type).doc(id) as DocumentReference<StoredMemory>;
+  memoryCollection(db, aiUuid, type).doc(id);
 
 /** Previous versions live beside the memory collections, so a move leaves them in place. */
 export const historyCollection = (db: Firestore, aiUuid: string, memoryId: string) =>
-  registryRef(db, aiUuid).collection("memory_history").doc(memoryId).collection("versions");
+  registryRef(db, aiUuid).collection("memory_history").doc(memoryId).collection("versions").withConverter(storedAs<StoredMemory>());
 
 /** Idempotency-Key records of creates: a retry finds the first answer here, even after a delete. */
+interface IdempotencyRecord {
+  content_hash: string;
+  memory: StoredMemory;
+  expires_at: Timestamp;
+}
 const idempotencyRef = (db: Firestore, aiUuid: string, memoryId: string) =>
-  registryRef(db, aiUuid).collection("idempotency_keys").doc(memoryId);
+  registryRef(db, aiUuid).collection("idempotency_keys").withConverter(storedAs<IdempotencyRecord>()).doc(memoryId);
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 const toTimestamp = (iso: string | null | undefined): Timestamp | null =>
@@ -80,14 +86,14 @@ export async function createMemory(
   const memory = buildMemory(aiUuid, type, id, data, now);
   const contentHash = createHash("sha256").update(JSON.stringify(memory.content)).digest("hex");
   return boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
-    const record = await tx.get(idempotencyRef(db, aiUuid, id));
-    if (record.exists) {
-      if (record.get("content_hash") !== contentHash) {
+    const record = (await tx.get(idempotencyRef(db, aiUuid, id))).data();
+    if (record) {
+      if (record.content_hash !== contentHash) {
         throw new AppError("failed_precondition", "Idempotency-Key: already used for a different memory");
       }
       const copies = await tx.getAll(...MEMORY_TYPES.map((each) => memoryRef(db, aiUuid, each, id)));
       const current = copies.find((copy) => copy.exists)?.data();
-      return { memory: current ?? (record.get("memory") as StoredMemory), replayed: true };
+      return { memory: current ?? record.memory, replayed: true };
     }
     tx.create(memoryRef(db, aiUuid, type, id), memory);
     tx.create(idempotencyRef(db, aiUuid, id), {
@@ -221,6 +227,6 @@ export async function moveMemory(
 /** Earlier versions of a memory, newest first. */
 export async function listHistory(db: Firestore, aiUuid: string, id: string, limit = 50): Promise<StoredMemory[]> {
   const snapshot = await historyCollection(db, aiUuid, id).orderBy("version", "desc").limit(limit).get();
-  return snapshot.docs.map((doc) => doc.data() as StoredMemory);
+  return snapshot.docs.map((doc) => doc.data());
 }
 

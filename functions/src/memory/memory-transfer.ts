@@ -2,7 +2,7 @@ import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import type { MemoryData } from "./memory-data";
 import { recordMemoryChanges } from "./memory-changes";
 import { buildMemory } from "./memory-service";
-import { MEMORY_TYPES, type MemoryType, type StoredMemory, toMemory } from "./memory-types";
+import { MEMORY_TYPES, type MemoryType, toMemory } from "./memory-types";
 import { type AiRecord, memoryCollection, toAiView } from "./registry-service";
 
 /** The whole memory of one AI, every type, as JSON that `importMemories` takes back. */
@@ -10,7 +10,7 @@ export async function exportMemories(db: Firestore, ai: AiRecord) {
   const perType = await Promise.all(
     MEMORY_TYPES.map(async (type) => {
       const snapshot = await memoryCollection(db, ai.ai_uuid, type).orderBy("created_at").get();
-      return snapshot.docs.map((doc) => toMemory(doc.data() as StoredMemory));
+      return snapshot.docs.map((doc) => toMemory(doc.data()));
     }),
   );
   return { format: "ai-memory-export/1", exported_at: new Date().toISOString(), ai: toAiView(ai), memories: perType.flat() };

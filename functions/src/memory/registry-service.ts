@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
 import { type AiSettings, DEFAULT_SETTINGS, settingsOf } from "./ai-settings";
-import { MEMORY_TYPES, type MemoryType } from "./memory-types";
+import type { RoomEvent } from "../events/room-events";
+import { storedAs } from "../firestore-converter";
+import { MEMORY_TYPES, type MemoryType, type StoredMemory } from "./memory-types";
 
 export type { AiSettings };
 
@@ -22,9 +24,10 @@ export interface AiRecord {
 /** A setting of the AI, or its default when the AI was registered before the setting existed. */
 export const settingOf = <K extends keyof AiSettings>(ai: AiRecord, key: K): AiSettings[K] => settingsOf(ai.settings)[key];
 
-export const registryRef = (db: Firestore, aiUuid: string) => db.collection("ai_registry").doc(aiUuid);
+export const registryCollection = (db: Firestore) => db.collection("ai_registry").withConverter(storedAs<AiRecord>());
+export const registryRef = (db: Firestore, aiUuid: string) => registryCollection(db).doc(aiUuid);
 export const memoryCollection = (db: Firestore, aiUuid: string, type: MemoryType) =>
-  registryRef(db, aiUuid).collection(type);
+  registryRef(db, aiUuid).collection(type).withConverter(storedAs<StoredMemory>());
 
 /** Where the client SDK and other clients find an AI's data. */
 export function databasePaths(aiUuid: string) {
@@ -60,8 +63,9 @@ export function newAiRecord(name: string, ownerId: string, now = Timestamp.now()
 
 export async function getAi(db: Firestore, aiUuid: string): Promise<AiRecord> {
   const snapshot = await registryRef(db, aiUuid).get();
-  if (!snapshot.exists) throw notFound(`AI ${aiUuid}`);
-  return snapshot.data() as AiRecord;
+  const ai = snapshot.data();
+  if (!ai) throw notFound(`AI ${aiUuid}`);
+  return ai;
 }
 
 /** The seed routes carry `ai_name` beside `ai_uuid`; when given it must be the registered name. */
@@ -76,8 +80,8 @@ export function assertAiName(ai: AiRecord, aiName: string | undefined): void {
 }
 
 export async function listAis(db: Firestore, limit: number): Promise<AiRecord[]> {
-  const snapshot = await db.collection("ai_registry").orderBy("created_at", "desc").limit(limit).get();
-  return snapshot.docs.map((doc) => doc.data() as AiRecord);
+  const snapshot = await registryCollection(db).orderBy("created_at", "desc").limit(limit).get();
+  return snapshot.docs.map((doc) => doc.data());
 }
 
 export async function updateAi(
@@ -118,8 +122,14 @@ export async function memoryCounts(db: Firestore, aiUuid: string): Promise<Recor
 
 /** When anything last happened in the AI's room (a memory change or a message), or null. */
 async function lastActivityAt(db: Firestore, aiUuid: string): Promise<string | null> {
-  const snapshot = await registryRef(db, aiUuid).collection("events").orderBy("at", "desc").limit(1).select("at").get();
-  const at = snapshot.docs[0]?.get("at") as Timestamp | undefined;
+  const snapshot = await registryRef(db, aiUuid)
+    .collection("events")
+    .orderBy("at", "desc")
+    .limit(1)
+    .select("at")
+    .withConverter(storedAs<Pick<RoomEvent, "at">>())
+    .get();
+  const at = snapshot.docs[0]?.data().at;
   return at ? at.toDate().toISOString() : null;
 }
 

@@ -1,5 +1,5 @@
 import { FieldPath, FieldValue, type Firestore } from "firebase-admin/firestore";
-import { type MemoryType, MEMORY_TYPES, memoryText, type StoredMemory } from "../memory/memory-types";
+import { type MemoryType, MEMORY_TYPES, memoryText} from "../memory/memory-types";
 import { memoryCollection, registryRef } from "../memory/registry-service";
 import { embeddingsCollection } from "./embedding-service";
 import { decodeEntry, entryOf, type IndexEntry } from "./index-entry";
@@ -25,19 +25,21 @@ async function reindexChunk(db: Firestore, aiUuid: string, type: MemoryType, ids
     const upserts: IndexEntry[] = [];
     let migrated = 0;
     for (const doc of docs) {
-      if (!doc.exists) continue;
-      const memory = { ...(doc.data() as StoredMemory), id: doc.id, memory_type: type };
+      const stored = doc.data();
+      if (!stored) continue;
+      const memory = { ...stored, id: doc.id, memory_type: type };
       upserts.push(entryOf({ ...memory, text: memoryText(memory) }));
-      const legacy = doc.data() as Record<string, unknown>;
+      // Fields earlier versions stored, which the memory type no longer has: read by name.
+      const legacy = (field: string): unknown => doc.get(field);
       const cleanup: Record<string, FieldValue> = {};
-      for (const field of LEGACY_FIELDS) if (field in legacy) cleanup[field] = FieldValue.delete();
+      for (const field of LEGACY_FIELDS) if (legacy(field) !== undefined) cleanup[field] = FieldValue.delete();
       // A string content is its own text: the copy older versions stored goes.
-      if (typeof legacy.content === "string" && "text" in legacy) cleanup.text = FieldValue.delete();
-      if (legacy.embedding) {
+      if (typeof stored.content === "string" && stored.text !== undefined) cleanup.text = FieldValue.delete();
+      if (legacy("embedding")) {
         tx.set(embeddingsCollection(db, aiUuid).doc(doc.id), {
-          embedding: legacy.embedding,
-          hash: legacy.embedding_hash ?? "",
-          model: legacy.embedding_model ?? "",
+          embedding: legacy("embedding"),
+          hash: legacy("embedding_hash") ?? "",
+          model: legacy("embedding_model") ?? "",
         });
       }
       if (Object.keys(cleanup).length) {

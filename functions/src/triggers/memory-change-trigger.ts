@@ -3,7 +3,8 @@ import { composeTriggerDeps, type TriggerDeps } from "../compose";
 import { extractFacts } from "../facts/extraction-service";
 import * as logs from "../logs";
 import { consolidateWorkingMemory } from "../memory/consolidation-service";
-import { MEMORY_TYPES, type MemoryType, memoryText, type StoredMemory } from "../memory/memory-types";
+import { type MemoryUpdate, memoryUpdateSchema } from "../events/memory-update";
+import { memoryText } from "../memory/memory-types";
 import { memoryCollection } from "../memory/registry-service";
 import { embedMemory, removeEmbedding } from "../search/embedding-service";
 
@@ -13,19 +14,11 @@ export interface RoomEventTrigger {
   data?: { data(): DocumentData | undefined };
 }
 
-interface MemoryUpdate {
-  action: string;
-  memory_type: MemoryType;
-  memory_id: string;
-  source?: string;
-}
-
 function memoryUpdateOf(event: RoomEventTrigger): MemoryUpdate | null {
   const room = event.data?.data();
   if (room?.event !== "memory_update") return null;
-  const data = room.data as Partial<MemoryUpdate> | undefined;
-  if (!data?.memory_id || !MEMORY_TYPES.includes(data.memory_type as MemoryType)) return null;
-  return data as MemoryUpdate;
+  const parsed = memoryUpdateSchema.safeParse(room.data);
+  return parsed.success ? parsed.data : null;
 }
 
 /** Its embedding follows the memory's text; a move keeps both. */
@@ -37,9 +30,10 @@ async function embeddingStep(deps: TriggerDeps, aiUuid: string, change: MemoryUp
     return "removed";
   }
   const doc = await memoryCollection(deps.db, aiUuid, change.memory_type).doc(change.memory_id).get();
+  const memory = doc.data();
   // Gone since: the event of that change removes the embedding.
-  if (!doc.exists) return "gone";
-  return embedMemory(deps.db, aiUuid, change.memory_id, memoryText(doc.data() as StoredMemory), embedder);
+  if (!memory) return "gone";
+  return embedMemory(deps.db, aiUuid, change.memory_id, memoryText(memory), embedder);
 }
 
 /** A working memory more may put the AI over its limit. */
