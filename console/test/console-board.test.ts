@@ -144,7 +144,6 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
   });
 
   it("pages a long column by cursor: the newest 25 first, then more on demand", async () => {
-    const { page } = ui;
     const ai = await createAi(newAiName("Pages"));
     const memories = Array.from({ length: 30 }, (_, index) => ({ memory_type: "archive", content: `Archived note ${index + 1}` }));
     await callApi("POST", `/v1/ais/${ai.ai_uuid}/import`, { memories });

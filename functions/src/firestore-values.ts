@@ -60,7 +60,9 @@ function walk(root: unknown, rules: WalkRules, rootPathBytes = 0): ValueIssue | 
       if (inArray && !rules.nestedArrays) {
         return { path, message: "arrays may not contain arrays (Firestore cannot store nested arrays)" };
       }
-      value.forEach((item, index) => stack.push({ value: item, path: [...path, index], depth: depth + 1, inArray: true, pathBytes }));
+      value.forEach((item, index) => {
+        stack.push({ value: item, path: [...path, index], depth: depth + 1, inArray: true, pathBytes });
+      });
       continue;
     }
     for (const [key, item] of Object.entries(value)) {

@@ -3,16 +3,14 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatServer, NOTHING_STORED, storedFor } from "../../test-support/chat-app";
 import { ADMIN, app as emulatorApp, HOSTING_URL, newAi } from "../../test-support/emulator";
-import type { FakeOpenAi } from "../../test-support/fake-openai-server";
 
 type MemoryChunk = { memory?: { session_id: string; context_memory_ids: string[]; stored_memory_ids: string[] } };
 
-let fake: FakeOpenAi;
 let localUrl: string;
 let close: () => Promise<void>;
 beforeAll(async () => {
   let url: string;
-  ({ fake, url, close } = await chatServer());
+  ({ url, close } = await chatServer());
   localUrl = `${url}/v1`;
 });
 afterAll(() => close());

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import { routeDocs, type RouteDoc } from "../src/http/openapi";
 import { chatApp } from "../../test-support/chat-app";
-import { ADMIN, bearer, db, newAi } from "../../test-support/emulator";
+import { ADMIN, bearer, db, type newAi } from "../../test-support/emulator";
 import { supersedeByHand } from "../../test-support/facts";
 import type { FakeOpenAi } from "../../test-support/fake-openai-server";
 

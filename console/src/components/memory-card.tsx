@@ -1,4 +1,4 @@
-import { type Memory, type MemoryType } from "../types";
+import type { Memory, MemoryType } from "../types";
 import { contentPreview } from "./memory-form";
 
 /** The memory being dragged: drop targets read it (dataTransfer is not readable during dragover). */

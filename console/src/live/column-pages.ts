@@ -72,7 +72,9 @@ export function useColumnPages(aiUuid: string, type: MemoryType): ColumnPages {
         (caught) => setError(caught),
       );
     });
-    return () => stops.forEach((stop) => stop());
+    return () => {
+      for (const stop of stops) stop();
+    };
   }, [aiUuid, type, segments]);
 
   const stateOf = (segment: Segment) => states[segmentKey(segment)] ?? { docs: [], ready: false };

@@ -47,13 +47,13 @@ async function aiPrincipal(token: string, deps: AuthDeps): Promise<Principal> {
   const claims = verifyAiToken(deps.config.jwtSecret, token);
   const snapshot = await registryRef(deps.db, claims.sub).get();
   const ai = snapshot.data();
-  if (!ai || ai.status !== "active") throw unauthenticated("the ai_token's AI no longer exists or is disabled");
+  if (ai?.status !== "active") throw unauthenticated("the ai_token's AI no longer exists or is disabled");
   if (ai.token_version !== claims.tv) throw unauthenticated("the ai_token has been revoked: handshake again");
   return { kind: "ai", aiUuid: ai.ai_uuid, userId: `ai:${ai.ai_uuid}`, ai };
 }
 
 async function firebaseAdmin(idToken: string, deps: AuthDeps): Promise<Principal> {
-  let decoded;
+  let decoded: Awaited<ReturnType<AuthDeps["auth"]["verifyIdToken"]>>;
   try {
     decoded = await deps.auth.verifyIdToken(idToken);
   } catch {

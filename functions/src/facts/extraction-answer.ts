@@ -59,7 +59,8 @@ export function firstJsonObject(text: string): unknown {
         else if (char === '"') inString = false;
       } else if (char === '"') inString = true;
       else if (char === "{") depth += 1;
-      else if (char === "}" && (depth -= 1) === 0) {
+      else if (char === "}") depth -= 1;
+      if (char === "}" && !inString && depth === 0) {
         try {
           return JSON.parse(text.slice(start, i + 1));
         } catch {

@@ -74,7 +74,9 @@ export function aiRoutes(deps: AppDeps): Router {
   router.post("/ais/:ai_uuid/import", async (req, res) => {
     const ai = await aiOf(req, res);
     const body = parseInput(importSchema, req.body);
-    body.memories.forEach((memory, index) => assertMemoryDataSize(memory, `memories.${index}`));
+    body.memories.forEach((memory, index) => {
+      assertMemoryDataSize(memory, `memories.${index}`);
+    });
     await memoryQuota.reserve(deps.db, ai, body.memories.length);
     res.status(201).json(await importMemories(deps.db, ai.ai_uuid, body.memories));
   });

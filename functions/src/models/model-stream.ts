@@ -16,7 +16,7 @@ function textBytes(chunk: ChatCompletionChunk): number {
 }
 
 const isChunk = (value: unknown): value is ChatCompletionChunk =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && ((value as ChatCompletionChunk).choices ?? []) instanceof Array;
+  typeof value === "object" && value !== null && !Array.isArray(value) && Array.isArray((value as ChatCompletionChunk).choices ?? []);
 
 /**
  * A model's stream, bounded: a silence longer than `timeoutMs`, a stream longer than `streamMs`

@@ -40,7 +40,9 @@ export function indexRecords<T extends RankCandidate>(records: T[], nowMs = Date
 export function fuseRankings(rankings: string[][], k = 60): Array<{ id: string; score: number }> {
   const scores = new Map<string, number>();
   for (const ranking of rankings) {
-    ranking.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (k + rank + 1)));
+    ranking.forEach((id, rank) => {
+      scores.set(id, (scores.get(id) ?? 0) + 1 / (k + rank + 1));
+    });
   }
   return [...scores.entries()]
     .map(([id, score]) => ({ id, score }))

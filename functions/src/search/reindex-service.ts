@@ -101,7 +101,7 @@ export async function reindexAi(db: Firestore, aiUuid: string): Promise<ReindexR
       if (after) page = page.startAfter(after);
       const ids = (await page.get()).docs.map((doc) => doc.id);
       if (ids.length === 0) break;
-      ids.forEach((id) => seen.add(id));
+      for (const id of ids) seen.add(id);
       const done = await reindexChunk(db, aiUuid, type, ids);
       indexed += done.indexed;
       migrated += done.migrated;

@@ -93,8 +93,9 @@ export function badCases(doc: OpenApi, f: Fixture): BadCase[] {
       if (schema) {
         for (const { path: fieldPath, schema: fieldSchema } of fieldsOf(schema)) {
           const name = fieldPath[fieldPath.length - 1];
-          invalidValues(fieldSchema, name, !template.startsWith("/v1/chat/")).forEach((value, index) =>
-            add(`${fieldPath.join(".")} #${index}`, { body: withValue(body, fieldPath, value) }, fieldPath.join(".")),
+          invalidValues(fieldSchema, name, !template.startsWith("/v1/chat/")).forEach((value, index) => {
+            add(`${fieldPath.join(".")} #${index}`, { body: withValue(body, fieldPath, value) }, fieldPath.join("."));
+          }
           );
         }
         for (const [index, whole] of [[], [1], "text", 5, deeplyNested(10_000), { ["__proto__"]: { admin: true } }].entries()) {
@@ -110,8 +111,9 @@ export function badCases(doc: OpenApi, f: Fixture): BadCase[] {
           }
           continue;
         }
-        queryValues(parameter.schema, parameter.name).forEach((value, index) =>
-          add(`query ${parameter.name} #${index}`, { query: { [parameter.name]: value } }, `query.${parameter.name}`),
+        queryValues(parameter.schema, parameter.name).forEach((value, index) => {
+          add(`query ${parameter.name} #${index}`, { query: { [parameter.name]: value } }, `query.${parameter.name}`);
+        }
         );
       }
       if (method === "get") {

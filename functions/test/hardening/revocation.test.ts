@@ -78,7 +78,9 @@ describe("revoke_tokens reaches Firestore", () => {
     const ended = new Promise<{ code?: string }>((resolve) =>
       onSnapshot(
         collection(db, `ai_registry/${ai.ai_uuid}/events`),
-        (snapshot) => snapshot.docChanges().forEach((change) => delivered.push(change.doc.id)),
+        (snapshot) => {
+          for (const change of snapshot.docChanges()) delivered.push(change.doc.id);
+        },
         resolve,
       ),
     );

@@ -72,7 +72,7 @@ const typesOf = (schema: JsonSchema): Set<string> => {
   const add = (node: JsonSchema) => {
     if (node.anyOf) node.anyOf.forEach(add);
     if (node.oneOf) node.oneOf.forEach(add);
-    if (node.enum) node.enum.forEach((value) => types.add(value === null ? "null" : typeof value));
+    for (const value of node.enum ?? []) types.add(value === null ? "null" : typeof value);
     if (node.const !== undefined) types.add(typeof node.const);
     for (const type of [node.type ?? []].flat()) types.add(type);
     if (!node.anyOf && !node.oneOf && !node.enum && node.const === undefined && !node.type) types.add("any");
