@@ -3,17 +3,20 @@ import { assertAdmin } from "../auth/principal";
 import { AppError } from "../errors";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
-import { registerRouteDocs } from "./openapi";
+import type { RouteDoc } from "./route-docs";
 import { adminClaim } from "./response-schemas";
 
-registerRouteDocs({
+/** The OpenAPI entries of these routes. */
+export const adminClaimRouteDocs: RouteDoc[] = [
+  {
   method: "post",
   path: "/v1/admin/claim",
   summary: "Give the signed-in ADMIN_EMAIL user the `admin: true` claim that firestore.rules read (the admin console calls it)",
   operationId: "claimAdmin",
   tag: "auth",
   responses: { 200: adminClaim },
-});
+},
+];
 
 /**
  * `POST /v1/admin/claim`. The API takes a Firebase user whose verified email is ADMIN_EMAIL as the

@@ -10,10 +10,11 @@ import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import { authenticate, principalOf } from "./auth-middleware";
 import { chatCompletionSchema, OWN_FIELDS } from "./chat-schemas";
-import { registerRouteDocs } from "./openapi";
+import type { RouteDoc } from "./route-docs";
 import * as answers from "./response-schemas";
 
-registerRouteDocs(
+/** The OpenAPI entries of these routes. */
+export const completionsRouteDocs: RouteDoc[] = [
   {
     method: "post",
     path: "/v1/chat/completions",
@@ -27,7 +28,7 @@ registerRouteDocs(
   },
   { method: "get", path: "/v1/models", summary: "The models chat may use", operationId: "listModels", tag: "chat", responses: { 200: answers.modelList }, errors: "openai" },
   { method: "get", path: "/v1/models/{model}", summary: "One model", operationId: "getModel", tag: "chat", responses: { 200: answers.modelView }, errors: "openai" },
-);
+];
 
 /** OpenAI's `error.type` for each of our codes, so OpenAI SDKs raise their usual error classes. */
 const OPENAI_TYPE: Record<ErrorCode, string> = {

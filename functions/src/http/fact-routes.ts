@@ -10,7 +10,7 @@ import { parseInput, strictObject } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
-import { registerRouteDocs } from "./openapi";
+import type { RouteDoc } from "./route-docs";
 import { extractionList, extractionRecord, restoredMemory } from "./response-schemas";
 import { queryLimitSchema } from "./schemas";
 
@@ -21,7 +21,8 @@ export const extractionListQuerySchema = strictObject({
   status: z.enum(EXTRACTION_STATUSES, { error: () => `must be one of ${EXTRACTION_STATUSES.join(", ")}` }).optional(),
 });
 
-registerRouteDocs(
+/** The OpenAPI entries of these routes. */
+export const factRouteDocs: RouteDoc[] = [
   {
     method: "get",
     path: "/v1/ais/{ai_uuid}/extractions",
@@ -47,7 +48,7 @@ registerRouteDocs(
     tag: "facts",
     responses: { 200: restoredMemory },
   },
-);
+];
 
 /** What fact extraction did, and its undo: admin routes. */
 export function factRoutes(deps: AppDeps): Router {

@@ -9,6 +9,22 @@ import { parseInput } from "../validation";
 import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import { restListQuerySchema, restMemoryBodySchema, restMemoryPatchSchema, restMoveSchema } from "./schemas";
+import type { RouteDoc } from "./route-docs";
+import * as answers from "./response-schemas";
+
+const MEMORY_PATH = "/v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}";
+
+/** The OpenAPI entries of these routes. */
+export const memoryRouteDocs: RouteDoc[] = [
+  { method: "get", path: "/v1/ais/{ai_uuid}/memories", summary: "Memories of every type, newest first", operationId: "listAiMemories", tag: "memories", query: restListQuerySchema, responses: { 200: answers.memoryList } },
+  { method: "get", path: "/v1/ais/{ai_uuid}/memories/{memory_type}", summary: "Memories of one type, newest first", operationId: "listAiMemoriesOfType", tag: "memories", query: restListQuerySchema.omit({ memory_type: true }), responses: { 200: answers.memoryList } },
+  { method: "post", path: "/v1/ais/{ai_uuid}/memories/{memory_type}", summary: "Create a memory", operationId: "createAiMemory", tag: "memories", body: restMemoryBodySchema, responses: { 201: answers.memoryView } },
+  { method: "get", path: MEMORY_PATH, summary: "One memory", operationId: "getAiMemory", tag: "memories", responses: { 200: answers.memoryView } },
+  { method: "patch", path: MEMORY_PATH, summary: "Edit a memory", operationId: "updateAiMemory", tag: "memories", body: restMemoryPatchSchema, responses: { 200: answers.memoryView } },
+  { method: "delete", path: MEMORY_PATH, summary: "Delete a memory", operationId: "deleteAiMemory", tag: "memories", responses: { 200: answers.deletedMemory } },
+  { method: "post", path: `${MEMORY_PATH}/move`, summary: "Move a memory", operationId: "moveAiMemory", tag: "memories", body: restMoveSchema, responses: { 200: answers.memoryView } },
+  { method: "get", path: `${MEMORY_PATH}/history`, summary: "Earlier versions of a memory", operationId: "aiMemoryHistory", tag: "memories", responses: { 200: answers.memoryHistory } },
+];
 
 /** REST routes over the same memory services: `/v1/ais/{ai_uuid}/memories[/{memory_type}[/{memory_id}]]`. */
 export function memoryRoutes(deps: AppDeps): Router {

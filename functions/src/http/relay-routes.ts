@@ -10,7 +10,7 @@ import { jsonBytes, assertSize, parseInput, strictObject } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
-import { registerRouteDocs } from "./openapi";
+import type { RouteDoc } from "./route-docs";
 import { relayAnswer } from "./response-schemas";
 
 /** A client event's payload is small: rooms carry signals, memories carry content. */
@@ -40,7 +40,9 @@ export const relaySchema = z.discriminatedUnion("action", [
   strictObject({ action: z.literal("leave"), ...room, client_id: clientIdSchema }),
 ]);
 
-registerRouteDocs({
+/** The OpenAPI entries of these routes. */
+export const relayRouteDocs: RouteDoc[] = [
+  {
   method: "post",
   path: "/v1/relay",
   summary: "Socket-style events: emit (the default; ack = event id), join (where to listen from), heartbeat and leave (presence)",
@@ -48,7 +50,8 @@ registerRouteDocs({
   tag: "relay",
   body: relaySchema,
   responses: { 201: relayAnswer, 200: relayAnswer },
-});
+},
+];
 
 function senderOf(res: Response, clientId: string | undefined): EventSender {
   const principal = principalOf(res);

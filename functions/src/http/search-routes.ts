@@ -6,7 +6,7 @@ import { searchMemories } from "../search/memory-search";
 import { parseInput, strictObject } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
-import { registerRouteDocs } from "./openapi";
+import type { RouteDoc } from "./route-docs";
 import { searchResults } from "./response-schemas";
 
 export const memorySearchSchema = strictObject({
@@ -16,7 +16,9 @@ export const memorySearchSchema = strictObject({
   include_superseded: z.boolean().default(false).describe("also find facts that a newer one superseded"),
 });
 
-registerRouteDocs({
+/** The OpenAPI entries of these routes. */
+export const searchRouteDocs: RouteDoc[] = [
+  {
   method: "post",
   path: "/v1/ais/{ai_uuid}/memories/search",
   summary: "Memories by relevance: every memory ranked (BM25, importance, recency), fused with vector search when configured",
@@ -24,7 +26,8 @@ registerRouteDocs({
   tag: "memories",
   body: memorySearchSchema,
   responses: { 200: searchResults },
-});
+},
+];
 
 /**
  * `POST /v1/ais/{ai_uuid}/memories/search`: the chat's own retrieval. Mounted before the memory

@@ -18,6 +18,18 @@ import {
   moveMemorySchema,
   retrieveMemoriesSchema,
 } from "./schemas";
+import type { RouteDoc } from "./route-docs";
+import * as answers from "./response-schemas";
+
+/** The OpenAPI entries of these routes. */
+export const seedRouteDocs: RouteDoc[] = [
+  { method: "post", path: "/v1/handshake", summary: "Create an AI ({ai_name}) or resume one ({ai_uuid})", operationId: "handshake", tag: "seed", body: handshakeSchema, responses: { 201: answers.handshakeAnswer, 200: answers.handshakeAnswer } },
+  { method: "post", path: "/create_memory", summary: "Create a memory", operationId: "createMemory", tag: "seed", body: createMemorySchema, responses: { 201: answers.memoryView } },
+  { method: "post", path: "/edit_memory", summary: "Edit a memory (version + 1)", operationId: "editMemory", tag: "seed", body: editMemorySchema, responses: { 200: answers.memoryView } },
+  { method: "post", path: "/delete_memory", summary: "Delete a memory", operationId: "deleteMemory", tag: "seed", body: deleteMemorySchema, responses: { 200: answers.deletedMemory } },
+  { method: "post", path: "/move_memory", summary: "Move a memory to another type", operationId: "moveMemory", tag: "seed", body: moveMemorySchema, responses: { 200: answers.memoryView } },
+  { method: "post", path: "/retrieve_memories", summary: "Memories newest first, filtered, paginated", operationId: "retrieveMemories", tag: "seed", body: retrieveMemoriesSchema, responses: { 200: answers.memoryList } },
+];
 
 /** The seed's routes, with its exact field names. */
 export function seedRoutes(deps: AppDeps): Router {

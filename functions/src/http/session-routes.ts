@@ -7,15 +7,16 @@ import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { createSessionSchema, listQuerySchema } from "./chat-schemas";
-import { registerRouteDocs } from "./openapi";
+import type { RouteDoc } from "./route-docs";
 import * as answers from "./response-schemas";
 
-registerRouteDocs(
+/** The OpenAPI entries of these routes. */
+export const sessionRouteDocs: RouteDoc[] = [
   { method: "get", path: "/v1/ais/{ai_uuid}/sessions", summary: "The AI's chat sessions, most recently active first", operationId: "listSessions", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionList } },
   { method: "post", path: "/v1/ais/{ai_uuid}/sessions", summary: "Start a chat session", operationId: "createSession", tag: "sessions", body: createSessionSchema, responses: { 201: answers.sessionView } },
   { method: "get", path: "/v1/ais/{ai_uuid}/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first", operationId: "listSessionChats", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionChats } },
   { method: "get", path: "/v1/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first (an AI's own session, or the admin's when one AI uses the id)", operationId: "listChatsBySession", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionChats } },
-);
+];
 
 /** Sessions and the chat log. */
 export function sessionRoutes(deps: AppDeps): Router {

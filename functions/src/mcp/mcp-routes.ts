@@ -2,9 +2,11 @@ import { Router } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../http/app-deps";
 import { principalOf } from "../http/auth-middleware";
-import { registerRouteDocs } from "../http/openapi";
+import type { RouteDoc } from "../http/route-docs";
 
-registerRouteDocs({
+/** The OpenAPI entries of these routes. */
+export const mcpRouteDocs: RouteDoc[] = [
+  {
   method: "post",
   path: "/mcp",
   summary: "MCP over Streamable HTTP (stateless, JSON-RPC): memory tools for an AI's token, or the admin with an ai_uuid argument",
@@ -12,7 +14,8 @@ registerRouteDocs({
   tag: "mcp",
   body: z.looseObject({ jsonrpc: z.literal("2.0"), method: z.string() }),
   responses: { 200: z.looseObject({ jsonrpc: z.literal("2.0") }) },
-});
+},
+];
 
 /**
  * `/mcp`, mounted after authentication: the bearer is an AI's token (its own memory) or the admin
