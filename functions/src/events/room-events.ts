@@ -1,4 +1,5 @@
 import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { z } from "zod";
 import type { DocumentWriter } from "../firestore-writer";
 import { storedAs } from "../firestore-converter";
 import { registryRef } from "../memory/registry-service";
@@ -7,10 +8,12 @@ import { registryRef } from "../memory/registry-service";
 export const EVENT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Who wrote an event: the memory services, or a client through the relay. */
-export type EventSender =
-  | { kind: "system" }
-  | { kind: "ai"; ai_uuid: string; client_id: string | null }
-  | { kind: "admin"; user_id: string; client_id: string | null };
+export const eventSenderSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("system") }),
+  z.strictObject({ kind: z.literal("ai"), ai_uuid: z.string(), client_id: z.string().nullable() }),
+  z.strictObject({ kind: z.literal("admin"), user_id: z.string(), client_id: z.string().nullable() }),
+]);
+export type EventSender = z.infer<typeof eventSenderSchema>;
 
 /**
  * One event in an AI's room (`ai_registry/{ai_uuid}/events/{event_id}`). `at` is the commit time of

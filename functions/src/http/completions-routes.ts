@@ -11,7 +11,7 @@ import type { AppDeps } from "./app-deps";
 import { authenticate, principalOf } from "./auth-middleware";
 import { chatCompletionSchema, OWN_FIELDS } from "./chat-schemas";
 import type { RouteDoc } from "./route-docs";
-import * as answers from "./response-schemas";
+import * as chatAnswers from "./chat-answers";
 
 /** The OpenAPI entries of these routes. */
 export const completionsRouteDocs: RouteDoc[] = [
@@ -22,12 +22,12 @@ export const completionsRouteDocs: RouteDoc[] = [
     operationId: "createChatCompletion",
     tag: "chat",
     body: chatCompletionSchema,
-    responses: { 200: answers.chatCompletion },
+    responses: { 200: chatAnswers.chatCompletion },
     streams: true,
     errors: "openai",
   },
-  { method: "get", path: "/v1/models", summary: "The models chat may use", operationId: "listModels", tag: "chat", responses: { 200: answers.modelList }, errors: "openai" },
-  { method: "get", path: "/v1/models/{model}", summary: "One model", operationId: "getModel", tag: "chat", responses: { 200: answers.modelView }, errors: "openai" },
+  { method: "get", path: "/v1/models", summary: "The models chat may use", operationId: "listModels", tag: "chat", responses: { 200: chatAnswers.modelList }, errors: "openai" },
+  { method: "get", path: "/v1/models/{model}", summary: "One model", operationId: "getModel", tag: "chat", responses: { 200: chatAnswers.modelView }, errors: "openai" },
 ];
 
 /** OpenAI's `error.type` for each of our codes, so OpenAI SDKs raise their usual error classes. */

@@ -7,6 +7,8 @@ import { completionsRouteDocs } from "./completions-routes";
 import { factRouteDocs } from "./fact-routes";
 import { memoryRouteDocs } from "./memory-routes";
 import { relayRouteDocs } from "./relay-routes";
+import { openAiError } from "./chat-answers";
+import { responseRegistry } from "./response-registry";
 import * as answers from "./response-schemas";
 import type { RouteDoc } from "./route-docs";
 import { searchRouteDocs } from "./search-routes";
@@ -42,7 +44,7 @@ export type { RouteDoc };
 
 const COMPONENT = "#/components/schemas/";
 const ref = (schema: z.ZodType): object => {
-  const id = answers.responseRegistry.get(schema)?.id;
+  const id = responseRegistry.get(schema)?.id;
   return id ? { $ref: `${COMPONENT}${id}` } : z.toJSONSchema(schema, { io: "output", unrepresentable: "any" });
 };
 /** What zod cannot tell by itself: a preprocess folds memory_data's string and structured forms into one. */
@@ -84,7 +86,7 @@ function operationOf(route: RouteDoc): object {
     if (route.streams && status === "200") content["text/event-stream"] = { schema: { type: "string", description: "data: <chunk JSON> lines, then data: [DONE]" } };
     return [status, { description: "success", content }];
   });
-  const error = route.errors === "openai" ? answers.openAiError : answers.apiError;
+  const error = route.errors === "openai" ? openAiError : answers.apiError;
   return {
     operationId: route.operationId,
     tags: [route.tag],
@@ -98,7 +100,7 @@ function operationOf(route: RouteDoc): object {
 
 /** The registered answers as components, without each one's own `$schema` and `$id`. */
 function components(): Record<string, object> {
-  const { schemas } = z.toJSONSchema(answers.responseRegistry, { io: "output", unrepresentable: "any", uri: (id) => `${COMPONENT}${id}` });
+  const { schemas } = z.toJSONSchema(responseRegistry, { io: "output", unrepresentable: "any", uri: (id) => `${COMPONENT}${id}` });
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]));
 }
 

@@ -11,7 +11,7 @@ import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import type { RouteDoc } from "./route-docs";
-import { relayAnswer } from "./response-schemas";
+import { relayAnswer } from "./relay-answers";
 
 /** A client event's payload is small: rooms carry signals, memories carry content. */
 export const RELAY_DATA_BYTES = 16_000;

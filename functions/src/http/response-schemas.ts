@@ -1,45 +1,16 @@
 import { z } from "zod";
-import { memoryUpdateSchema } from "../events/memory-update";
 import { aiSettingsSchema } from "../memory/ai-settings";
-import { MEMORY_SOURCES, MEMORY_TYPES } from "../memory/memory-types";
+import { MEMORY_TYPES, memoryViewSchema } from "../memory/memory-types";
+import { json, named, time } from "./response-registry";
 
 /**
  * The answers of the API, each a named component of `/openapi.json`: the client SDK's types are
  * generated from them, and a test holds every route's real answer to its schema.
  */
-export const responseRegistry = z.registry<{ id: string }>();
 
-function named<S extends z.ZodType>(id: string, schema: S): S {
-  responseRegistry.add(schema, { id });
-  return schema;
-}
-
-const time = z.string().describe("ISO 8601");
 const memoryType = z.enum(MEMORY_TYPES);
-const json = z.record(z.string(), z.unknown());
-
-const memoryShape = {
-  id: z.string(),
-  memory_id: z.string(),
-  ai_uuid: z.string(),
-  memory_type: memoryType,
-  content: z.union([z.string(), json]),
-  text: z.string(),
-  metadata: json,
-  tags: z.array(z.string()),
-  importance: z.number(),
-  source: z.enum(MEMORY_SOURCES),
-  session_id: z.string().nullable(),
-  created_at: time,
-  updated_at: time,
-  version: z.number().int(),
-  expires_at: time.nullable(),
-  moved_from: memoryType.optional(),
-  moved_at: time.optional(),
-  invalidated_at: time.nullable().optional().describe("set when a newer fact superseded this one"),
-  superseded_by: z.string().nullable().optional(),
-};
-export const memoryView = named("Memory", z.strictObject(memoryShape));
+const memoryShape = memoryViewSchema.shape;
+export const memoryView = named("Memory", memoryViewSchema);
 export const memoryList = named("MemoryList", z.strictObject({ memories: z.array(memoryView), next_cursor: z.string().nullable() }));
 export const deletedMemory = named("DeletedMemory", z.strictObject({ deleted: z.literal(true), memory_id: z.string(), memory_type: memoryType }));
 export const memoryHistory = named("MemoryHistory", z.strictObject({ memory_id: z.string(), versions: z.array(memoryView) }));
@@ -173,98 +144,9 @@ export const exportAnswer = named(
 );
 export const importAnswer = named("ImportResult", z.strictObject({ imported: z.number().int(), memory_ids: z.array(z.string()) }));
 
-const sender = named(
-  "EventSender",
-  z.discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("system") }),
-    z.strictObject({ kind: z.literal("ai"), ai_uuid: z.string(), client_id: z.string().nullable() }),
-    z.strictObject({ kind: z.literal("admin"), user_id: z.string(), client_id: z.string().nullable() }),
-  ]),
-);
-const roomEvent = named(
-  "RoomEvent",
-  z.strictObject({ id: z.string(), ai_uuid: z.string(), event: z.string(), data: z.unknown(), sender, at: time, expires_at: time }),
-);
-/** The data of a `memory_update` event: not an answer of a route, a shape clients read from the room. */
-named("MemoryUpdate", memoryUpdateSchema);
-const roomPosition = named(
-  "RoomPosition",
-  z.strictObject({
-    event_id: z.string(),
-    at: time,
-    at_timestamp: z.strictObject({ seconds: z.number().int(), nanoseconds: z.number().int() }).describe("`at` to the nanosecond"),
-  }),
-);
-const presence = named(
-  "Presence",
-  z.strictObject({ client_id: z.string(), ai_uuid: z.string(), sender, status: z.string(), connected_at: time, last_seen: time, expires_at: time }),
-);
-export const relayAnswer = named(
-  "RelayAnswer",
-  z.union([
-    named("EmitAck", z.strictObject({ ack: z.literal(true), event_id: z.string(), at: time, event: roomEvent })),
-    named(
-      "JoinAnswer",
-      z.strictObject({
-        ai_uuid: z.string(),
-        room: z.string(),
-        presence: z.string(),
-        order_by: z.tuple([z.literal("at"), z.literal("__name__")]),
-        resume_after: roomPosition.nullable().describe("the newest event when joining: listen after it"),
-        heartbeat_interval_ms: z.number().int(),
-        presence_ttl_ms: z.number().int(),
-      }),
-    ),
-    named("HeartbeatAnswer", z.strictObject({ ...presence.shape, online: z.array(presence) })),
-    named("LeaveAnswer", z.strictObject({ left: z.literal(true), client_id: z.string() })),
-  ]),
-);
-
-export const memoryReport = named(
-  "MemoryReport",
-  z.strictObject({ session_id: z.string(), context_memory_ids: z.array(z.string()), stored_memory_ids: z.array(z.string()) }),
-);
-export const chatCompletion = named(
-  "ChatCompletion",
-  z.looseObject({
-    id: z.string(),
-    object: z.literal("chat.completion"),
-    created: z.number().int(),
-    model: z.string(),
-    choices: z.array(z.looseObject({ index: z.number().int(), message: z.looseObject({ role: z.string(), content: z.string().nullable() }), finish_reason: z.string().nullable() })),
-    usage: json.nullable().optional(),
-    memory: memoryReport,
-  }),
-);
-/** One chunk of a streamed chat completion (OpenAI's shape); the last one carries `memory`. */
-named(
-  "ChatCompletionChunk",
-  z.looseObject({
-    id: z.string(),
-    object: z.literal("chat.completion.chunk"),
-    created: z.number().int(),
-    model: z.string(),
-    choices: z.array(
-      z.looseObject({
-        index: z.number().int(),
-        delta: z.looseObject({ role: z.string().optional(), content: z.string().nullable().optional() }),
-        finish_reason: z.string().nullable(),
-      }),
-    ),
-    usage: json.nullable().optional(),
-    memory: memoryReport.optional(),
-  }),
-);
-const model = named("Model", z.strictObject({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() }));
-export const modelView = model;
-export const modelList = named("ModelList", z.strictObject({ object: z.literal("list"), data: z.array(model) }));
 
 export const apiError = named(
   "Error",
   z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown() }) }),
-);
-export const openAiError = named(
-  "OpenAIError",
-  z.strictObject({ error: z.strictObject({ message: z.string(), type: z.string().nullable(), code: z.string().nullable(), param: z.string().nullable() }) }),
 );
 export const health = named("Health", z.strictObject({ status: z.literal("ok") }));

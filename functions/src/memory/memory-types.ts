@@ -56,28 +56,33 @@ export interface StoredMemory {
 export const memoryText = (memory: Pick<StoredMemory, "content" | "text">): string =>
   typeof memory.content === "string" ? memory.content : (memory.text ?? contentToText(memory.content));
 
+const isoTime = z.string().describe("ISO 8601");
+const json = z.record(z.string(), z.unknown());
+const memoryTypeField = z.enum(MEMORY_TYPES);
+
 /** A memory as the API answers it: timestamps as ISO strings, no index fields. */
-export interface Memory {
-  id: string;
-  memory_id: string;
-  ai_uuid: string;
-  memory_type: MemoryType;
-  content: string | Record<string, unknown>;
-  text: string;
-  metadata: Record<string, unknown>;
-  tags: string[];
-  importance: number;
-  source: MemorySource;
-  session_id: string | null;
-  created_at: string;
-  updated_at: string;
-  version: number;
-  expires_at: string | null;
-  moved_from?: MemoryType;
-  moved_at?: string;
-  invalidated_at?: string | null;
-  superseded_by?: string | null;
-}
+export const memoryViewSchema = z.strictObject({
+  id: z.string(),
+  memory_id: z.string(),
+  ai_uuid: z.string(),
+  memory_type: memoryTypeField,
+  content: z.union([z.string(), json]),
+  text: z.string(),
+  metadata: json,
+  tags: z.array(z.string()),
+  importance: z.number(),
+  source: z.enum(MEMORY_SOURCES),
+  session_id: z.string().nullable(),
+  created_at: isoTime,
+  updated_at: isoTime,
+  version: z.number().int(),
+  expires_at: isoTime.nullable(),
+  moved_from: memoryTypeField.optional(),
+  moved_at: isoTime.optional(),
+  invalidated_at: isoTime.nullable().optional().describe("set when a newer fact superseded this one"),
+  superseded_by: z.string().nullable().optional(),
+});
+export type Memory = z.infer<typeof memoryViewSchema>;
 
 export function toMemory(stored: StoredMemory): Memory {
   const memory: Memory = {
