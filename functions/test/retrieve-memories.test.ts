@@ -1,7 +1,7 @@
 import { Timestamp } from "firebase-admin/firestore";
 import request from "supertest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildMemory } from "../src/memory/memory-service";
+import { buildMemory } from "../src/memory/memory-versions";
 import { app, bearer, db, type HandshakeBody, newAi } from "../../test-support/emulator";
 import { retrieveAs } from "../../test-support/memory-api";
 

@@ -3,7 +3,7 @@ import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "f
 import { AppError } from "../errors";
 import { readAll, storedAs } from "../firestore-converter";
 import { recordMemoryChange } from "../memory/memory-changes";
-import { buildMemory } from "../memory/memory-service";
+import { buildMemory } from "../memory/memory-versions";
 import { memoryCollection } from "../memory/registry-service";
 import type { RecentTurn } from "./context-builder";
 import type { ChatSession } from "./session-service";

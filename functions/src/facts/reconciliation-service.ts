@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { type DocumentSnapshot, type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { type MemoryChange, recordMemoryChanges } from "../memory/memory-changes";
-import { buildMemory, memoryRef, nextVersion, writeVersion } from "../memory/memory-service";
+import { memoryRef, writeVersion } from "../memory/memory-service";
+import { buildMemory, nextVersion } from "../memory/memory-versions";
 import type { StoredMemory } from "../memory/memory-types";
 import type { Decision } from "./extraction-answer";
 import { type AppliedDecision, extractionRef, isFinal } from "./extraction-record";

@@ -1,7 +1,8 @@
 import { type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
 import { type MemoryChange, recordMemoryChanges } from "../memory/memory-changes";
-import { memoryRef, nextVersion, writeVersion } from "../memory/memory-service";
+import { memoryRef, writeVersion } from "../memory/memory-service";
+import { nextVersion } from "../memory/memory-versions";
 import type { MemoryType, StoredMemory } from "../memory/memory-types";
 import { extractionsCollection } from "./extraction-record";
 

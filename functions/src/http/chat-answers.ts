@@ -1,12 +1,10 @@
 import { z } from "zod";
+import { memoryReportSchema } from "../chat/completion-turn";
 import { json, named } from "./response-registry";
 
 /** The answers of the OpenAI-compatible routes: OpenAI's shapes, plus our `memory` report. */
 
-export const memoryReport = named(
-  "MemoryReport",
-  z.strictObject({ session_id: z.string(), context_memory_ids: z.array(z.string()), stored_memory_ids: z.array(z.string()) }),
-);
+export const memoryReport = named("MemoryReport", memoryReportSchema);
 export const chatCompletion = named(
   "ChatCompletion",
   z.looseObject({

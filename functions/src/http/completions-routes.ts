@@ -1,6 +1,7 @@
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { sessionIdSchema } from "../ids";
-import { type CompletionInput, completeChat, type ModelRequest, streamChat } from "../chat/completion-service";
+import { completeChat, streamChat } from "../chat/completion-service";
+import type { CompletionInput, ModelRequest } from "../chat/completion-turn";
 import { ModelError } from "../models/model-errors";
 import { listModels } from "../models/model-list";
 import { AppError, type ErrorCode, invalid, notFound, retryAfterOf } from "../errors";

@@ -3,7 +3,7 @@ import { FieldPath, type Firestore, Timestamp } from "firebase-admin/firestore";
 import * as logs from "../logs";
 import type { ChatModel } from "../models/model-client";
 import { type MemoryChange, recordMemoryChanges } from "./memory-changes";
-import { buildMemory, movedMemory } from "./memory-service";
+import { buildMemory, movedMemory } from "./memory-versions";
 import { memoryText, type StoredMemory } from "./memory-types";
 import { neverCommitted } from "./transactions";
 import { getAi, memoryCollection } from "./registry-service";

@@ -2,17 +2,11 @@ import { createHash } from "node:crypto";
 import { type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
 import { storedAs } from "../firestore-converter";
-import { contentToText } from "../search/text";
-import type { MemoryData } from "./memory-data";
 import { recordMemoryChange } from "./memory-changes";
-import { MEMORY_TYPES, type MemorySource, type MemoryType, type StoredMemory } from "./memory-types";
+import { MEMORY_TYPES, type MemoryType, type StoredMemory } from "./memory-types";
+import { buildMemory, type MemoryEdit, movedMemory, type NewMemory, nextVersion } from "./memory-versions";
 import { memoryCollection, registryRef } from "./registry-service";
 import { boundedTransaction } from "./transactions";
-
-export interface NewMemory extends MemoryData {
-  source?: MemorySource;
-  session_id?: string | null;
-}
 
 export const memoryRef = (db: Firestore, aiUuid: string, type: MemoryType, id: string) =>
   memoryCollection(db, aiUuid, type).doc(id);
@@ -30,32 +24,6 @@ interface IdempotencyRecord {
 const idempotencyRef = (db: Firestore, aiUuid: string, memoryId: string) =>
   registryRef(db, aiUuid).collection("idempotency_keys").withConverter(storedAs<IdempotencyRecord>()).doc(memoryId);
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-
-const toTimestamp = (iso: string | null | undefined): Timestamp | null =>
-  iso ? Timestamp.fromDate(new Date(iso)) : null;
-
-/** The stored text: only structured content needs one, a string is its own. */
-const textField = (content: StoredMemory["content"]) => (typeof content === "string" ? {} : { text: contentToText(content) });
-
-/** Builds the stored form of a new memory; the caller writes it (alone or in a batch). */
-export function buildMemory(aiUuid: string, type: MemoryType, id: string, data: NewMemory, now: Timestamp): StoredMemory {
-  return {
-    id,
-    ai_uuid: aiUuid,
-    memory_type: type,
-    content: data.content,
-    ...textField(data.content),
-    metadata: data.metadata ?? {},
-    tags: data.tags ?? [],
-    importance: data.importance ?? 0.5,
-    source: data.source ?? "api",
-    session_id: data.session_id ?? null,
-    created_at: now,
-    updated_at: now,
-    version: 1,
-    expires_at: toTimestamp(data.expires_at),
-  };
-}
 
 /** A memory id derived from an Idempotency-Key: a retried create finds the first one's record. */
 export const idempotentMemoryId = (aiUuid: string, key: string): string =>
@@ -112,28 +80,6 @@ export async function getMemory(db: Firestore, aiUuid: string, type: MemoryType,
   return snapshot.data()!;
 }
 
-/** The fields an edit may set; the supersession fields are for the services that reconcile facts. */
-export type MemoryEdit = Partial<MemoryData> & Partial<Pick<StoredMemory, "invalidated_at" | "superseded_by">>;
-
-/** A memory's next version: the fields given replaced, the others kept, `version` + 1. */
-export function nextVersion(current: StoredMemory, data: MemoryEdit, now: Timestamp): StoredMemory {
-  const { text: _previousText, ...kept } = current;
-  const content = data.content ?? current.content;
-  return {
-    ...kept,
-    content,
-    ...textField(content),
-    metadata: data.metadata ?? current.metadata,
-    tags: data.tags ?? current.tags,
-    importance: data.importance ?? current.importance,
-    expires_at: data.expires_at !== undefined ? toTimestamp(data.expires_at) : current.expires_at,
-    ...(data.invalidated_at !== undefined ? { invalidated_at: data.invalidated_at } : {}),
-    ...(data.superseded_by !== undefined ? { superseded_by: data.superseded_by } : {}),
-    version: current.version + 1,
-    updated_at: now,
-  };
-}
-
 /**
  * Writes a version made by `nextVersion` in the caller's transaction, the previous one into
  * memory_history; its index entry and event are the caller's to record (`recordMemoryChanges`).
@@ -188,15 +134,6 @@ export async function deleteMemory(db: Firestore, aiUuid: string, type: MemoryTy
     recordMemoryChange(tx, db, { action: "deleted", memory: current }, now);
   });
 }
-
-/** The stored form of a memory moved to another collection: same id, content, version and history. */
-export const movedMemory = (memory: StoredMemory, to: MemoryType, now: Timestamp): StoredMemory => ({
-  ...memory,
-  memory_type: to,
-  moved_from: memory.memory_type,
-  moved_at: now,
-  updated_at: now,
-});
 
 /** Moves a memory to another collection in one transaction: before and after, it is in exactly one. */
 export async function moveMemory(

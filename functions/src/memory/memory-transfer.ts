@@ -1,7 +1,7 @@
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import type { MemoryData } from "./memory-data";
 import { recordMemoryChanges } from "./memory-changes";
-import { buildMemory } from "./memory-service";
+import { buildMemory } from "./memory-versions";
 import { MEMORY_TYPES, type MemoryType, toMemory } from "./memory-types";
 import { type AiRecord, memoryCollection, toAiView } from "./registry-service";
 

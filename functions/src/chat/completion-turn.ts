@@ -1,0 +1,135 @@
+import type { DocumentReference, Firestore } from "firebase-admin/firestore";
+import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { z } from "zod";
+import { MEMORY_TYPES } from "../memory/memory-types";
+import type { AiRecord } from "../memory/registry-service";
+import { type ChatModel, type ModelDeps, requireChatModel } from "../models/model-client";
+import { fetchHits, rankMemories } from "../search/memory-search";
+import { chatIdFor, findReplay, recentTurns, recordExchange, requestHashOf, type StoredChat } from "./chat-log";
+import { assembleContext, contextCandidates } from "./context-builder";
+import { type ChatSession, findSession, newSession } from "./session-service";
+import { tokenEstimator } from "./token-estimate";
+
+/**
+ * One chat turn around the model call: before it, the session, the memory context and the model
+ * request (`prepare`); after it, the exchange stored once (`store`). completion-service.ts makes
+ * the call, plain or streamed.
+ */
+
+/** The caller's OpenAI request, without our own fields and without `stream`. */
+export type ModelRequest = Omit<ChatCompletionCreateParamsBase, "stream" | "model"> & { model?: string };
+
+export interface CompletionInput {
+  ai: AiRecord;
+  userId: string;
+  sessionId: string | null;
+  idempotencyKey: string | null;
+  request: ModelRequest;
+}
+
+export interface CompletionDeps {
+  db: Firestore;
+  models: ModelDeps;
+}
+
+/** What the answer adds to OpenAI's shape. */
+export const memoryReportSchema = z.strictObject({
+  session_id: z.string(),
+  context_memory_ids: z.array(z.string()),
+  stored_memory_ids: z.array(z.string()),
+});
+export type MemoryReport = z.infer<typeof memoryReportSchema>;
+
+const SEARCH_LIMIT = 60;
+const CONTEXT_FIELDS = ["content", "text", "created_at"];
+const RECENT_TURNS = 6;
+
+export type Prepared =
+  | { kind: "replay"; chat: StoredChat }
+  | {
+      kind: "fresh";
+      chatId: string;
+      requestHash: string;
+      session: ChatSession;
+      sessionRef: DocumentReference<ChatSession>;
+      model: ChatModel;
+      upstream: ChatCompletionCreateParamsBase & { model: string };
+      contextIds: string[];
+    };
+
+export function textOf(content: ChatCompletionMessageParam["content"] | null | undefined): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).filter(Boolean).join("\n");
+}
+
+export const lastUserMessage = (messages: ChatCompletionMessageParam[]): string =>
+  textOf([...messages].reverse().find((message) => message.role === "user")?.content);
+
+/**
+ * The turn's session: the one of this AI with the given id, or a new one (with the client's id
+ * when it gave one: the first message of a conversation starts its session).
+ */
+async function sessionOf(db: Firestore, input: CompletionInput) {
+  const found = input.sessionId ? await findSession(db, input.ai.ai_uuid, input.sessionId) : null;
+  if (found) return { ...found, isNew: false };
+  const { ref, session } = newSession(db, { aiUuid: input.ai.ai_uuid, userId: input.userId, sessionId: input.sessionId ?? undefined });
+  return { ref, session, isNew: true };
+}
+
+/** The session, the memory context and the model request of one turn; nothing is written yet. */
+export async function prepare(deps: CompletionDeps, input: CompletionInput): Promise<Prepared> {
+  const { ai, request } = input;
+  const requestHash = requestHashOf({ request, session: input.sessionId });
+  const chatId = chatIdFor(deps.db, ai.ai_uuid, input.idempotencyKey);
+  if (input.idempotencyKey) {
+    const replay = await findReplay(deps.db, chatId, requestHash);
+    if (replay) return { kind: "replay", chat: replay };
+  }
+  const model = requireChatModel(deps.models);
+  const { session, ref: sessionRef, isNew } = await sessionOf(deps.db, input);
+  const query = lastUserMessage(request.messages);
+  const [ranked, turns] = await Promise.all([
+    rankMemories(deps.db, ai.ai_uuid, { query, types: MEMORY_TYPES, limit: SEARCH_LIMIT, embedder: deps.models.embedder }),
+    isNew ? Promise.resolve([]) : recentTurns(deps.db, ai.ai_uuid, session.id, RECENT_TURNS),
+  ]);
+  // Only the memories that can make it into the context are read, and only the fields it shows.
+  const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked), CONTEXT_FIELDS);
+  const context = assembleContext({ ai, messages: request.messages, hits, recentTurns: turns, counter: tokenEstimator });
+  const upstream = { ...request, model: request.model || ai.settings.model || model.defaultModel, messages: context.messages };
+  return { kind: "fresh", chatId, requestHash, session, sessionRef, model, upstream, contextIds: context.memoryIds };
+}
+
+/** Stores the exchange once; the answer of a retry that won the race is the one returned. */
+export async function store(
+  deps: CompletionDeps,
+  input: CompletionInput,
+  turn: Extract<Prepared, { kind: "fresh" }>,
+  answer: { text: string; model: string; usage: Record<string, unknown> | null; completion: (memory: MemoryReport) => Record<string, unknown> },
+): Promise<StoredChat> {
+  const memory: MemoryReport = { session_id: turn.session.id, context_memory_ids: turn.contextIds, stored_memory_ids: [turn.chatId] };
+  const { chat } = await recordExchange(deps.db, {
+    chat: {
+      id: turn.chatId,
+      ai_uuid: input.ai.ai_uuid,
+      session_id: turn.session.id,
+      user_id: input.userId,
+      message: lastUserMessage(input.request.messages),
+      response: answer.text,
+      model: answer.model,
+      usage: answer.usage,
+      context_memory_ids: turn.contextIds,
+      idempotency_key: input.idempotencyKey,
+      request_hash: turn.requestHash,
+      completion: answer.completion(memory),
+    },
+    session: { ref: turn.sessionRef, initial: turn.session },
+  });
+  return chat;
+}
+
+/** What a message of the model says, tool calls included, as one text for the log and memory. */
+export function answerText(content: string | null | undefined, toolCalls: Array<{ function?: { name?: string; arguments?: string } }> = []): string {
+  const calls = toolCalls.map((call) => `[tool call ${call.function?.name ?? "?"}(${call.function?.arguments ?? ""})]`);
+  return [content ?? "", ...calls].filter(Boolean).join("\n");
+}
