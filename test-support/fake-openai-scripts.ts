@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { json, sleep } from "./fake-openai-http";
 
 /**
  * Scripted answers of the fake OpenAI server: a test queues the next answers of a model name
@@ -11,12 +12,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 /** One scripted answer: a message content (sent after `delay_ms`, if given), or an HTTP error status. */
 export type ScriptedReply = { content: string; delay_ms?: number } | { status: number };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const send = (res: ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-};
 
 function completion(model: string, content: string) {
   return {
@@ -43,19 +38,19 @@ export class ScriptedReplies {
   async serve(req: IncomingMessage, res: ServerResponse, path: string, body: Record<string, unknown>): Promise<boolean> {
     if (req.method === "POST" && path === "/__script") {
       this.script(String(body.model), body.replies as ScriptedReply[]);
-      send(res, 200, { scripted: (body.replies as ScriptedReply[]).length });
+      json(res, 200, { scripted: (body.replies as ScriptedReply[]).length });
       return true;
     }
     if (!path.endsWith("/chat/completions") || body.stream === true) return false;
     const model = String(body.model ?? "");
     const reply = this.queues.get(model)?.shift();
     if (reply && "status" in reply) {
-      send(res, reply.status, { error: { message: `scripted failure ${reply.status}`, type: "fake_error", code: `fake_${reply.status}`, param: null } });
+      json(res, reply.status, { error: { message: `scripted failure ${reply.status}`, type: "fake_error", code: `fake_${reply.status}`, param: null } });
       return true;
     }
     if (reply?.delay_ms) await sleep(reply.delay_ms);
     if (!reply && !isExtraction(body)) return false;
-    send(res, 200, completion(model, reply ? reply.content : JSON.stringify({ decisions: [] })));
+    json(res, 200, completion(model, reply ? reply.content : JSON.stringify({ decisions: [] })));
     return true;
   }
 }

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { answerText, completion, TOOL_CALL, USAGE } from "./fake-openai-answers";
+import { fault } from "./fake-openai-faults";
+import { apiError, json, readJson, sleep } from "./fake-openai-http";
 import { type ScriptedReply, ScriptedReplies } from "./fake-openai-scripts";
 
 /**
@@ -53,22 +55,6 @@ export function hashedEmbedding(text: string, dimensions: number): number[] {
   const norm = Math.hypot(...vector) || 1;
   return vector.map((value) => value / norm);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return chunks.length ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>) : {};
-}
-
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
-};
-
-const apiError = (res: ServerResponse, status: number, message: string, extra: { param?: string; headers?: Record<string, string> } = {}) =>
-  json(res, status, { error: { message, type: status === 429 ? "rate_limit_error" : "fake_error", code: `fake_${status}`, param: extra.param ?? null } }, extra.headers);
 
 /** Gates of `hold-<gate>` streams: released by the test, or after HOLD_MS. */
 class Gates {
@@ -129,37 +115,6 @@ function embeddings(res: ServerResponse, body: Record<string, unknown>): void {
     return { object: "embedding", index, embedding };
   });
   json(res, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 } });
-}
-
-/** Sends an answer and says the request was handled. */
-const answered = (send: () => unknown): true => {
-  send();
-  return true;
-};
-
-/** A fault the model name asks for, answered here; false when the request should be served. */
-async function fault(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, model: string, seen: Set<string>): Promise<boolean> {
-  const failure = /^fail-(\d{3})$/.exec(model);
-  if (failure) return answered(() => apiError(res, Number(failure[1]), `fake upstream failure ${failure[1]}`));
-  const limited = /^ratelimit-(\d+)$/.exec(model);
-  if (limited) return answered(() => apiError(res, 429, "Rate limit reached, slow down", { headers: { "retry-after": limited[1] } }));
-  const flaky = /^flaky-(\d{3})$/.exec(model);
-  const key = JSON.stringify(body.messages);
-  if (flaky && !seen.has(key)) {
-    seen.add(key);
-    return answered(() => apiError(res, Number(flaky[1]), `fake transient failure ${flaky[1]}`, { headers: { "retry-after": "0" } }));
-  }
-  if (model === "no-stream-options" && body.stream_options !== undefined) {
-    return answered(() => apiError(res, 400, "Unrecognized request argument supplied: stream_options", { param: "stream_options" }));
-  }
-  const slow = /^slow-(\d+)$/.exec(model);
-  if (slow) await sleep(Number(slow[1]));
-  if (model === "never") return await new Promise<boolean>((resolve) => req.socket.once("close", () => resolve(true)));
-  if (model === "stall-body") return answered(() => { res.writeHead(200, { "content-type": "application/json" }); res.write('{"id": "chatcmpl-stall", "choices": ['); });
-  if (model === "text-plain") return answered(() => { res.writeHead(200, { "content-type": "text/plain" }); res.end("Hello, I am not JSON"); });
-  if (model === "empty-object") return answered(() => json(res, 200, {}));
-  if (model === "no-choices") return answered(() => json(res, 200, { id: "chatcmpl-none", object: "chat.completion", created: 0, model, choices: [] }));
-  return false;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, requests: RecordedRequest[], gates: Gates, seen: Set<string>, scripts: ScriptedReplies): Promise<void> {
