@@ -15,6 +15,7 @@ import {
 import { AiMemoryError, APIConnectionError } from "./errors.js";
 import { type FirebaseConnectionOptions, openFirebase, toRoomEvent } from "./firebase-connection.js";
 import type { AiMemory } from "./http-client.js";
+import { isAfter, positionOf, type ReadPosition } from "./read-position.js";
 import { SocketEmitter } from "./socket-emitter.js";
 import type { EmitAck, Handshake, JoinAnswer, RoomPosition } from "./types.js";
 
@@ -32,12 +33,6 @@ export interface SocketOptions extends FirebaseConnectionOptions {
   receiveOwnEvents?: boolean;
   /** Resume after this position (an event's `at_timestamp` and id) instead of "from now" on the first join. */
   resumeAfter?: Pick<RoomPosition, "event_id" | "at_timestamp">;
-}
-
-/** Where the socket has read up to: the last event delivered (or skipped as its own). */
-export interface ReadPosition {
-  at: Timestamp;
-  eventId: string;
 }
 
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000, 10_000];
@@ -224,18 +219,6 @@ export class AiMemorySocket extends SocketEmitter {
     return this.joined;
   }
 }
-
-const positionOf = (place: Pick<RoomPosition, "event_id" | "at_timestamp">): ReadPosition => ({
-  at: new Timestamp(place.at_timestamp.seconds, place.at_timestamp.nanoseconds),
-  eventId: place.event_id,
-});
-
-/** The room's order: commit time, then event id. */
-const isAfter = (a: ReadPosition, b: ReadPosition): boolean => {
-  if (a.at.seconds !== b.at.seconds) return a.at.seconds > b.at.seconds;
-  if (a.at.nanoseconds !== b.at.nanoseconds) return a.at.nanoseconds > b.at.nanoseconds;
-  return a.eventId > b.eventId;
-};
 
 /** Node timers would keep a process alive for a heartbeat; browsers' timers are numbers. */
 function unrefTimer(timer: unknown): void {
