@@ -1,6 +1,6 @@
 import request from "supertest";
 import { expect } from "vitest";
-import { app, bearer, type HandshakeBody } from "./emulator";
+import { app, bearer, db, type HandshakeBody } from "./emulator";
 
 /** Seed-route calls made as the AI itself, checked for success. */
 export async function createMemoryAs(ai: HandshakeBody, memoryType: string, memoryData: unknown) {
@@ -20,3 +20,7 @@ export async function retrieveAs(ai: HandshakeBody, body: Record<string, unknown
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body as { memories: Array<{ id: string; content: unknown; tags: string[] }>; next_cursor: string | null };
 }
+
+/** How many memories of one type an AI holds, counted in Firestore. */
+export const countIn = async (aiUuid: string, type: string) =>
+  (await db.collection(`ai_registry/${aiUuid}/${type}`).count().get()).data().count;
