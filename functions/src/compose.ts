@@ -2,7 +2,7 @@ import { getAuth } from "firebase-admin/auth";
 import { type Firestore, getFirestore } from "firebase-admin/firestore";
 import { adminApp } from "./admin-app";
 import { type ModelDeps, openAiModels } from "./models/model-client";
-import { readAppConfig } from "./config";
+import { readAppConfig, readModelConfig } from "./config";
 import type { AppDeps } from "./http/app-deps";
 
 /** The composition roots: the real services, wired once per instance on first use, never at module load. */
@@ -24,7 +24,7 @@ export function composeAppDeps(): AppDeps {
   return appDeps;
 }
 
-/** What the triggers use: Firestore and the models. */
+/** What the triggers use: Firestore and the models (they read only the secret bound to them, OPENAI_API_KEY). */
 export interface TriggerDeps {
   db: Firestore;
   models: ModelDeps;
@@ -33,6 +33,6 @@ export interface TriggerDeps {
 let triggerDeps: TriggerDeps | null = null;
 
 export function composeTriggerDeps(): TriggerDeps {
-  triggerDeps ??= { db: firestore(), models: openAiModels(readAppConfig()) };
+  triggerDeps ??= { db: firestore(), models: openAiModels(readModelConfig()) };
   return triggerDeps;
 }

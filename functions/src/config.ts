@@ -54,14 +54,18 @@ export const API_MIN_INSTANCES = defineInt("API_MIN_INSTANCES", {
 
 export const SECRETS = [ADMIN_API_KEY, JWT_SECRET_KEY, OPENAI_API_KEY];
 
+/** What the model clients are built from: the triggers need this part only. */
+export interface ModelConfig {
+  openai: { apiKey: string; baseUrl: string; model: string };
+  embedding: { model: string; baseUrl: string; dimensions: number };
+}
+
 /** The configuration services receive: plain values, so tests can build one by hand. */
-export interface AppConfig {
+export interface AppConfig extends ModelConfig {
   adminApiKey: string;
   adminEmail: string;
   jwtSecret: string;
   aiTokenTtlSeconds: number;
-  openai: { apiKey: string; baseUrl: string; model: string };
-  embedding: { model: string; baseUrl: string; dimensions: number };
 }
 
 /** What the emulator runner writes for a secret left unset: the emulator treats "" as missing. */
@@ -81,12 +85,19 @@ const secretValue = (secret: { value(): string }, ...aliases: string[]): string 
 
 /** Reads every parameter. Call inside a request, never at module load. */
 export function readAppConfig(): AppConfig {
-  const baseUrl = OPENAI_BASE_URL.value();
   return {
     adminApiKey: secretValue(ADMIN_API_KEY),
     adminEmail: ADMIN_EMAIL.value().trim().toLowerCase(),
     jwtSecret: secretValue(JWT_SECRET_KEY),
     aiTokenTtlSeconds: AI_TOKEN_TTL_SECONDS.value(),
+    ...readModelConfig(),
+  };
+}
+
+/** The model params and OPENAI_API_KEY only: the one secret bound to the triggers. */
+export function readModelConfig(): ModelConfig {
+  const baseUrl = OPENAI_BASE_URL.value();
+  return {
     openai: {
       apiKey: secretValue(OPENAI_API_KEY, "OPENAI_API_KEY_FLASK_APP"),
       baseUrl,

@@ -4,7 +4,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
-import type { AppConfig } from "../config";
+import type { ModelConfig } from "../config";
 import { AppError } from "../errors";
 import { jsonBytes } from "../validation";
 import { badAnswer } from "./model-errors";
@@ -59,7 +59,7 @@ function checkedCompletion(value: unknown, maxAnswerBytes: number): ChatCompleti
 /** Servers that refuse `stream_options` (some OpenAI-compatible ones) say so in a 400 naming it. */
 const refusesStreamOptions = (error: AppError): boolean => error.status === 400 && /stream_options/i.test(error.message);
 
-function openAiChatModel(config: AppConfig["openai"], limits: ModelLimits): ChatModel {
+function openAiChatModel(config: ModelConfig["openai"], limits: ModelLimits): ChatModel {
   const client = lazyClient({ apiKey: config.apiKey || "not-needed", baseURL: config.baseUrl || OPENAI_DEFAULT_URL, maxAnswerBytes: limits.maxAnswerBytes });
   const toError = (error: unknown) => toModelError(error, limits.timeoutMs);
   let takesStreamOptions = true;
@@ -98,7 +98,7 @@ function openAiChatModel(config: AppConfig["openai"], limits: ModelLimits): Chat
   };
 }
 
-function openAiEmbedder(config: AppConfig, limits: ModelLimits): Embedder {
+function openAiEmbedder(config: ModelConfig, limits: ModelLimits): Embedder {
   const client = lazyClient({
     apiKey: config.openai.apiKey || "not-needed",
     baseURL: config.embedding.baseUrl || config.openai.baseUrl || OPENAI_DEFAULT_URL,
@@ -117,11 +117,11 @@ function openAiEmbedder(config: AppConfig, limits: ModelLimits): Embedder {
 }
 
 /** OpenAI's own endpoint needs a key; any other (a local server) may go without one. */
-export const chatModelConfigured = (config: AppConfig["openai"]): boolean =>
+export const chatModelConfigured = (config: ModelConfig["openai"]): boolean =>
   Boolean(config.apiKey) || Boolean(config.baseUrl && config.baseUrl.replace(/\/+$/, "") !== OPENAI_DEFAULT_URL);
 
 /** The models of a configuration, each client built on first use. */
-export function openAiModels(config: AppConfig, options: ModelOptions = {}): ModelDeps {
+export function openAiModels(config: ModelConfig, options: ModelOptions = {}): ModelDeps {
   const limits = { ...MODEL_LIMITS, ...options };
   let chat: ChatModel | null | undefined;
   let embedder: Embedder | null | undefined;
