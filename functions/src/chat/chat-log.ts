@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { CompletionUsage } from "openai/resources/completions";
 import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../errors";
 import { readAll, storedAs } from "../firestore-converter";
@@ -17,7 +18,7 @@ export interface StoredChat {
   message: string;
   response: string;
   model: string;
-  usage: Record<string, unknown> | null;
+  usage: CompletionUsage | null;
   context_memory_ids: string[];
   stored_memory_ids: string[];
   timestamp: Timestamp;

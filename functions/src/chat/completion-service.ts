@@ -1,4 +1,5 @@
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { CompletionUsage } from "openai/resources/completions";
 import { AppError } from "../errors";
 import { answerText, type CompletionDeps, type CompletionInput, type MemoryReport, prepare, store } from "./completion-turn";
 
@@ -12,7 +13,7 @@ export async function completeChat(deps: CompletionDeps, input: CompletionInput)
   const chat = await store(deps, input, turn, {
     text: answerText(message?.content, message?.tool_calls as Array<{ function?: { name?: string; arguments?: string } }>),
     model: completion.model ?? turn.upstream.model,
-    usage: (completion.usage as unknown as Record<string, unknown>) ?? null,
+    usage: completion.usage ?? null,
     completion: (memory) => ({ ...completion, memory }),
   });
   return chat.completion;
@@ -33,7 +34,7 @@ function replayChunks(completion: Record<string, unknown>): Array<Record<string,
  * the `memory` report. The exchange is stored after the model's last chunk, so a cut stream
  * stores nothing.
  */
-export async function* streamChat(deps: CompletionDeps, input: CompletionInput): AsyncGenerator<Record<string, unknown>> {
+export async function* streamChat(deps: CompletionDeps, input: CompletionInput): AsyncGenerator<object> {
   const turn = await prepare(deps, input);
   if (turn.kind === "replay") {
     yield* replayChunks(turn.chat.completion);
@@ -43,11 +44,11 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
   let text = "";
   const calls = new Map<number, { id: string; type: "function"; function: { name: string; arguments: string } }>();
   let last: ChatCompletionChunk | null = null;
-  let usage: Record<string, unknown> | null = null;
+  let usage: CompletionUsage | null = null;
   let finishReason: string | null = null;
   for await (const chunk of stream) {
     last = chunk;
-    if (chunk.usage) usage = chunk.usage as unknown as Record<string, unknown>;
+    if (chunk.usage) usage = chunk.usage;
     // With `n` > 1, the first choice is the one stored.
     for (const choice of (chunk.choices ?? []).filter((item) => (item.index ?? 0) === 0)) {
       text += choice.delta?.content ?? "";
@@ -60,7 +61,7 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
         calls.set(call.index, entry);
       }
     }
-    yield chunk as unknown as Record<string, unknown>;
+    yield chunk;
   }
   if (!finishReason) throw new AppError("upstream_error", "the language model's stream ended before its answer was complete");
   const head = { id: last?.id ?? `chatcmpl-${turn.chatId}`, created: last?.created ?? Math.floor(Date.now() / 1000), model: last?.model ?? turn.upstream.model };

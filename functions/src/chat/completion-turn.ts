@@ -1,5 +1,6 @@
 import type { DocumentReference, Firestore } from "firebase-admin/firestore";
 import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { CompletionUsage } from "openai/resources/completions";
 import { z } from "zod";
 import { MEMORY_TYPES } from "../memory/memory-types";
 import type { AiRecord } from "../memory/registry-service";
@@ -105,7 +106,7 @@ export async function store(
   deps: CompletionDeps,
   input: CompletionInput,
   turn: Extract<Prepared, { kind: "fresh" }>,
-  answer: { text: string; model: string; usage: Record<string, unknown> | null; completion: (memory: MemoryReport) => Record<string, unknown> },
+  answer: { text: string; model: string; usage: CompletionUsage | null; completion: (memory: MemoryReport) => Record<string, unknown> },
 ): Promise<StoredChat> {
   const memory: MemoryReport = { session_id: turn.session.id, context_memory_ids: turn.contextIds, stored_memory_ids: [turn.chatId] };
   const { chat } = await recordExchange(deps.db, {

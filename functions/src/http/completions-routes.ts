@@ -100,7 +100,7 @@ async function completionInput(deps: AppDeps, req: Request, res: Response): Prom
 }
 
 /** SSE: headers go out with the first chunk, so a model that fails at once still gets an HTTP status. */
-async function sendStream(chunks: AsyncGenerator<Record<string, unknown>>, res: Response): Promise<void> {
+async function sendStream(chunks: AsyncGenerator<object>, res: Response): Promise<void> {
   const first = await chunks.next();
   res.status(200).set({ "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no" });
   res.flushHeaders();
