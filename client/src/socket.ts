@@ -9,7 +9,7 @@ import {
   orderBy,
   query,
   startAfter,
-  Timestamp,
+  type Timestamp,
   type Unsubscribe,
 } from "firebase/firestore";
 import { AiMemoryError, APIConnectionError } from "./errors.js";
