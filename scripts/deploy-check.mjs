@@ -23,7 +23,8 @@ const CHECK_PROJECT = "deploy-check";
 function checkFirebaseJson() {
   const data = JSON.parse(readFileSync(join(root, "firebase.json"), "utf8"));
   const validator = cli("firebaseConfigValidate").getValidator();
-  if (!validator(data)) throw new Error(validator.errors.map((e) => cli("firebaseConfigValidate").getErrorMessage(e)).join("\n"));
+  if (!validator(data))
+    throw new Error(validator.errors.map((e) => cli("firebaseConfigValidate").getErrorMessage(e)).join("\n"));
   const hosting = [data.hosting].flat();
   cli("hosting/config").validate(hosting, { cwd: root, projectRoot: root });
   return data;
@@ -33,21 +34,40 @@ async function checkFunctions(firebaseJson) {
   // The SDK version notice asks the npm registry; offline, npm then answers at once instead of in 10 s.
   process.env.npm_config_offline = "true";
   const { Config } = cli("config");
-  const options = { cwd: root, projectRoot: root, project: CHECK_PROJECT, projectId: CHECK_PROJECT, nonInteractive: true };
+  const options = {
+    cwd: root,
+    projectRoot: root,
+    project: CHECK_PROJECT,
+    projectId: CHECK_PROJECT,
+    nonInteractive: true,
+  };
   options.config = new Config(firebaseJson, options);
   const codebases = cli("functions/projectConfig").normalizeAndValidate(firebaseJson.functions);
   const firebaseConfig = { projectId: CHECK_PROJECT };
-  const builds = await cli("deploy/functions/prepare").loadCodebases(codebases, options, firebaseConfig, { firebase: firebaseConfig });
+  const builds = await cli("deploy/functions/prepare").loadCodebases(codebases, options, firebaseConfig, {
+    firebase: firebaseConfig,
+  });
   const build = cli("deploy/functions/build");
   const backendLib = cli("deploy/functions/backend");
   const validate = cli("deploy/functions/validate");
   const endpoints = [];
   for (const [codebase, wantBuild] of Object.entries(builds)) {
     const source = join(root, cli("functions/projectConfig").configForCodebase(codebases, codebase).source);
-    const userEnvs = cli("functions/env").loadUserEnvs({ functionsSource: source, projectId: CHECK_PROJECT, projectDir: root });
+    const userEnvs = cli("functions/env").loadUserEnvs({
+      functionsSource: source,
+      projectId: CHECK_PROJECT,
+      projectDir: root,
+    });
     // nonInteractive: a param without a value in functions/.env fails here as it fails `firebase deploy`.
     // isEmulator only skips the Secret Manager lookups, which need the network.
-    const { backend } = await build.resolveBackend({ build: wantBuild, firebaseConfig, userEnvs, codebase, nonInteractive: true, isEmulator: true });
+    const { backend } = await build.resolveBackend({
+      build: wantBuild,
+      firebaseConfig,
+      userEnvs,
+      codebase,
+      nonInteractive: true,
+      isEmulator: true,
+    });
     cli("deploy/functions/prepare").resolveCpuAndConcurrency(backend);
     validate.endpointsAreValid(backend);
     endpoints.push(...backendLib.allEndpoints(backend));
@@ -70,8 +90,12 @@ function checkRewriteRegions(firebaseJson, endpoints) {
     const id = typeof rewrite.function === "string" ? rewrite.function : rewrite.function.functionId;
     const region = (typeof rewrite.function === "string" ? rewrite.region : rewrite.function.region) ?? "us-central1";
     const endpoint = endpoints.find((each) => each.id === id);
-    if (!endpoint) throw new Error(`firebase.json rewrites ${rewrite.source} to ${id}, which the functions do not export`);
-    if (endpoint.region !== region) throw new Error(`firebase.json rewrites ${rewrite.source} to ${id} in ${region}, but it deploys to ${endpoint.region}`);
+    if (!endpoint)
+      throw new Error(`firebase.json rewrites ${rewrite.source} to ${id}, which the functions do not export`);
+    if (endpoint.region !== region)
+      throw new Error(
+        `firebase.json rewrites ${rewrite.source} to ${id} in ${region}, but it deploys to ${endpoint.region}`,
+      );
   }
 }
 
@@ -87,11 +111,28 @@ export async function deployChecks() {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { endpoints, indexes } = await deployChecks();
   if (process.argv.includes("--json")) {
-    const summary = endpoints.map(({ id, region, platform, minInstances, maxInstances, concurrency, eventTrigger }) =>
-      ({ id, region, platform, minInstances, maxInstances, concurrency, retry: eventTrigger?.retry }));
-    console.log(JSON.stringify({ endpoints: summary, indexes: indexes.indexes.length, fieldOverrides: indexes.fieldOverrides?.length ?? 0 }));
+    const summary = endpoints.map(
+      ({ id, region, platform, minInstances, maxInstances, concurrency, eventTrigger }) => ({
+        id,
+        region,
+        platform,
+        minInstances,
+        maxInstances,
+        concurrency,
+        retry: eventTrigger?.retry,
+      }),
+    );
+    console.log(
+      JSON.stringify({
+        endpoints: summary,
+        indexes: indexes.indexes.length,
+        fieldOverrides: indexes.fieldOverrides?.length ?? 0,
+      }),
+    );
   } else {
-    console.log(`deploy checks passed: firebase.json, ${endpoints.length} functions (${endpoints.map((e) => `${e.id}@${e.region}`).join(", ")}), ${indexes.indexes.length} indexes, ${indexes.fieldOverrides?.length ?? 0} field overrides`);
+    console.log(
+      `deploy checks passed: firebase.json, ${endpoints.length} functions (${endpoints.map((e) => `${e.id}@${e.region}`).join(", ")}), ${indexes.indexes.length} indexes, ${indexes.fieldOverrides?.length ?? 0} field overrides`,
+    );
   }
   // The CLI's discovery leaves a 10 s timer behind (its load timeout); the checks are done.
   process.exit(0);

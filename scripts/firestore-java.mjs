@@ -27,9 +27,10 @@ export function javaMajorVersion() {
 function findCloudCliJar() {
   if (process.env.FIRESTORE_EMULATOR_BINARY_PATH) return process.env.FIRESTORE_EMULATOR_BINARY_PATH;
   const gcloud = spawnSync("gcloud", ["info", "--format=value(installation.sdk_root)"], { encoding: "utf8" });
-  const dirs = gcloud.status === 0 && gcloud.stdout.trim()
-    ? [join(gcloud.stdout.trim(), "platform", "cloud-firestore-emulator"), ...CLOUD_CLI_JAR_DIRS]
-    : CLOUD_CLI_JAR_DIRS;
+  const dirs =
+    gcloud.status === 0 && gcloud.stdout.trim()
+      ? [join(gcloud.stdout.trim(), "platform", "cloud-firestore-emulator"), ...CLOUD_CLI_JAR_DIRS]
+      : CLOUD_CLI_JAR_DIRS;
   for (const dir of dirs) {
     const jar = join(dir, "cloud-firestore-emulator.jar");
     if (existsSync(jar)) return jar;

@@ -9,7 +9,9 @@ import { type FakeOpenAi, startFakeOpenAi } from "./fake-openai-server";
 export type App = ReturnType<typeof createApp>;
 
 /** An in-process app whose language model is a fake server of its own, with short time limits. */
-export async function chatApp(options: ModelOptions & { embeddingModel?: string } = {}): Promise<{ app: App; fake: FakeOpenAi; models: ModelDeps }> {
+export async function chatApp(
+  options: ModelOptions & { embeddingModel?: string } = {},
+): Promise<{ app: App; fake: FakeOpenAi; models: ModelDeps }> {
   const fake = await startFakeOpenAi();
   const models = openAiModels(
     {
@@ -26,7 +28,12 @@ export async function chatApp(options: ModelOptions & { embeddingModel?: string 
 export const systemPromptOf = (body: Record<string, unknown>): string =>
   String((body.messages as Array<{ role: string; content: string }>)[0]?.content ?? "");
 
-export async function chatAs(app: App, ai: HandshakeBody, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function chatAs(
+  app: App,
+  ai: HandshakeBody,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   let call = request(app).post("/v1/chat/completions").set("Authorization", `Bearer ${ai.tokens.ai_token}`);
   for (const [name, value] of Object.entries(headers)) call = call.set(name, value);
   return call.send({ model: "test-model", ...body });

@@ -31,7 +31,11 @@ export interface FactsHarness {
 export async function factsHarness(timeoutMs = 1000): Promise<FactsHarness> {
   const fake = await startFakeOpenAi();
   const models = openAiModels(
-    { ...config, openai: { apiKey: "test-openai-key", baseUrl: fake.url, model: "test-model" }, embedding: { model: "", baseUrl: "", dimensions: 8 } },
+    {
+      ...config,
+      openai: { apiKey: "test-openai-key", baseUrl: fake.url, model: "test-model" },
+      embedding: { model: "", baseUrl: "", dimensions: 8 },
+    },
     { timeoutMs, maxRetries: 0 },
   );
   return { app: createApp({ ...deps, db: factsDb, models }), fake, models };
@@ -60,16 +64,26 @@ export async function say(harness: FactsHarness, ai: HandshakeBody, content: str
 export async function deliver(harness: FactsHarness, aiUuid: string, chatId: string): Promise<string> {
   const events = await factsDb.collection(`ai_registry/${aiUuid}/events`).where("data.memory_id", "==", chatId).get();
   const created = events.docs.find((doc) => doc.get("data.action") === "created")!;
-  return handleRoomEvent({ params: { ai_uuid: aiUuid, event_id: created.id }, data: created }, { db: factsDb, models: harness.models });
+  return handleRoomEvent(
+    { params: { ai_uuid: aiUuid, event_id: created.id }, data: created },
+    { db: factsDb, models: harness.models },
+  );
 }
 
 /** A scripted answer of the model: these decisions, as JSON. */
-export const decisions = (...list: Array<{ action: string; fact: string; memory_ref?: string | null; valid_from?: string | null }>): ScriptedReply & { content: string } => ({
+export const decisions = (
+  ...list: Array<{ action: string; fact: string; memory_ref?: string | null; valid_from?: string | null }>
+): ScriptedReply & { content: string } => ({
   content: JSON.stringify({ decisions: list.map((each) => ({ valid_from: null, memory_ref: null, ...each })) }),
 });
 
 /** Chats and extracts one fact, so the AI knows it; answers the fact's memory. */
-export async function teach(harness: FactsHarness, ai: HandshakeBody & { model: string }, said: string, fact: string): Promise<StoredMemory> {
+export async function teach(
+  harness: FactsHarness,
+  ai: HandshakeBody & { model: string },
+  said: string,
+  fact: string,
+): Promise<StoredMemory> {
   const { chatId } = await say(harness, ai, said);
   harness.fake.script(ai.model, [decisions({ action: "add", fact })]);
   await deliver(harness, ai.ai_uuid, chatId);
@@ -77,11 +91,15 @@ export async function teach(harness: FactsHarness, ai: HandshakeBody & { model: 
 }
 
 export async function longTerm(aiUuid: string): Promise<StoredMemory[]> {
-  return (await memoryCollection(factsDb, aiUuid, "long_term_memory").get()).docs.map((doc) => doc.data() as StoredMemory);
+  return (await memoryCollection(factsDb, aiUuid, "long_term_memory").get()).docs.map(
+    (doc) => doc.data() as StoredMemory,
+  );
 }
 
 export async function recordOf(aiUuid: string, chatId: string): Promise<ExtractionRecord | undefined> {
-  return (await factsDb.doc(`ai_registry/${aiUuid}/extractions/${chatId}`).get()).data() as ExtractionRecord | undefined;
+  return (await factsDb.doc(`ai_registry/${aiUuid}/extractions/${chatId}`).get()).data() as
+    | ExtractionRecord
+    | undefined;
 }
 
 /** The extraction requests the fake model received for this model name. */
@@ -89,7 +107,10 @@ export const extractionRequests = (fake: FakeOpenAi, model: string): RecordedReq
   fake.requests.filter((recorded) => recorded.path.endsWith("/chat/completions") && recorded.body.model === model);
 
 /** The data an extraction request carried: the exchange and the known memories it showed. */
-export function promptData(recorded: RecordedRequest): { exchange: { user: string; assistant: string }; known: Array<{ ref: string; text: string }> } {
+export function promptData(recorded: RecordedRequest): {
+  exchange: { user: string; assistant: string };
+  known: Array<{ ref: string; text: string }>;
+} {
   const messages = recorded.body.messages as Array<{ role: string; content: string }>;
   return JSON.parse(messages[1].content);
 }
@@ -100,11 +121,15 @@ export async function memoryState(aiUuid: string) {
   const lists = await Promise.all(types.map((type) => memoryCollection(factsDb, aiUuid, type).get()));
   const events = await factsDb.collection(`ai_registry/${aiUuid}/events`).get();
   return {
-    memories: lists.flatMap((list) => list.docs.map((doc) => `${doc.ref.parent.id}/${doc.id}@${doc.get("version")}`)).sort(),
+    memories: lists
+      .flatMap((list) => list.docs.map((doc) => `${doc.ref.parent.id}/${doc.id}@${doc.get("version")}`))
+      .sort(),
     events: events.size,
   };
 }
 
 /** What reconciliation does to a contradicted long-term fact, done by hand (for tests of what follows). */
 export const supersedeByHand = (database: Firestore, aiUuid: string, id: string, replacement: string) =>
-  editMemory(database, aiUuid, "long_term_memory", id, supersededBy(replacement, Timestamp.now()), { action: "superseded" });
+  editMemory(database, aiUuid, "long_term_memory", id, supersededBy(replacement, Timestamp.now()), {
+    action: "superseded",
+  });

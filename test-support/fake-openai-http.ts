@@ -15,5 +15,22 @@ export const json = (res: ServerResponse, status: number, body: unknown, headers
   res.end(JSON.stringify(body));
 };
 
-export const apiError = (res: ServerResponse, status: number, message: string, extra: { param?: string; headers?: Record<string, string> } = {}) =>
-  json(res, status, { error: { message, type: status === 429 ? "rate_limit_error" : "fake_error", code: `fake_${status}`, param: extra.param ?? null } }, extra.headers);
+export const apiError = (
+  res: ServerResponse,
+  status: number,
+  message: string,
+  extra: { param?: string; headers?: Record<string, string> } = {},
+) =>
+  json(
+    res,
+    status,
+    {
+      error: {
+        message,
+        type: status === 429 ? "rate_limit_error" : "fake_error",
+        code: `fake_${status}`,
+        param: extra.param ?? null,
+      },
+    },
+    extra.headers,
+  );

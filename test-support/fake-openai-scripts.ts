@@ -12,14 +12,15 @@ import { json, sleep } from "./fake-openai-http";
 /** One scripted answer: a message content (sent after `delay_ms`, if given), or an HTTP error status. */
 export type ScriptedReply = { content: string; delay_ms?: number } | { status: number };
 
-
 function completion(model: string, content: string) {
   return {
     id: `chatcmpl-scripted-${Date.now()}`,
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, finish_reason: "stop", logprobs: null }],
+    choices: [
+      { index: 0, message: { role: "assistant", content, refusal: null }, finish_reason: "stop", logprobs: null },
+    ],
     usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 },
   };
 }
@@ -35,7 +36,12 @@ export class ScriptedReplies {
   }
 
   /** Answers the request when a script (or the extraction default) says how; false otherwise. */
-  async serve(req: IncomingMessage, res: ServerResponse, path: string, body: Record<string, unknown>): Promise<boolean> {
+  async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    body: Record<string, unknown>,
+  ): Promise<boolean> {
     if (req.method === "POST" && path === "/__script") {
       this.script(String(body.model), body.replies as ScriptedReply[]);
       json(res, 200, { scripted: (body.replies as ScriptedReply[]).length });
@@ -45,7 +51,14 @@ export class ScriptedReplies {
     const model = String(body.model ?? "");
     const reply = this.queues.get(model)?.shift();
     if (reply && "status" in reply) {
-      json(res, reply.status, { error: { message: `scripted failure ${reply.status}`, type: "fake_error", code: `fake_${reply.status}`, param: null } });
+      json(res, reply.status, {
+        error: {
+          message: `scripted failure ${reply.status}`,
+          type: "fake_error",
+          code: `fake_${reply.status}`,
+          param: null,
+        },
+      });
       return true;
     }
     if (reply?.delay_ms) await sleep(reply.delay_ms);

@@ -79,16 +79,24 @@ class Gates {
   }
 }
 
-async function stream(res: ServerResponse, body: Record<string, unknown>, model: string, head: Record<string, unknown>, gates: Gates): Promise<void> {
+async function stream(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  model: string,
+  head: Record<string, unknown>,
+  gates: Gates,
+): Promise<void> {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const count = typeof body.n === "number" ? body.n : 1;
   const send = (delta: Record<string, unknown>, finish: string | null = null) =>
-    res.write(`data: ${JSON.stringify({ ...head, object: "chat.completion.chunk", choices: Array.from({ length: count }, (_, index) => ({ index, delta, finish_reason: finish })) })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ ...head, object: "chat.completion.chunk", choices: Array.from({ length: count }, (_, index) => ({ index, delta, finish_reason: finish })) })}\n\n`,
+    );
   const toolCall = model === "tool-call";
   if (toolCall) send({ role: "assistant", tool_calls: [{ index: 0, ...TOOL_CALL }] });
   else {
     const text = answerText(body, model);
-    const pieces = model.startsWith("huge-") ? text.match(/.{1,16000}/gs) ?? [] : text.split(/(?<= )/);
+    const pieces = model.startsWith("huge-") ? (text.match(/.{1,16000}/gs) ?? []) : text.split(/(?<= )/);
     send({ role: "assistant", content: pieces[0] });
     if (model === "stall-stream") return; // the connection stays open, silent
     if (model.startsWith("hold-")) await gates.hold(model.slice("hold-".length));
@@ -102,7 +110,8 @@ async function stream(res: ServerResponse, body: Record<string, unknown>, model:
   }
   send({}, toolCall ? "tool_calls" : "stop");
   const options = body.stream_options as { include_usage?: boolean } | undefined;
-  if (options?.include_usage) res.write(`data: ${JSON.stringify({ ...head, object: "chat.completion.chunk", choices: [], usage: USAGE })}\n\n`);
+  if (options?.include_usage)
+    res.write(`data: ${JSON.stringify({ ...head, object: "chat.completion.chunk", choices: [], usage: USAGE })}\n\n`);
   res.end("data: [DONE]\n\n");
 }
 
@@ -111,13 +120,21 @@ function embeddings(res: ServerResponse, body: Record<string, unknown>): void {
   const dimensions = typeof body.dimensions === "number" ? body.dimensions : 8;
   const data = inputs.map((text, index) => {
     const vector = hashedEmbedding(text, dimensions);
-    const embedding = body.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
+    const embedding =
+      body.encoding_format === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
     return { object: "embedding", index, embedding };
   });
   json(res, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 } });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, requests: RecordedRequest[], gates: Gates, seen: Set<string>, scripts: ScriptedReplies): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requests: RecordedRequest[],
+  gates: Gates,
+  seen: Set<string>,
+  scripts: ScriptedReplies,
+): Promise<void> {
   const path = (req.url ?? "").split("?")[0];
   if (req.method === "GET" && path === "/__requests") return json(res, 200, requests);
   const release = /^\/__release\/([\w-]+)$/.exec(path);
@@ -126,12 +143,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: Recor
   if (path !== "/__script") requests.push({ path, authorization: req.headers.authorization ?? null, body });
   if (await scripts.serve(req, res, path, body)) return;
   if (req.method === "GET" && path.endsWith("/models")) {
-    return json(res, 200, { object: "list", data: FAKE_MODELS.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "fake" })) });
+    return json(res, 200, {
+      object: "list",
+      data: FAKE_MODELS.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "fake" })),
+    });
   }
   const model = String(body.model ?? "");
   if (await fault(req, res, body, model, seen)) return;
   const head = { id: `chatcmpl-fake-${Date.now()}`, created: Math.floor(Date.now() / 1000), model };
-  if (path.endsWith("/chat/completions")) return body.stream === true ? stream(res, body, model, head, gates) : json(res, 200, completion(body, model, head));
+  if (path.endsWith("/chat/completions"))
+    return body.stream === true ? stream(res, body, model, head, gates) : json(res, 200, completion(body, model, head));
   if (path.endsWith("/embeddings")) return embeddings(res, body);
   apiError(res, 404, `no route ${path}`);
 }
@@ -143,7 +164,9 @@ export function startFakeOpenAi(port = 0): Promise<FakeOpenAi> {
   const seen = new Set<string>();
   const scripts = new ScriptedReplies();
   const server = createServer((req, res) => {
-    handle(req, res, requests, gates, seen, scripts).catch((error: unknown) => json(res, 500, { error: { message: String(error), type: "server_error" } }));
+    handle(req, res, requests, gates, seen, scripts).catch((error: unknown) =>
+      json(res, 500, { error: { message: String(error), type: "server_error" } }),
+    );
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -7,7 +7,9 @@ import { PROJECT_ID } from "./emulator";
 export async function functionUrl(): Promise<string> {
   const hub = process.env.FIREBASE_EMULATOR_HUB;
   if (!hub) throw new Error("FIREBASE_EMULATOR_HUB is not set: run the tests with `npm test`");
-  const emulators = (await (await fetch(`http://${hub}/emulators`)).json()) as { functions?: { host: string; port: number } };
+  const emulators = (await (await fetch(`http://${hub}/emulators`)).json()) as {
+    functions?: { host: string; port: number };
+  };
   if (!emulators.functions) throw new Error("the Functions emulator is not running");
   return `http://${emulators.functions.host}:${emulators.functions.port}/${PROJECT_ID}/us-central1/api`;
 }

@@ -44,7 +44,9 @@ const turnText = (turn: Turn): string =>
 
 export function loadLocomo(path = LOCOMO_PATH): Conversation[] {
   if (!existsSync(path)) {
-    throw new Error(`LoCoMo is not at ${path}: it ships in ../shared/data/locomo beside the repository (or set LOCOMO_PATH)`);
+    throw new Error(
+      `LoCoMo is not at ${path}: it ships in ../shared/data/locomo beside the repository (or set LOCOMO_PATH)`,
+    );
   }
   return JSON.parse(readFileSync(path, "utf8")) as Conversation[];
 }
@@ -55,7 +57,11 @@ export function turnsOf(conversation: Conversation, index: number): LocomoMemory
     .filter((key) => /^session_\d+$/.test(key))
     .sort((a, b) => Number(a.split("_")[1]) - Number(b.split("_")[1]));
   return sessions.flatMap((key) =>
-    (conversation.conversation[key] as Turn[]).map((turn) => ({ id: turn.dia_id, text: turnText(turn), conversation: index })),
+    (conversation.conversation[key] as Turn[]).map((turn) => ({
+      id: turn.dia_id,
+      text: turnText(turn),
+      conversation: index,
+    })),
   );
 }
 

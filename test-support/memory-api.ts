@@ -18,7 +18,10 @@ export async function retrieveAs(ai: HandshakeBody, body: Record<string, unknown
     .set("Authorization", bearer(ai))
     .send({ ai_uuid: ai.ai_uuid, ...body });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return response.body as { memories: Array<{ id: string; content: unknown; tags: string[] }>; next_cursor: string | null };
+  return response.body as {
+    memories: Array<{ id: string; content: unknown; tags: string[] }>;
+    next_cursor: string | null;
+  };
 }
 
 /** How many memories of one type an AI holds, counted in Firestore. */

@@ -15,7 +15,9 @@ export async function apiTypes(document) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const source = process.argv[2] ?? "http://127.0.0.1:5000/openapi.json";
-  const document = /^https?:/.test(source) ? await (await fetch(source)).json() : JSON.parse(readFileSync(source, "utf8"));
+  const document = /^https?:/.test(source)
+    ? await (await fetch(source)).json()
+    : JSON.parse(readFileSync(source, "utf8"));
   const target = fileURLToPath(new URL("../src/openapi-types.ts", import.meta.url));
   writeFileSync(target, await apiTypes(document));
   console.log(`wrote ${target}`);

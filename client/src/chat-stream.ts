@@ -13,7 +13,10 @@ async function* eventData(body: ReadableStream<Uint8Array>): AsyncGenerator<stri
       const events = buffer.split(/\r?\n\r?\n/);
       buffer = done ? "" : (events.pop() ?? "");
       for (const event of events) {
-        const data = event.split(/\r?\n/).filter((line) => line.startsWith("data:")).map((line) => line.slice(5).replace(/^ /, ""));
+        const data = event
+          .split(/\r?\n/)
+          .filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(5).replace(/^ /, ""));
         if (data.length) yield data.join("\n");
       }
       if (done) return;

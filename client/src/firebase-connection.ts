@@ -1,6 +1,12 @@
 import { type FirebaseApp, type FirebaseOptions, initializeApp } from "firebase/app";
 import { type Auth, connectAuthEmulator, inMemoryPersistence, initializeAuth } from "firebase/auth";
-import { connectFirestoreEmulator, type DocumentData, type Firestore, initializeFirestore, type Timestamp } from "firebase/firestore";
+import {
+  connectFirestoreEmulator,
+  type DocumentData,
+  type Firestore,
+  initializeFirestore,
+  type Timestamp,
+} from "firebase/firestore";
 import { hostAndPort, readEnv } from "./env.js";
 import { AiMemoryError } from "./errors.js";
 import type { RoomEvent } from "./types.js";
@@ -16,13 +22,17 @@ export interface FirebaseConnectionOptions {
  * A Firebase app of its own (named after the client), so two clients in one process keep separate
  * sign-ins; in-memory auth persistence works the same in Node and browsers.
  */
-export function openFirebase(name: string, options: FirebaseConnectionOptions): { app: FirebaseApp; auth: Auth; db: Firestore } {
+export function openFirebase(
+  name: string,
+  options: FirebaseConnectionOptions,
+): { app: FirebaseApp; auth: Auth; db: Firestore } {
   const config: FirebaseOptions = {
     projectId: readEnv("AI_MEMORY_FIREBASE_PROJECT_ID"),
     apiKey: readEnv("AI_MEMORY_FIREBASE_API_KEY") ?? "emulator-api-key",
     ...options.firebase,
   };
-  if (!config.projectId) throw new AiMemoryError("firebase.projectId is missing: pass it or set AI_MEMORY_FIREBASE_PROJECT_ID");
+  if (!config.projectId)
+    throw new AiMemoryError("firebase.projectId is missing: pass it or set AI_MEMORY_FIREBASE_PROJECT_ID");
   const app = initializeApp(config, `ai-memory-${name}`);
   const auth = initializeAuth(app, { persistence: inMemoryPersistence });
   const db = initializeFirestore(app, {});
@@ -38,6 +48,7 @@ export function openFirebase(name: string, options: FirebaseConnectionOptions): 
 
 /** A room event as read from Firestore, with its timestamps as Dates. */
 export function toRoomEvent(raw: DocumentData): RoomEvent {
-  const date = (value: unknown) => ((value as Timestamp | undefined)?.toDate ? (value as Timestamp).toDate() : (value as Date));
+  const date = (value: unknown) =>
+    (value as Timestamp | undefined)?.toDate ? (value as Timestamp).toDate() : (value as Date);
   return { ...(raw as RoomEvent), at: date(raw.at), expires_at: date(raw.expires_at) };
 }

@@ -2,7 +2,17 @@ import { ChatStream } from "./chat-stream.js";
 import { readEnv } from "./env.js";
 import { AiMemoryError } from "./errors.js";
 import { type Call, randomId, type RequestOptions, Transport } from "./transport.js";
-import type { Answer, ChatCompletionRequest, EmitAck, HeartbeatAnswer, JoinAnswer, LeaveAnswer, MemoryType, Query, RequestBody } from "./types.js";
+import type {
+  Answer,
+  ChatCompletionRequest,
+  EmitAck,
+  HeartbeatAnswer,
+  JoinAnswer,
+  LeaveAnswer,
+  MemoryType,
+  Query,
+  RequestBody,
+} from "./types.js";
 
 export interface ClientOptions {
   /** The API's root: the `api` function's URL, or your Hosting site. Defaults to AI_MEMORY_BASE_URL. */
@@ -44,7 +54,11 @@ export class AiMemory {
     const baseURL = options.baseURL ?? readEnv("AI_MEMORY_BASE_URL");
     if (!baseURL) throw new AiMemoryError("baseURL is missing: pass { baseURL } or set AI_MEMORY_BASE_URL");
     this.baseURL = baseURL.replace(/\/+$/, "");
-    this.streamingBaseURL = (options.streamingBaseURL ?? readEnv("AI_MEMORY_STREAMING_BASE_URL") ?? this.baseURL).replace(/\/+$/, "");
+    this.streamingBaseURL = (
+      options.streamingBaseURL ??
+      readEnv("AI_MEMORY_STREAMING_BASE_URL") ??
+      this.baseURL
+    ).replace(/\/+$/, "");
     this.apiKey = options.apiKey ?? readEnv("AI_MEMORY_API_KEY");
     this.options = options;
     this.transport = new Transport({
@@ -59,7 +73,13 @@ export class AiMemory {
 
   /** The same client with some options changed, e.g. `withOptions({ apiKey: handshake.tokens.ai_token })`. */
   withOptions(options: ClientOptions): AiMemory {
-    return new AiMemory({ ...this.options, baseURL: this.baseURL, streamingBaseURL: this.streamingBaseURL, apiKey: this.apiKey, ...options });
+    return new AiMemory({
+      ...this.options,
+      baseURL: this.baseURL,
+      streamingBaseURL: this.streamingBaseURL,
+      apiKey: this.apiKey,
+      ...options,
+    });
   }
 
   /** `{ai_name}` creates an AI (admin); `{ai_uuid}` resumes one with fresh tokens and a new session. */
@@ -71,9 +91,11 @@ export class AiMemory {
     list: (query: Query<"listAis"> = {}) => this.call<Answer<"listAis">>({ method: "GET", path: "/v1/ais", query }),
     create: (body: RequestBody<"createAi">) => this.call<Answer<"createAi">>({ method: "POST", path: "/v1/ais", body }),
     retrieve: (aiUuid: string) => this.call<Answer<"getAi">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}` }),
-    update: (aiUuid: string, body: RequestBody<"updateAi">) => this.call<Answer<"updateAi">>({ method: "PATCH", path: `/v1/ais/${enc(aiUuid)}`, body }),
+    update: (aiUuid: string, body: RequestBody<"updateAi">) =>
+      this.call<Answer<"updateAi">>({ method: "PATCH", path: `/v1/ais/${enc(aiUuid)}`, body }),
     delete: (aiUuid: string) => this.call<Answer<"deleteAi">>({ method: "DELETE", path: `/v1/ais/${enc(aiUuid)}` }),
-    revokeTokens: (aiUuid: string) => this.call<Answer<"revokeTokens">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/revoke_tokens` }),
+    revokeTokens: (aiUuid: string) =>
+      this.call<Answer<"revokeTokens">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/revoke_tokens` }),
     /** The AI's whole memory, to keep or to import elsewhere. */
     export: (aiUuid: string) => this.call<Answer<"exportAi">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/export` }),
     import: (aiUuid: string, body: RequestBody<"importMemories">) =>
@@ -83,25 +105,57 @@ export class AiMemory {
   readonly memories = {
     /** Retried safely: an Idempotency-Key is sent (a fresh one unless given). */
     create: (body: RequestBody<"createMemory">, options?: RequestOptions) =>
-      this.call<Answer<"createMemory">>({ method: "POST", path: "/create_memory", body, ...options, idempotencyKey: options?.idempotencyKey ?? randomId() }),
-    edit: (body: RequestBody<"editMemory">) => this.call<Answer<"editMemory">>({ method: "POST", path: "/edit_memory", body }),
-    delete: (body: RequestBody<"deleteMemory">) => this.call<Answer<"deleteMemory">>({ method: "POST", path: "/delete_memory", body }),
-    move: (body: RequestBody<"moveMemory">) => this.call<Answer<"moveMemory">>({ method: "POST", path: "/move_memory", body }),
-    retrieve: (body: Omit<RequestBody<"retrieveMemories">, "memory_type"> & { memory_type?: RequestBody<"retrieveMemories">["memory_type"] }) =>
-      this.call<Answer<"retrieveMemories">>({ method: "POST", path: "/retrieve_memories", body: { memory_type: "all", ...body }, idempotent: true }),
+      this.call<Answer<"createMemory">>({
+        method: "POST",
+        path: "/create_memory",
+        body,
+        ...options,
+        idempotencyKey: options?.idempotencyKey ?? randomId(),
+      }),
+    edit: (body: RequestBody<"editMemory">) =>
+      this.call<Answer<"editMemory">>({ method: "POST", path: "/edit_memory", body }),
+    delete: (body: RequestBody<"deleteMemory">) =>
+      this.call<Answer<"deleteMemory">>({ method: "POST", path: "/delete_memory", body }),
+    move: (body: RequestBody<"moveMemory">) =>
+      this.call<Answer<"moveMemory">>({ method: "POST", path: "/move_memory", body }),
+    retrieve: (
+      body: Omit<RequestBody<"retrieveMemories">, "memory_type"> & {
+        memory_type?: RequestBody<"retrieveMemories">["memory_type"];
+      },
+    ) =>
+      this.call<Answer<"retrieveMemories">>({
+        method: "POST",
+        path: "/retrieve_memories",
+        body: { memory_type: "all", ...body },
+        idempotent: true,
+      }),
     /** Newest first, filtered by the query (q, tags, source, created_after/before), paged by cursor. */
     list: (aiUuid: string, query: Query<"listAiMemories"> = {}) =>
       this.call<Answer<"listAiMemories">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/memories`, query }),
     get: (aiUuid: string, type: MemoryType, id: string) =>
-      this.call<Answer<"getAiMemory">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}` }),
+      this.call<Answer<"getAiMemory">>({
+        method: "GET",
+        path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}`,
+      }),
     history: (aiUuid: string, type: MemoryType, id: string) =>
-      this.call<Answer<"aiMemoryHistory">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/history` }),
+      this.call<Answer<"aiMemoryHistory">>({
+        method: "GET",
+        path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/history`,
+      }),
     /** By relevance to a query (keyword, and vector when the server has embeddings). */
     search: (aiUuid: string, body: RequestBody<"searchMemories">) =>
-      this.call<Answer<"searchMemories">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/memories/search`, body, idempotent: true }),
+      this.call<Answer<"searchMemories">>({
+        method: "POST",
+        path: `/v1/ais/${enc(aiUuid)}/memories/search`,
+        body,
+        idempotent: true,
+      }),
     /** Undoes a supersession (admin): the memory, and the exchanges hidden with it, current again. */
     restore: (aiUuid: string, type: MemoryType, id: string) =>
-      this.call<Answer<"restoreAiMemory">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/restore` }),
+      this.call<Answer<"restoreAiMemory">>({
+        method: "POST",
+        path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/restore`,
+      }),
   };
 
   /** What fact extraction did with each chat exchange (admin). */
@@ -115,10 +169,15 @@ export class AiMemory {
   readonly sessions = {
     create: (aiUuid: string, body: RequestBody<"createSession"> = {}) =>
       this.call<Answer<"createSession">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/sessions`, body }),
-    list: (aiUuid: string, query: ListQuery = {}) => this.call<Answer<"listSessions">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/sessions`, query }),
+    list: (aiUuid: string, query: ListQuery = {}) =>
+      this.call<Answer<"listSessions">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/sessions`, query }),
     /** The session and its exchanges, oldest first. */
     chats: (aiUuid: string, sessionId: string, query: ListQuery = {}) =>
-      this.call<Answer<"listSessionChats">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/sessions/${enc(sessionId)}/chats`, query }),
+      this.call<Answer<"listSessionChats">>({
+        method: "GET",
+        path: `/v1/ais/${enc(aiUuid)}/sessions/${enc(sessionId)}/chats`,
+        query,
+      }),
   };
 
   readonly chat = {
@@ -129,11 +188,20 @@ export class AiMemory {
        * an Idempotency-Key is sent (a fresh one unless given).
        */
       create: ((body: ChatCompletionRequest, options?: RequestOptions) => {
-        const call: Call = { method: "POST", path: "/v1/chat/completions", body, ...options, idempotencyKey: options?.idempotencyKey ?? randomId() };
+        const call: Call = {
+          method: "POST",
+          path: "/v1/chat/completions",
+          body,
+          ...options,
+          idempotencyKey: options?.idempotencyKey ?? randomId(),
+        };
         return body.stream ? this.stream(call) : this.call<Answer<"createChatCompletion">>(call);
       }) as {
         (body: ChatCompletionRequest & { stream: true }, options?: RequestOptions): Promise<ChatStream>;
-        (body: ChatCompletionRequest & { stream?: false }, options?: RequestOptions): Promise<Answer<"createChatCompletion">>;
+        (
+          body: ChatCompletionRequest & { stream?: false },
+          options?: RequestOptions,
+        ): Promise<Answer<"createChatCompletion">>;
       },
     },
   };
@@ -148,7 +216,8 @@ export class AiMemory {
     emit: (body: Omit<Extract<RequestBody<"relay">, { event: string }>, "action">) =>
       this.call<EmitAck>({ method: "POST", path: "/v1/relay", body, idempotent: Boolean(body.event_id) }),
     join: (body: { ai_uuid?: string; client_id?: string } = {}) => this.relayCall<"join">({ action: "join", ...body }),
-    heartbeat: (body: { ai_uuid?: string; client_id: string; status?: string }) => this.relayCall<"heartbeat">({ action: "heartbeat", ...body }),
+    heartbeat: (body: { ai_uuid?: string; client_id: string; status?: string }) =>
+      this.relayCall<"heartbeat">({ action: "heartbeat", ...body }),
     leave: (body: { ai_uuid?: string; client_id: string }) => this.relayCall<"leave">({ action: "leave", ...body }),
   };
 
@@ -168,7 +237,12 @@ export class AiMemory {
   private async stream(call: Call): Promise<ChatStream> {
     const controller = new AbortController();
     call.signal?.addEventListener("abort", () => controller.abort(), { once: true });
-    const response = await this.transport.send({ ...call, baseURL: this.streamingBaseURL, signal: controller.signal, headers: { ...call.headers, accept: "text/event-stream" } });
+    const response = await this.transport.send({
+      ...call,
+      baseURL: this.streamingBaseURL,
+      signal: controller.signal,
+      headers: { ...call.headers, accept: "text/event-stream" },
+    });
     return new ChatStream(response, controller);
   }
 }

@@ -66,7 +66,9 @@ export class AiMemorySocket extends SocketEmitter {
     this.clientId = options.clientId ?? randomId();
     this.position = options.resumeAfter ? positionOf(options.resumeAfter) : null;
     this.handshakeAnswer = options.handshake;
-    this.relayApi = options.handshake ? options.api.withOptions({ apiKey: options.handshake.tokens.ai_token }) : options.api;
+    this.relayApi = options.handshake
+      ? options.api.withOptions({ apiKey: options.handshake.tokens.ai_token })
+      : options.api;
   }
 
   get aiUuid(): string {
@@ -123,7 +125,8 @@ export class AiMemorySocket extends SocketEmitter {
   /** Writes an event in the room; resolves with the ack (event id and commit time). Retried emits are written once. */
   async emit(event: string, data?: unknown): Promise<EmitAck> {
     const eventId = randomId() + randomId();
-    const send = () => this.relayApi.relay.emit({ ai_uuid: this.aiUuid, client_id: this.clientId, event, data, event_id: eventId });
+    const send = () =>
+      this.relayApi.relay.emit({ ai_uuid: this.aiUuid, client_id: this.clientId, event, data, event_id: eventId });
     try {
       return await send();
     } catch (error) {
@@ -152,7 +155,8 @@ export class AiMemorySocket extends SocketEmitter {
   }
 
   private firebase(): { auth: Auth; db: Firestore } {
-    if (!this.app || !this.auth || !this.db) ({ app: this.app, auth: this.auth, db: this.db } = openFirebase(this.clientId, this.options));
+    if (!this.app || !this.auth || !this.db)
+      ({ app: this.app, auth: this.auth, db: this.db } = openFirebase(this.clientId, this.options));
     return { auth: this.auth, db: this.db };
   }
 
@@ -168,7 +172,8 @@ export class AiMemorySocket extends SocketEmitter {
       (snapshot) => {
         this.attempts = 0;
         // Added documents come in query order: commit order.
-        for (const change of snapshot.docChanges()) if (change.type === "added") this.deliver(change.doc.data(), change.doc.get("at"));
+        for (const change of snapshot.docChanges())
+          if (change.type === "added") this.deliver(change.doc.data(), change.doc.get("at"));
       },
       (error) => this.lost(error),
     );

@@ -37,7 +37,8 @@ const MAX_RETRY_WAIT_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const randomId = (): string =>
-  globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+  globalThis.crypto?.randomUUID?.() ??
+  `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 
 /** How long to wait before retry `attempt` (0-based): the server's Retry-After, else exponential backoff with jitter. */
 function retryWaitMs(attempt: number, headers?: Headers): number {
@@ -71,7 +72,9 @@ export class Transport {
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attempt(call).catch((error: unknown) => error as Error);
       if (outcome instanceof Response) return outcome;
-      const retriable = outcome instanceof APIConnectionError || (outcome instanceof APIError && RETRIED_STATUSES.includes(outcome.status));
+      const retriable =
+        outcome instanceof APIConnectionError ||
+        (outcome instanceof APIError && RETRIED_STATUSES.includes(outcome.status));
       const wait = retryWaitMs(attempt, outcome instanceof APIError ? outcome.headers : undefined);
       if (!retriable || attempt >= maxRetries || wait > MAX_RETRY_WAIT_MS || call.signal?.aborted) throw outcome;
       await sleep(wait);
@@ -87,12 +90,18 @@ export class Transport {
 
   private url(call: Call): string {
     const query = Object.entries(call.query ?? {}).filter(([, value]) => value !== undefined);
-    const search = query.length ? `?${new URLSearchParams(query.map(([key, value]) => [key, String(value)])).toString()}` : "";
+    const search = query.length
+      ? `?${new URLSearchParams(query.map(([key, value]) => [key, String(value)])).toString()}`
+      : "";
     return `${(call.baseURL ?? this.options.baseURL).replace(/\/+$/, "")}${call.path}${search}`;
   }
 
   private async attempt(call: Call): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json", ...this.options.defaultHeaders, ...call.headers };
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...this.options.defaultHeaders,
+      ...call.headers,
+    };
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     if (call.body !== undefined) headers["content-type"] = "application/json";
     if (call.idempotencyKey) headers["idempotency-key"] = call.idempotencyKey;
@@ -111,7 +120,8 @@ export class Transport {
       });
     } catch (error) {
       const label = `${call.method} ${call.path}`;
-      if (controller.signal.aborted && !call.signal?.aborted) throw new APIConnectionTimeoutError(`${label}: no answer within ${timeoutMs} ms`);
+      if (controller.signal.aborted && !call.signal?.aborted)
+        throw new APIConnectionTimeoutError(`${label}: no answer within ${timeoutMs} ms`);
       throw new APIConnectionError(`${label}: ${(error as Error).message}`, { cause: error });
     } finally {
       clearTimeout(timer);

@@ -10,13 +10,20 @@ type JsonOf<T> = T extends { content: { "application/json": infer Body } } ? Bod
 /** The JSON body an operation takes. */
 export type RequestBody<Op extends keyof operations> = JsonOf<NonNullable<operations[Op]["requestBody"]>>;
 /** The JSON answer of an operation's success. */
-export type Answer<Op extends keyof operations> = JsonOf<operations[Op]["responses"][Extract<keyof operations[Op]["responses"], 200 | 201>]>;
+export type Answer<Op extends keyof operations> = JsonOf<
+  operations[Op]["responses"][Extract<keyof operations[Op]["responses"], 200 | 201>]
+>;
 /** The query parameters of an operation. */
 export type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
 
 export type MemoryType = Schemas["Memory"]["memory_type"];
 /** The four memory types, as a value to iterate over; `satisfies` holds each to the generated type. */
-export const MEMORY_TYPES = ["working_memory", "long_term_memory", "personal_logs", "archive"] as const satisfies readonly MemoryType[];
+export const MEMORY_TYPES = [
+  "working_memory",
+  "long_term_memory",
+  "personal_logs",
+  "archive",
+] as const satisfies readonly MemoryType[];
 
 export type Memory = Schemas["Memory"];
 export type MemoryData = RequestBody<"createMemory">["memory_data"];

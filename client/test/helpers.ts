@@ -25,7 +25,12 @@ export async function connectedAi(name: string, options: { clientId?: string } =
 }
 
 export async function openSocket(ai: HandshakeBody, options: { clientId?: string; heartbeatIntervalMs?: number } = {}) {
-  const socket = new AiMemorySocket({ api: adminClient(), handshake: ai, firebase: { projectId: PROJECT_ID }, ...options });
+  const socket = new AiMemorySocket({
+    api: adminClient(),
+    handshake: ai,
+    firebase: { projectId: PROJECT_ID },
+    ...options,
+  });
   return socket.connect();
 }
 

@@ -21,7 +21,8 @@ import {
 import { adminClient, aiClient } from "./helpers";
 
 const answering = (status: number, body: unknown) =>
-  (async () => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })) as typeof fetch;
+  (async () =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })) as typeof fetch;
 
 describe("AiMemory (HTTP)", () => {
   it("sends the bearer and JSON through an injected fetch", async () => {
@@ -55,12 +56,25 @@ describe("AiMemory (HTTP)", () => {
 
   it("throws one error class per status, carrying the API's code, message and details", async () => {
     const classes = [
-      [400, BadRequestError], [401, AuthenticationError], [403, PermissionDeniedError], [404, NotFoundError],
-      [409, ConflictError], [413, PayloadTooLargeError], [429, RateLimitError], [500, InternalServerError],
-      [502, UpstreamError], [503, ServiceUnavailableError], [504, UpstreamTimeoutError], [507, InternalServerError],
+      [400, BadRequestError],
+      [401, AuthenticationError],
+      [403, PermissionDeniedError],
+      [404, NotFoundError],
+      [409, ConflictError],
+      [413, PayloadTooLargeError],
+      [429, RateLimitError],
+      [500, InternalServerError],
+      [502, UpstreamError],
+      [503, ServiceUnavailableError],
+      [504, UpstreamTimeoutError],
+      [507, InternalServerError],
     ] as const;
     for (const [status, ErrorClass] of classes) {
-      const client = new AiMemory({ baseURL: "http://api.test", maxRetries: 0, fetch: answering(status, { error: { code: "c", message: "m", details: { status } } }) });
+      const client = new AiMemory({
+        baseURL: "http://api.test",
+        maxRetries: 0,
+        fetch: answering(status, { error: { code: "c", message: "m", details: { status } } }),
+      });
       const error = await client.request("GET", "/x").catch((caught: unknown) => caught);
       expect(error, String(status)).toBeInstanceOf(ErrorClass);
       expect(error).toBeInstanceOf(APIError);
@@ -72,7 +86,9 @@ describe("AiMemory (HTTP)", () => {
     const refused = new AiMemory({ baseURL: "http://127.0.0.1:1", maxRetries: 0 });
     await expect(refused.request("GET", "/healthz")).rejects.toBeInstanceOf(APIConnectionError);
     const hanging = (async (_url: string, init: RequestInit) =>
-      new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(new Error("aborted"))))) as unknown as typeof fetch;
+      new Promise((_resolve, reject) =>
+        init.signal?.addEventListener("abort", () => reject(new Error("aborted"))),
+      )) as unknown as typeof fetch;
     const slow = new AiMemory({ baseURL: "http://api.test", fetch: hanging, timeoutMs: 50, maxRetries: 0 });
     await expect(slow.request("GET", "/x")).rejects.toBeInstanceOf(APIConnectionTimeoutError);
   });
@@ -80,26 +96,49 @@ describe("AiMemory (HTTP)", () => {
   it("maps the real API's errors: bad key, unknown memory, another AI's room, reserved event, oversized data", async () => {
     const [ai, other] = await Promise.all([newAi("SDK Errors"), newAi("SDK Other")]);
     const api = aiClient(ai);
-    await expect(adminClient().withOptions({ apiKey: "wrong" }).relay.join()).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(adminClient().withOptions({ apiKey: "wrong" }).relay.join()).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
     const missing = api.memories.get(ai.ai_uuid, "archive", "no-such-memory");
     await expect(missing).rejects.toBeInstanceOf(NotFoundError);
     await expect(api.relay.join({ ai_uuid: other.ai_uuid })).rejects.toBeInstanceOf(PermissionDeniedError);
     await expect(api.relay.emit({ event: "memory_update", data: {} })).rejects.toBeInstanceOf(BadRequestError);
-    await expect(api.relay.emit({ event: "message", data: "x".repeat(17_000) })).rejects.toBeInstanceOf(PayloadTooLargeError);
+    await expect(api.relay.emit({ event: "message", data: "x".repeat(17_000) })).rejects.toBeInstanceOf(
+      PayloadTooLargeError,
+    );
   });
 
   it("runs the seed routes for an AI", async () => {
     const ai = await newAi("SDK Memories");
     const api = aiClient(ai);
     const who = { ai_uuid: ai.ai_uuid, ai_name: ai.ai_name };
-    const created = await api.memories.create({ ...who, memory_type: "working_memory", memory_data: { content: "typed", tags: ["sdk"] } });
+    const created = await api.memories.create({
+      ...who,
+      memory_type: "working_memory",
+      memory_data: { content: "typed", tags: ["sdk"] },
+    });
     expect(created).toMatchObject({ memory_type: "working_memory", content: "typed", tags: ["sdk"], version: 1 });
-    const edited = await api.memories.edit({ ...who, memory_type: "working_memory", memory_id: created.id, memory_data: "retyped" });
+    const edited = await api.memories.edit({
+      ...who,
+      memory_type: "working_memory",
+      memory_id: created.id,
+      memory_data: "retyped",
+    });
     expect(edited.version).toBe(2);
-    const moved = await api.memories.move({ ...who, from_memory_type: "working_memory", to_memory_type: "archive", document_id: created.id });
+    const moved = await api.memories.move({
+      ...who,
+      from_memory_type: "working_memory",
+      to_memory_type: "archive",
+      document_id: created.id,
+    });
     expect(moved).toMatchObject({ id: created.id, memory_type: "archive", moved_from: "working_memory" });
-    expect((await api.memories.retrieve({ ...who, memory_type: "archive" })).memories.map((memory) => memory.id)).toEqual([created.id]);
-    expect(await api.memories.delete({ ...who, memory_type: "archive", memory_id: created.id })).toMatchObject({ deleted: true, memory_id: created.id });
+    expect(
+      (await api.memories.retrieve({ ...who, memory_type: "archive" })).memories.map((memory) => memory.id),
+    ).toEqual([created.id]);
+    expect(await api.memories.delete({ ...who, memory_type: "archive", memory_id: created.id })).toMatchObject({
+      deleted: true,
+      memory_id: created.id,
+    });
     const resumed = await api.handshake({ ai_uuid: ai.ai_uuid });
     expect(resumed.tokens.firebase_custom_token).toEqual(expect.any(String));
   });
@@ -110,7 +149,9 @@ describe("AiMemory (HTTP)", () => {
     const session = await api.sessions.create(ai.ai_uuid, { name: "planning" });
     expect(session).toMatchObject({ name: "planning", ai_uuid: ai.ai_uuid });
     const listed = await api.sessions.list(ai.ai_uuid);
-    expect(listed.sessions.map((s) => s.session_id)).toEqual(expect.arrayContaining([session.session_id, ai.session.session_id]));
+    expect(listed.sessions.map((s) => s.session_id)).toEqual(
+      expect.arrayContaining([session.session_id, ai.session.session_id]),
+    );
     const answer = await api.chat.completions.create({
       model: "test-model",
       session_id: session.session_id,

@@ -31,7 +31,12 @@ const node = async (file: string) =>
 
 beforeAll(() => {
   execFileSync(process.execPath, [join(clientDir, "scripts/build.mjs")], { cwd: clientDir, stdio: "inherit" });
-  const [pack] = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: clientDir, encoding: "utf8" }));
+  const [pack] = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
+      cwd: clientDir,
+      encoding: "utf8",
+    }),
+  );
   packed = pack.files.map((file: { path: string }) => file.path);
   mkdirSync(join(scratch, "node_modules"));
   execFileSync("tar", ["-xzf", join(scratch, pack.filename), "-C", join(scratch, "node_modules")]);
@@ -53,17 +58,31 @@ const USE = `
 
 describe("the built package, installed in a scratch project", () => {
   it("ships only its build, with ESM, CommonJS and types for both entry points", () => {
-    expect(packed.filter((path) => !path.startsWith("dist/") && !["package.json", "README.md"].includes(path))).toEqual([]);
+    expect(packed.filter((path) => !path.startsWith("dist/") && !["package.json", "README.md"].includes(path))).toEqual(
+      [],
+    );
     for (const format of ["esm", "cjs"]) {
-      for (const entry of ["index", "socket-entry"]) expect(packed).toEqual(expect.arrayContaining([`dist/${format}/${entry}.js`, `dist/${format}/${entry}.d.ts`]));
+      for (const entry of ["index", "socket-entry"])
+        expect(packed).toEqual(expect.arrayContaining([`dist/${format}/${entry}.js`, `dist/${format}/${entry}.d.ts`]));
     }
   });
 
   it("works from require() and from import, the socket entry point too", async () => {
-    writeFileSync(join(scratch, "use.cjs"), `const { AiMemory, NotFoundError } = require("ai-memory-client");\nconst { AiMemorySocket } = require("ai-memory-client/socket");\n(async () => {${USE}})();`);
-    writeFileSync(join(scratch, "use.mjs"), `import { AiMemory, NotFoundError } from "ai-memory-client";\nimport { AiMemorySocket } from "ai-memory-client/socket";\n${USE}`);
+    writeFileSync(
+      join(scratch, "use.cjs"),
+      `const { AiMemory, NotFoundError } = require("ai-memory-client");\nconst { AiMemorySocket } = require("ai-memory-client/socket");\n(async () => {${USE}})();`,
+    );
+    writeFileSync(
+      join(scratch, "use.mjs"),
+      `import { AiMemory, NotFoundError } from "ai-memory-client";\nimport { AiMemorySocket } from "ai-memory-client/socket";\n${USE}`,
+    );
     for (const file of ["use.cjs", "use.mjs"]) {
-      expect(JSON.parse(await node(file)), file).toEqual({ content: "from a scratch project", missing: true, streamed: "Echo: scratch", socket: "function" });
+      expect(JSON.parse(await node(file)), file).toEqual({
+        content: "from a scratch project",
+        missing: true,
+        streamed: "Echo: scratch",
+        socket: "function",
+      });
     }
   });
 
@@ -80,11 +99,27 @@ export async function use(api: AiMemory): Promise<Memory> {
   return memory;
 }
 `;
-    const imports = 'import { AiMemory, type Memory } from "ai-memory-client";\nimport { AiMemorySocket } from "ai-memory-client/socket";';
+    const imports =
+      'import { AiMemory, type Memory } from "ai-memory-client";\nimport { AiMemorySocket } from "ai-memory-client/socket";';
     writeFileSync(join(scratch, "use-types.mts"), code(imports));
     writeFileSync(join(scratch, "use-types.cts"), code(imports));
-    writeFileSync(join(scratch, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "nodenext", target: "es2022", strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ["use-types.mts", "use-types.cts"] }));
-    execFileSync(process.execPath, [join(rootDir, "node_modules/typescript/bin/tsc"), "-p", scratch], { encoding: "utf8" });
+    writeFileSync(
+      join(scratch, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "nodenext",
+          target: "es2022",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: ["use-types.mts", "use-types.cts"],
+      }),
+    );
+    execFileSync(process.execPath, [join(rootDir, "node_modules/typescript/bin/tsc"), "-p", scratch], {
+      encoding: "utf8",
+    });
   });
 
   it("keeps the HTTP client's browser bundle under 30 kB minified, without Firebase", async () => {

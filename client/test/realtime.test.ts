@@ -14,7 +14,9 @@ afterEach(async () => {
 });
 
 const summary = (updates: Array<{ data: MemoryUpdate }>) =>
-  updates.map(({ data }) => `${data.action} ${data.memory_type} v${data.version}${data.from ? ` from ${data.from}` : ""}`);
+  updates.map(
+    ({ data }) => `${data.action} ${data.memory_type} v${data.version}${data.from ? ` from ${data.from}` : ""}`,
+  );
 
 describe("an AI process connected with the SDK", () => {
   it("gets each memory_update of create, edit, move and delete, in order", async () => {
@@ -23,8 +25,18 @@ describe("an AI process connected with the SDK", () => {
     const who = { ai_uuid: ai.ai_uuid, ai_name: ai.ai_name };
 
     const memory = await api.memories.create({ ...who, memory_type: "working_memory", memory_data: "watch me" });
-    await api.memories.edit({ ...who, memory_type: "working_memory", memory_id: memory.id, memory_data: "watch me change" });
-    await api.memories.move({ ...who, from_memory_type: "working_memory", to_memory_type: "long_term_memory", document_id: memory.id });
+    await api.memories.edit({
+      ...who,
+      memory_type: "working_memory",
+      memory_id: memory.id,
+      memory_data: "watch me change",
+    });
+    await api.memories.move({
+      ...who,
+      from_memory_type: "working_memory",
+      to_memory_type: "long_term_memory",
+      document_id: memory.id,
+    });
     await api.memories.delete({ ...who, memory_type: "long_term_memory", memory_id: memory.id });
 
     await until(updates, 4);
@@ -47,8 +59,16 @@ describe("an AI process connected with the SDK", () => {
     const seenByTwo = record<MemoryUpdate>(two.socket, "memory_update");
     const messagesOfTwo = record(two.socket, "message");
 
-    const mine = await one.api.memories.create({ ai_uuid: one.ai.ai_uuid, memory_type: "personal_logs", memory_data: "one's" });
-    const theirs = await two.api.memories.create({ ai_uuid: two.ai.ai_uuid, memory_type: "archive", memory_data: "two's" });
+    const mine = await one.api.memories.create({
+      ai_uuid: one.ai.ai_uuid,
+      memory_type: "personal_logs",
+      memory_data: "one's",
+    });
+    const theirs = await two.api.memories.create({
+      ai_uuid: two.ai.ai_uuid,
+      memory_type: "archive",
+      memory_data: "two's",
+    });
     await one.socket.emit("message", { text: "for one only" });
 
     await until(seenByOne, 1);

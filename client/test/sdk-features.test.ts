@@ -23,7 +23,8 @@ function scripted(statuses: number[], headers: Record<string, string> = {}) {
   return { sent, client: new AiMemory({ baseURL: "http://api.test", apiKey: "k", fetch: fetchSpy }) };
 }
 
-const create = (client: AiMemory) => client.memories.create({ ai_uuid: "00000000-0000-4000-8000-000000000000", memory_type: "archive", memory_data: "x" });
+const create = (client: AiMemory) =>
+  client.memories.create({ ai_uuid: "00000000-0000-4000-8000-000000000000", memory_type: "archive", memory_data: "x" });
 
 describe("maxRetries", () => {
   it("retries a create after a 503 with the same automatic Idempotency-Key", async () => {
@@ -43,7 +44,9 @@ describe("maxRetries", () => {
     await expect(create(failing.client)).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(failing.sent).toHaveLength(3);
     const edit = scripted([503], { "retry-after": "0" });
-    await expect(edit.client.memories.edit({ ai_uuid: "u", memory_type: "archive", memory_id: "m", memory_data: "y" })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(
+      edit.client.memories.edit({ ai_uuid: "u", memory_type: "archive", memory_id: "m", memory_data: "y" }),
+    ).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(edit.sent).toHaveLength(1);
     const missing = scripted([404]);
     await expect(missing.client.ais.retrieve("u")).rejects.toBeInstanceOf(NotFoundError);
@@ -62,16 +65,31 @@ describe("the REST resources against the API", () => {
     const ai = await newAi("SDK Resources");
     const api = aiClient(ai);
     expect((await adminClient().ais.list({ limit: 200 })).ais.map((entry) => entry.ai_uuid)).toContain(ai.ai_uuid);
-    const made = await api.memories.create({ ai_uuid: ai.ai_uuid, memory_type: "long_term_memory", memory_data: { content: "Speaks Portuguese and Greek", tags: ["languages"] } });
+    const made = await api.memories.create({
+      ai_uuid: ai.ai_uuid,
+      memory_type: "long_term_memory",
+      memory_data: { content: "Speaks Portuguese and Greek", tags: ["languages"] },
+    });
     const hits = await api.memories.search(ai.ai_uuid, { query: "does the user speak Portuguese?" });
     expect(hits.results[0]).toMatchObject({ id: made.id, score: expect.any(Number) });
-    expect((await api.memories.list(ai.ai_uuid, { tags: "languages", limit: 5 })).memories.map((memory) => memory.id)).toEqual([made.id]);
-    await api.memories.edit({ ai_uuid: ai.ai_uuid, memory_type: "long_term_memory", memory_id: made.id, memory_data: "Speaks Portuguese, Greek and Welsh" });
-    expect((await api.memories.history(ai.ai_uuid, "long_term_memory", made.id)).versions.map((version) => version.version)).toEqual([1]);
+    expect(
+      (await api.memories.list(ai.ai_uuid, { tags: "languages", limit: 5 })).memories.map((memory) => memory.id),
+    ).toEqual([made.id]);
+    await api.memories.edit({
+      ai_uuid: ai.ai_uuid,
+      memory_type: "long_term_memory",
+      memory_id: made.id,
+      memory_data: "Speaks Portuguese, Greek and Welsh",
+    });
+    expect(
+      (await api.memories.history(ai.ai_uuid, "long_term_memory", made.id)).versions.map((version) => version.version),
+    ).toEqual([1]);
     const exported = await api.ais.export(ai.ai_uuid);
     expect(exported.memories.map((memory) => memory.content)).toEqual(["Speaks Portuguese, Greek and Welsh"]);
     const copy = await adminClient().ais.create({ ai_name: "SDK Copy" });
-    const imported = await adminClient().ais.import(copy.ai_uuid, { memories: exported.memories.map(({ memory_type, content, tags }) => ({ memory_type, content, tags })) });
+    const imported = await adminClient().ais.import(copy.ai_uuid, {
+      memories: exported.memories.map(({ memory_type, content, tags }) => ({ memory_type, content, tags })),
+    });
     expect(imported.imported).toBe(1);
     expect((await adminClient().models.list()).data.map((model) => model.id)).toContain("test-model");
   });
@@ -80,22 +98,39 @@ describe("the REST resources against the API", () => {
 describe("streaming chat", () => {
   it("streams the answer, then the memory report; a model failure before the stream is the status's error", async () => {
     const ai = await newAi("SDK Stream");
-    const stream = await aiClient(ai).chat.completions.create({ model: "test-model", stream: true, messages: [{ role: "user", content: "stream this please" }] });
+    const stream = await aiClient(ai).chat.completions.create({
+      model: "test-model",
+      stream: true,
+      messages: [{ role: "user", content: "stream this please" }],
+    });
     expect(await stream.text()).toBe("Echo: stream this please");
     expect(stream.memory).toMatchObject({ session_id: expect.any(String), stored_memory_ids: [expect.any(String)] });
-    await expect(aiClient(ai).withOptions({ maxRetries: 0 }).chat.completions.create({ model: "fail-500", stream: true, messages: [{ role: "user", content: "x" }] })).rejects.toBeInstanceOf(UpstreamError);
+    await expect(
+      aiClient(ai)
+        .withOptions({ maxRetries: 0 })
+        .chat.completions.create({ model: "fail-500", stream: true, messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toBeInstanceOf(UpstreamError);
   });
 
   it("sends streams to streamingBaseURL, the function's own URL, where chunks arrive before the model has finished", async () => {
     const ai = await newAi("SDK Incremental");
-    const api = new AiMemory({ baseURL: HOSTING_URL, streamingBaseURL: await functionUrl(), apiKey: ai.tokens.ai_token });
+    const api = new AiMemory({
+      baseURL: HOSTING_URL,
+      streamingBaseURL: await functionUrl(),
+      apiKey: ai.tokens.ai_token,
+    });
     const gate = `sdk${Date.now()}`;
-    const stream = await api.chat.completions.create({ model: `hold-${gate}`, stream: true, messages: [{ role: "user", content: "alpha beta gamma" }] });
+    const stream = await api.chat.completions.create({
+      model: `hold-${gate}`,
+      stream: true,
+      messages: [{ role: "user", content: "alpha beta gamma" }],
+    });
     const chunks = stream[Symbol.asyncIterator]();
     expect((await chunks.next()).value?.choices[0].delta.content).toBe("Echo: ");
     expect(await releaseShared(gate)).toBe(true);
     let rest = "";
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) rest += next.value.choices[0]?.delta?.content ?? "";
+    for (let next = await chunks.next(); !next.done; next = await chunks.next())
+      rest += next.value.choices[0]?.delta?.content ?? "";
     expect(rest).toBe("alpha beta gamma");
     expect(stream.memory?.stored_memory_ids).toHaveLength(1);
   });

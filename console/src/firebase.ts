@@ -52,7 +52,8 @@ function readEmulatorInit(): Promise<HostingInit> {
 /** In production, Firebase Hosting serves the project's web app config at this reserved URL. */
 async function readProductionConfig(): Promise<HostingInit> {
   const response = await fetch("/__/firebase/init.json");
-  if (!response.ok) throw new Error(`/__/firebase/init.json answered ${response.status}: is this page served by Firebase Hosting?`);
+  if (!response.ok)
+    throw new Error(`/__/firebase/init.json answered ${response.status}: is this page served by Firebase Hosting?`);
   return { config: (await response.json()) as FirebaseOptions, authUrl: null, firestore: null };
 }
 

@@ -23,10 +23,7 @@ export function usePath(): string {
   return path;
 }
 
-export type Route =
-  | { view: "ais" }
-  | { view: "ai"; aiUuid: string; tab: AiTab }
-  | { view: "not-found" };
+export type Route = { view: "ais" } | { view: "ai"; aiUuid: string; tab: AiTab } | { view: "not-found" };
 
 export const AI_TABS = ["board", "room", "conversations", "playground", "data", "settings"] as const;
 export type AiTab = (typeof AI_TABS)[number];
@@ -39,4 +36,5 @@ export function routeOf(path: string): Route {
   return AI_TABS.includes(tab) ? { view: "ai", aiUuid: match[1], tab } : { view: "not-found" };
 }
 
-export const aiPath = (aiUuid: string, tab: AiTab = "board") => (tab === "board" ? `/ais/${aiUuid}` : `/ais/${aiUuid}/${tab}`);
+export const aiPath = (aiUuid: string, tab: AiTab = "board") =>
+  tab === "board" ? `/ais/${aiUuid}` : `/ais/${aiUuid}/${tab}`;

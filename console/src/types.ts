@@ -2,7 +2,18 @@
  * The shapes the console reads. The API's answers are the client SDK's types, generated from the
  * server's /openapi.json; the rest are how the console holds what it reads from Firestore.
  */
-import type { Ai, Chat, EventSender, Handshake, Memory, MemoryReport, MemoryType, MemoryUpdate, SearchHit, Session } from "../../client/src/types";
+import type {
+  Ai,
+  Chat,
+  EventSender,
+  Handshake,
+  Memory,
+  MemoryReport,
+  MemoryType,
+  MemoryUpdate,
+  SearchHit,
+  Session,
+} from "../../client/src/types";
 import { MEMORY_TYPES } from "../../client/src/types";
 
 export { MEMORY_TYPES };

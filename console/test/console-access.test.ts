@@ -26,7 +26,9 @@ describe("signing in to the console", { timeout: 120_000 }, () => {
     await page.setViewportSize(WIDE);
 
     await signIn(page, { ...visitor, password: "not the password" });
-    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 15_000 }).toContain("Wrong email or password");
+    await expect
+      .poll(() => page.getByRole("alert").textContent(), { timeout: 15_000 })
+      .toContain("Wrong email or password");
 
     await signIn(page, visitor);
     await page.getByRole("heading", { name: "Not the administrator" }).waitFor();
@@ -34,7 +36,10 @@ describe("signing in to the console", { timeout: 120_000 }, () => {
     expect(await page.getByRole("heading", { name: "AIs" }).count()).toBe(0);
     // The API's 403 for the visitor is the one failed request the browser reports; a wrong
     // password is the Auth emulator's 400.
-    expect(errors.every((error) => /status of (400|403)/.test(error)), errors.join("\n")).toBe(true);
+    expect(
+      errors.every((error) => /status of (400|403)/.test(error)),
+      errors.join("\n"),
+    ).toBe(true);
     errors.length = 0;
 
     await page.getByRole("button", { name: "Sign out and use another account" }).click();

@@ -6,7 +6,12 @@ import { useSignedInConsole } from "./support/harness";
 interface AiAnswer {
   ai_name: string;
   status: string;
-  settings: { system_prompt: string | null; memory_token_budget: number; working_memory_limit: number; reflections: boolean };
+  settings: {
+    system_prompt: string | null;
+    memory_token_budget: number;
+    working_memory_limit: number;
+    reflections: boolean;
+  };
 }
 
 describe("the AIs in the console", { timeout: 120_000 }, () => {
@@ -53,11 +58,21 @@ describe("the AIs in the console", { timeout: 120_000 }, () => {
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByRole("heading", { name: renamed, level: 1 }).waitFor();
     const saved = await callApi<AiAnswer>("GET", `/v1/ais/${ai.ai_uuid}`);
-    expect(saved).toMatchObject({ ai_name: renamed, settings: { system_prompt: "You are terse.", memory_token_budget: 3000, working_memory_limit: 80, reflections: true } });
+    expect(saved).toMatchObject({
+      ai_name: renamed,
+      settings: {
+        system_prompt: "You are terse.",
+        memory_token_budget: 3000,
+        working_memory_limit: 80,
+        reflections: true,
+      },
+    });
 
     await page.getByLabel("Name", { exact: true }).fill("Bad/Name");
     await page.getByRole("button", { name: "Save settings" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 15_000 }).toContain("ai_name: may hold letters");
+    await expect
+      .poll(() => page.getByRole("alert").textContent(), { timeout: 15_000 })
+      .toContain("ai_name: may hold letters");
     expect(ui.errors, "the API's 400, shown above").toEqual([expect.stringContaining("status of 400")]);
     ui.errors.length = 0;
     await page.getByLabel("Name", { exact: true }).fill(renamed);

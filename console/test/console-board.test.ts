@@ -60,15 +60,34 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
     await column("archive").getByText("No memory here yet.").waitFor();
 
     const ref = { ai_name: ai.ai_name, ai_uuid: ai.ai_uuid };
-    const created = await callApi<{ id: string }>("POST", "/create_memory", { ...ref, memory_type: "archive", memory_data: "Written by another client" });
+    const created = await callApi<{ id: string }>("POST", "/create_memory", {
+      ...ref,
+      memory_type: "archive",
+      memory_data: "Written by another client",
+    });
     await card("archive", "Written by another client").waitFor();
-    await callApi("POST", "/edit_memory", { ...ref, memory_type: "archive", memory_id: created.id, memory_data: "Edited by another client" });
+    await callApi("POST", "/edit_memory", {
+      ...ref,
+      memory_type: "archive",
+      memory_id: created.id,
+      memory_data: "Edited by another client",
+    });
     await card("archive", "Edited by another client").waitFor();
-    await callApi("POST", "/move_memory", { ...ref, from_memory_type: "archive", to_memory_type: "long_term_memory", document_id: created.id });
+    await callApi("POST", "/move_memory", {
+      ...ref,
+      from_memory_type: "archive",
+      to_memory_type: "long_term_memory",
+      document_id: created.id,
+    });
     await card("long_term_memory", "Edited by another client").waitFor();
     await expect.poll(() => column("long_term_memory").locator(".count").textContent(), { timeout: 15_000 }).toBe("1");
 
-    await callApi("POST", "/v1/relay", { action: "emit", ai_uuid: ai.ai_uuid, event: "message", data: { text: "hello from a client" } });
+    await callApi("POST", "/v1/relay", {
+      action: "emit",
+      ai_uuid: ai.ai_uuid,
+      event: "message",
+      data: { text: "hello from a client" },
+    });
     await callApi("POST", "/v1/relay", { action: "heartbeat", ai_uuid: ai.ai_uuid, client_id: "phone-7" });
     await page.getByRole("link", { name: "Room" }).click();
     const feed = page.locator("ol.feed");
@@ -94,10 +113,14 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
     await dialog.getByRole("button", { name: "History" }).click();
     const diff = dialog.getByLabel("Changes from version 2 to version 3");
     await diff.waitFor();
-    expect(await diff.locator("ins").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("near the river")]));
+    expect(await diff.locator("ins").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining("near the river")]),
+    );
     await dialog.locator("select[name=from]").selectOption("1");
     const fromFirst = dialog.getByLabel("Changes from version 1 to version 3");
-    expect(await fromFirst.locator("del").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("Paris")]));
+    expect(await fromFirst.locator("del").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining("Paris")]),
+    );
     await screenshot(page, "history-1280");
 
     await dialog.getByRole("button", { name: "Restore v1" }).click();
@@ -145,7 +168,10 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
 
   it("pages a long column by cursor: the newest 25 first, then more on demand", async () => {
     const ai = await createAi(newAiName("Pages"));
-    const memories = Array.from({ length: 30 }, (_, index) => ({ memory_type: "archive", content: `Archived note ${index + 1}` }));
+    const memories = Array.from({ length: 30 }, (_, index) => ({
+      memory_type: "archive",
+      content: `Archived note ${index + 1}`,
+    }));
     await callApi("POST", `/v1/ais/${ai.ai_uuid}/import`, { memories });
     await ui.open(`/ais/${ai.ai_uuid}`);
     const cards = column("archive").locator("li.memory-card");

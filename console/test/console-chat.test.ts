@@ -42,37 +42,51 @@ describe("chat and data in the console", { timeout: 120_000 }, () => {
     const { page } = ui;
     const source = await createAi(newAiName("Exporter"));
     await addMemory(source.ai_uuid, "working_memory", "Export me: first", { tags: ["a"] });
-    await addMemory(source.ai_uuid, "long_term_memory", "Export me: second", { metadata: { origin: "test" }, importance: 0.2 });
+    await addMemory(source.ai_uuid, "long_term_memory", "Export me: second", {
+      metadata: { origin: "test" },
+      importance: 0.2,
+    });
     await addMemory(source.ai_uuid, "archive", "Export me: third");
     await ui.open(`/ais/${source.ai_uuid}/data`);
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export memory" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export memory" }).click(),
+    ]);
     await page.getByText("Exported 3 memories.").waitFor();
     const file = await download.path();
     const exported = JSON.parse(readFileSync(file, "utf8")) as { memories: Array<{ content: string }> };
-    expect(exported.memories.map((memory) => memory.content).sort()).toEqual(["Export me: first", "Export me: second", "Export me: third"]);
+    expect(exported.memories.map((memory) => memory.content).sort()).toEqual([
+      "Export me: first",
+      "Export me: second",
+      "Export me: third",
+    ]);
     await screenshot(page, "export-import-1280");
 
     const target = await createAi(newAiName("Importer"));
     await ui.open(`/ais/${target.ai_uuid}/data`);
     await page.locator("input[type=file][name=import]").setInputFiles(file);
     await page.getByText(`Imported 3 memories into ${target.ai_name}.`).waitFor();
-    const imported = await callApi<{ memories: Array<{ memory_type: string; content: string; tags: string[]; metadata: object; importance: number }> }>(
-      "GET",
-      `/v1/ais/${target.ai_uuid}/memories?memory_type=all`,
-    );
+    const imported = await callApi<{
+      memories: Array<{ memory_type: string; content: string; tags: string[]; metadata: object; importance: number }>;
+    }>("GET", `/v1/ais/${target.ai_uuid}/memories?memory_type=all`);
     expect(imported.memories.map(({ memory_type, content }) => `${memory_type}: ${content}`).sort()).toEqual([
       "archive: Export me: third",
       "long_term_memory: Export me: second",
       "working_memory: Export me: first",
     ]);
-    expect(imported.memories.find((memory) => memory.content === "Export me: second")).toMatchObject({ metadata: { origin: "test" }, importance: 0.2 });
+    expect(imported.memories.find((memory) => memory.content === "Export me: second")).toMatchObject({
+      metadata: { origin: "test" },
+      importance: 0.2,
+    });
 
     await page.getByRole("link", { name: "Memory board" }).click();
     await page.locator('section[data-column="long_term_memory"]').getByText("Export me: second").waitFor();
 
     await ui.open(`/ais/${target.ai_uuid}/data`);
-    await page.locator("input[type=file][name=import]").setInputFiles({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from('{"hello": 1}') });
+    await page
+      .locator("input[type=file][name=import]")
+      .setInputFiles({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from('{"hello": 1}') });
     await page.getByRole("alert").getByText('notes.json: no "memories" list').waitFor();
     expect(ui.errors).toEqual([]);
   });

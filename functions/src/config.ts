@@ -41,7 +41,8 @@ export const AI_TOKEN_TTL_SECONDS = defineInt("AI_TOKEN_TTL_SECONDS", {
 /** Where the functions run: firebase.json's Hosting rewrite names the same region (it cannot read a param). */
 export const FUNCTIONS_REGION = defineString("FUNCTIONS_REGION", {
   default: "us-central1",
-  description: "Region of every function; keep it the Hosting rewrite's region and near the Firestore database's location",
+  description:
+    "Region of every function; keep it the Hosting rewrite's region and near the Firestore database's location",
 });
 export const MAX_INSTANCES = defineInt("MAX_INSTANCES", {
   default: 10,

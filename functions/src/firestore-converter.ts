@@ -1,4 +1,10 @@
-import type { DocumentData, DocumentReference, DocumentSnapshot, FirestoreDataConverter, QueryDocumentSnapshot } from "firebase-admin/firestore";
+import type {
+  DocumentData,
+  DocumentReference,
+  DocumentSnapshot,
+  FirestoreDataConverter,
+  QueryDocumentSnapshot,
+} from "firebase-admin/firestore";
 
 /**
  * A collection's documents as their stored type: each collection's reference applies it once, so

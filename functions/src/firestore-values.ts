@@ -77,16 +77,21 @@ function walk(root: unknown, rules: WalkRules, rootPathBytes = 0): ValueIssue | 
 }
 
 /** A field of a stored document (content, metadata, an event's data): what Firestore can hold. */
-export function storedValueIssue(value: unknown, options: { fieldName: string; refuseKeys?: string[] }): ValueIssue | null {
+export function storedValueIssue(
+  value: unknown,
+  options: { fieldName: string; refuseKeys?: string[] },
+): ValueIssue | null {
   return walk(
     value,
     {
       maxDepth: MAX_STORED_DEPTH,
       nestedArrays: false,
       key(key, pathBytes) {
-        if (key === "" || key.startsWith("__")) return `keys must be non-empty and not start with "__" (got "${key.slice(0, 40)}")`;
+        if (key === "" || key.startsWith("__"))
+          return `keys must be non-empty and not start with "__" (got "${key.slice(0, 40)}")`;
         if (options.refuseKeys?.includes(key)) return `"${key}" is not allowed as a key`;
-        if (pathBytes > MAX_FIELD_PATH_BYTES) return `the field path is over ${MAX_FIELD_PATH_BYTES} bytes (Firestore's limit)`;
+        if (pathBytes > MAX_FIELD_PATH_BYTES)
+          return `the field path is over ${MAX_FIELD_PATH_BYTES} bytes (Firestore's limit)`;
         return null;
       },
     },
@@ -131,7 +136,4 @@ export const firestoreDateSchema = z.iso
   .refine((iso) => inTimestampRange(Date.parse(iso)), TIMESTAMP_RANGE_MESSAGE);
 
 /** Milliseconds since the epoch, as a cursor carries them. */
-export const timestampMillisSchema = z
-  .number()
-  .int()
-  .refine(inTimestampRange, TIMESTAMP_RANGE_MESSAGE);
+export const timestampMillisSchema = z.number().int().refine(inTimestampRange, TIMESTAMP_RANGE_MESSAGE);

@@ -17,7 +17,15 @@ setGlobalOptions({ region: FUNCTIONS_REGION, maxInstances: MAX_INSTANCES });
  * in the instance instead of aborting each other in Firestore.
  */
 export const api = onRequest(
-  { secrets: SECRETS, timeoutSeconds: 120, memory: "1GiB", cpu: 1, concurrency: 80, cors: true, minInstances: API_MIN_INSTANCES },
+  {
+    secrets: SECRETS,
+    timeoutSeconds: 120,
+    memory: "1GiB",
+    cpu: 1,
+    concurrency: 80,
+    cors: true,
+    minInstances: API_MIN_INSTANCES,
+  },
   async (req, res) => (await import("./http/api-handler")).handleApiRequest(req, res),
 );
 

@@ -36,7 +36,10 @@ export const contentionOverload = (key: string, waitedMs: number): void =>
   logger.warn("too many concurrent changes to one memory", { memory: key, waited_ms: waitedMs });
 
 export const consolidationSummaryFailed = (aiUuid: string, error: unknown): void =>
-  logger.warn("consolidation: the model failed, archiving without a summary", { ai_uuid: aiUuid, error: described(error) });
+  logger.warn("consolidation: the model failed, archiving without a summary", {
+    ai_uuid: aiUuid,
+    error: described(error),
+  });
 
 export const consolidationGaveUp = (aiUuid: string, attempts: number): void =>
   logger.warn("consolidation: gave up after repeated conflicts", { ai_uuid: aiUuid, attempts });
@@ -53,4 +56,9 @@ export const extractionGaveUp = (aiUuid: string, chatId: string, attempts: numbe
 
 /** A step of the memory-change trigger threw: the platform redelivers the event. */
 export const triggerStepFailed = (step: string, event: { ai_uuid: string; event_id: string }, error: unknown): void =>
-  logger.error("memory-change trigger step failed", { step, ai_uuid: event.ai_uuid, event_id: event.event_id, error: described(error) });
+  logger.error("memory-change trigger step failed", {
+    step,
+    ai_uuid: event.ai_uuid,
+    event_id: event.event_id,
+    error: described(error),
+  });

@@ -23,7 +23,9 @@ type Issue = z.core.$ZodIssue;
  */
 function explain(issue: Issue): Issue[] {
   if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
-  const typeMatched = issue.errors.filter((branch) => !branch.some((inner) => inner.path.length === 0 && inner.code === "invalid_type"));
+  const typeMatched = issue.errors.filter(
+    (branch) => !branch.some((inner) => inner.path.length === 0 && inner.code === "invalid_type"),
+  );
   if (typeMatched.length !== 1) return [issue];
   return typeMatched[0].flatMap((inner) => explain({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
 }
@@ -40,11 +42,10 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefi
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.flatMap(explain).flatMap((issue) => fieldIssues(issue, prefix));
-  throw new AppError(
-    "invalid_argument",
-    issues.map((issue) => `${issue.field}: ${issue.message}`).join("; "),
-    { field: issues[0].field, issues },
-  );
+  throw new AppError("invalid_argument", issues.map((issue) => `${issue.field}: ${issue.message}`).join("; "), {
+    field: issues[0].field,
+    issues,
+  });
 }
 
 export const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");

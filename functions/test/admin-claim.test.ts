@@ -14,11 +14,14 @@ const app = appFor(OWNER);
 
 async function idTokenOf(email: string, emailVerified: boolean): Promise<{ uid: string; token: string }> {
   const user = await auth.createUser({ email, password: PASSWORD, emailVerified });
-  const response = await fetch(`${AUTH_EMULATOR}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password: PASSWORD, returnSecureToken: true }),
-  });
+  const response = await fetch(
+    `${AUTH_EMULATOR}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`,
+    {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, password: PASSWORD, returnSecureToken: true }),
+    },
+  );
   return { uid: user.uid, token: ((await response.json()) as { idToken: string }).idToken };
 }
 
@@ -46,7 +49,9 @@ describe("POST /v1/admin/claim", () => {
 
     const unverifiedOwner = `unverified-${unique()}@example.org`;
     const unverified = await idTokenOf(unverifiedOwner, false);
-    const response = await request(appFor(unverifiedOwner)).post("/v1/admin/claim").set("Authorization", `Bearer ${unverified.token}`);
+    const response = await request(appFor(unverifiedOwner))
+      .post("/v1/admin/claim")
+      .set("Authorization", `Bearer ${unverified.token}`);
     expect(response.status).toBe(403);
     expect((await auth.getUser(unverified.uid)).customClaims ?? {}).toEqual({});
   });

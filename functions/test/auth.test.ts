@@ -16,11 +16,14 @@ async function idTokenFor(email: string, options: { verified: boolean; claims?: 
 }
 
 async function signIn(email: string): Promise<string> {
-  const response = await fetch(`${AUTH_EMULATOR}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password: PASSWORD, returnSecureToken: true }),
-  });
+  const response = await fetch(
+    `${AUTH_EMULATOR}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`,
+    {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, password: PASSWORD, returnSecureToken: true }),
+    },
+  );
   return ((await response.json()) as { idToken: string }).idToken;
 }
 
@@ -71,10 +74,26 @@ describe("ai_token", () => {
     ["garbage", () => "Bearer not-a-token"],
     ["a wrong admin key", () => `Bearer ${config.adminApiKey}x`],
     ["a token signed with another secret", (aiUuid) => `Bearer ${signAiToken("another-secret", aiUuid, 1, 600).token}`],
-    ["an expired token", (aiUuid) => `Bearer ${jwt.sign({ tv: 1, exp: Math.floor(Date.now() / 1000) - 60 }, config.jwtSecret, { algorithm: "HS256", issuer: AI_TOKEN_ISSUER, audience: AI_TOKEN_AUDIENCE, subject: aiUuid })}`],
-    ["alg none", (aiUuid) => `Bearer ${jwt.sign({ tv: 1 }, "", { algorithm: "none", issuer: AI_TOKEN_ISSUER, audience: AI_TOKEN_AUDIENCE, subject: aiUuid })}`],
-    ["HS512 instead of HS256", (aiUuid) => `Bearer ${jwt.sign({ tv: 1 }, config.jwtSecret, { algorithm: "HS512", issuer: AI_TOKEN_ISSUER, audience: AI_TOKEN_AUDIENCE, subject: aiUuid })}`],
-    ["a wrong audience", (aiUuid) => `Bearer ${jwt.sign({ tv: 1 }, config.jwtSecret, { algorithm: "HS256", issuer: AI_TOKEN_ISSUER, audience: "someone-else", subject: aiUuid })}`],
+    [
+      "an expired token",
+      (aiUuid) =>
+        `Bearer ${jwt.sign({ tv: 1, exp: Math.floor(Date.now() / 1000) - 60 }, config.jwtSecret, { algorithm: "HS256", issuer: AI_TOKEN_ISSUER, audience: AI_TOKEN_AUDIENCE, subject: aiUuid })}`,
+    ],
+    [
+      "alg none",
+      (aiUuid) =>
+        `Bearer ${jwt.sign({ tv: 1 }, "", { algorithm: "none", issuer: AI_TOKEN_ISSUER, audience: AI_TOKEN_AUDIENCE, subject: aiUuid })}`,
+    ],
+    [
+      "HS512 instead of HS256",
+      (aiUuid) =>
+        `Bearer ${jwt.sign({ tv: 1 }, config.jwtSecret, { algorithm: "HS512", issuer: AI_TOKEN_ISSUER, audience: AI_TOKEN_AUDIENCE, subject: aiUuid })}`,
+    ],
+    [
+      "a wrong audience",
+      (aiUuid) =>
+        `Bearer ${jwt.sign({ tv: 1 }, config.jwtSecret, { algorithm: "HS256", issuer: AI_TOKEN_ISSUER, audience: "someone-else", subject: aiUuid })}`,
+    ],
     ["a stale token_version", (aiUuid) => `Bearer ${signAiToken(config.jwtSecret, aiUuid, 0, 600).token}`],
   ];
 
@@ -111,7 +130,10 @@ describe("ai_token", () => {
 
   it("stops working when the AI is disabled", async () => {
     const ai = await newAi("Disabled");
-    const disable = await request(app).patch(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN).send({ status: "disabled" });
+    const disable = await request(app)
+      .patch(`/v1/ais/${ai.ai_uuid}`)
+      .set("Authorization", ADMIN)
+      .send({ status: "disabled" });
     expect(disable.status).toBe(200);
     expect((await getAi(ai.ai_uuid, bearer(ai))).status).toBe(401);
   });

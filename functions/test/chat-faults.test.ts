@@ -44,7 +44,12 @@ describe("chat faults: a clear error in OpenAI's shape, bounded in time, nothing
     const calls = fake.requests.length;
     const answer = await ask(ai, model);
     expect(answer.status).toBe(status);
-    expect(answer.body.error).toEqual({ message: `fake upstream failure ${status}`, type, code: `fake_${status}`, param: null });
+    expect(answer.body.error).toEqual({
+      message: `fake upstream failure ${status}`,
+      type,
+      code: `fake_${status}`,
+      param: null,
+    });
     expect(fake.requests.length - calls).toBe(1); // a refusal is not retried
     expect(await storedFor(ai.ai_uuid)).toEqual(nothingStored);
   });
@@ -69,17 +74,24 @@ describe("chat faults: a clear error in OpenAI's shape, bounded in time, nothing
     expect(fake.requests.length - calls).toBe(2);
   });
 
-  it.each([["cut-stream"], ["stall-stream"], ["huge-2000000"]])("a streamed %s ends in an error event and a closed stream, nothing stored", async (model) => {
-    const ai = await newAi("Cut");
-    const answer = await ask(ai, model, { stream: true });
-    expect(answer.status).toBe(200);
-    const events = answer.text.trim().split("\n\n");
-    expect(events.at(-1)).toMatch(/^data: \{"error":\{"message":"the language model/);
-    expect(answer.text).not.toContain("[DONE]");
-    expect(await storedFor(ai.ai_uuid)).toEqual(nothingStored);
-  });
+  it.each([["cut-stream"], ["stall-stream"], ["huge-2000000"]])(
+    "a streamed %s ends in an error event and a closed stream, nothing stored",
+    async (model) => {
+      const ai = await newAi("Cut");
+      const answer = await ask(ai, model, { stream: true });
+      expect(answer.status).toBe(200);
+      const events = answer.text.trim().split("\n\n");
+      expect(events.at(-1)).toMatch(/^data: \{"error":\{"message":"the language model/);
+      expect(answer.text).not.toContain("[DONE]");
+      expect(await storedFor(ai.ai_uuid)).toEqual(nothingStored);
+    },
+  );
 
-  it.each([["fail-500", 502], ["fail-400", 400], ["ratelimit-3600", 429]])("a streamed %s fails before the stream starts, with status %i", async (model, status) => {
+  it.each([
+    ["fail-500", 502],
+    ["fail-400", 400],
+    ["ratelimit-3600", 429],
+  ])("a streamed %s fails before the stream starts, with status %i", async (model, status) => {
     const ai = await newAi("StreamRefused");
     const answer = await ask(ai, model, { stream: true });
     expect(answer.status).toBe(status);
@@ -118,7 +130,12 @@ describe("Idempotency-Key", () => {
     expect(streamed.text.trim().endsWith("data: [DONE]")).toBe(true);
     expect(fake.requests.length).toBe(calls);
 
-    const reused = await chatAs(app, ai, { messages: [{ role: "user", content: "something else" }] }, { "Idempotency-Key": "key-1" });
+    const reused = await chatAs(
+      app,
+      ai,
+      { messages: [{ role: "user", content: "something else" }] },
+      { "Idempotency-Key": "key-1" },
+    );
     expect(reused.status).toBe(409);
     expect(reused.body.error.param).toBeNull();
   });
@@ -126,7 +143,10 @@ describe("Idempotency-Key", () => {
   it("stores one exchange when the same key arrives twice at once", async () => {
     const ai = await newAi("Race");
     const body = { messages: [{ role: "user", content: "at once" }] };
-    const [a, b] = await Promise.all([chatAs(app, ai, body, { "Idempotency-Key": "race" }), chatAs(app, ai, body, { "Idempotency-Key": "race" })]);
+    const [a, b] = await Promise.all([
+      chatAs(app, ai, body, { "Idempotency-Key": "race" }),
+      chatAs(app, ai, body, { "Idempotency-Key": "race" }),
+    ]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
     expect(b.body.memory).toEqual(a.body.memory);

@@ -16,7 +16,10 @@ beforeAll(async () => {
 afterAll(() => close());
 
 async function collect(client: OpenAI, content: string, headers: Record<string, string> = {}) {
-  const stream = await client.chat.completions.create({ model: "test-model", stream: true, messages: [{ role: "user", content }] }, { headers });
+  const stream = await client.chat.completions.create(
+    { model: "test-model", stream: true, messages: [{ role: "user", content }] },
+    { headers },
+  );
   let text = "";
   let memory: MemoryChunk["memory"];
   for await (const chunk of stream) {
@@ -36,11 +39,19 @@ describe.each([
     const { text, memory } = await collect(client, "I keep bees in my garden");
     expect(text).toBe("Echo: I keep bees in my garden");
     expect(memory?.stored_memory_ids).toHaveLength(1);
-    const chats = await request(emulatorApp).get(`/v1/sessions/${memory!.session_id}/chats`).set("Authorization", ADMIN);
-    expect(chats.body.chats[0]).toMatchObject({ message: "I keep bees in my garden", response: "Echo: I keep bees in my garden" });
+    const chats = await request(emulatorApp)
+      .get(`/v1/sessions/${memory!.session_id}/chats`)
+      .set("Authorization", ADMIN);
+    expect(chats.body.chats[0]).toMatchObject({
+      message: "I keep bees in my garden",
+      response: "Echo: I keep bees in my garden",
+    });
 
     // Plain, in a new session: the fact comes back as context.
-    const plain = await client.chat.completions.create({ model: "test-model", messages: [{ role: "user", content: "What do I keep in my garden?" }] });
+    const plain = await client.chat.completions.create({
+      model: "test-model",
+      messages: [{ role: "user", content: "What do I keep in my garden?" }],
+    });
     expect(plain.choices[0].message.content).toBe("Echo: What do I keep in my garden?");
     expect((plain as unknown as MemoryChunk).memory?.context_memory_ids).toContain(memory!.stored_memory_ids[0]);
   });
@@ -48,11 +59,25 @@ describe.each([
   it("raises the SDK's error classes on failures", async () => {
     const ai = await newAi("StreamErrors");
     const client = new OpenAI({ baseURL: baseURL(), apiKey: ai.tokens.ai_token, maxRetries: 0, timeout: 20_000 });
-    await expect(client.chat.completions.create({ model: "fail-500", messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({ status: 502 });
+    await expect(
+      client.chat.completions.create({ model: "fail-500", messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toMatchObject({ status: 502 });
     const forged = new OpenAI({ baseURL: baseURL(), apiKey: "forged", maxRetries: 0 });
-    await expect(forged.chat.completions.create({ model: "test-model", messages: [{ role: "user", content: "x" }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-    const cut = await client.chat.completions.create({ model: "cut-stream", stream: true, messages: [{ role: "user", content: "a long story please" }] });
-    await expect((async () => { for await (const _chunk of cut) { /* drain */ } })()).rejects.toThrow(/language model/);
+    await expect(
+      forged.chat.completions.create({ model: "test-model", messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const cut = await client.chat.completions.create({
+      model: "cut-stream",
+      stream: true,
+      messages: [{ role: "user", content: "a long story please" }],
+    });
+    await expect(
+      (async () => {
+        for await (const _chunk of cut) {
+          /* drain */
+        }
+      })(),
+    ).rejects.toThrow(/language model/);
     expect(await storedFor(ai.ai_uuid)).toEqual(NOTHING_STORED);
   });
 });

@@ -11,7 +11,9 @@ describe("one AI never reaches another", () => {
   let memoryId: string;
   const snapshotOf = async (ai: HandshakeBody) => {
     const parts = await Promise.all(
-      MEMORY_TYPES.map(async (type) => (await db.collection(`ai_registry/${ai.ai_uuid}/${type}`).get()).docs.map((doc) => [doc.id, doc.data()])),
+      MEMORY_TYPES.map(async (type) =>
+        (await db.collection(`ai_registry/${ai.ai_uuid}/${type}`).get()).docs.map((doc) => [doc.id, doc.data()]),
+      ),
     );
     const registry = (await db.doc(`ai_registry/${ai.ai_uuid}`).get()).data();
     return JSON.stringify({ parts, name: registry?.name, settings: registry?.settings, tv: registry?.token_version });
@@ -25,9 +27,15 @@ describe("one AI never reaches another", () => {
   const seedRoutes = (): Array<[string, object]> => [
     ["/v1/handshake", { ai_uuid: b.ai_uuid }],
     ["/create_memory", { ai_uuid: b.ai_uuid, memory_type: "working_memory", memory_data: "injected" }],
-    ["/edit_memory", { ai_uuid: b.ai_uuid, memory_type: "long_term_memory", memory_id: memoryId, memory_data: "overwritten" }],
+    [
+      "/edit_memory",
+      { ai_uuid: b.ai_uuid, memory_type: "long_term_memory", memory_id: memoryId, memory_data: "overwritten" },
+    ],
     ["/delete_memory", { ai_uuid: b.ai_uuid, memory_type: "long_term_memory", memory_id: memoryId }],
-    ["/move_memory", { ai_uuid: b.ai_uuid, from_memory_type: "long_term_memory", to_memory_type: "archive", document_id: memoryId }],
+    [
+      "/move_memory",
+      { ai_uuid: b.ai_uuid, from_memory_type: "long_term_memory", to_memory_type: "archive", document_id: memoryId },
+    ],
     ["/retrieve_memories", { ai_uuid: b.ai_uuid, memory_type: "long_term_memory" }],
   ];
 
@@ -67,7 +75,11 @@ describe("one AI never reaches another", () => {
       ["post", "/v1/relay", { action: "join", ai_uuid: b.ai_uuid }],
       ["post", "/v1/relay", { action: "emit", ai_uuid: b.ai_uuid, event: "message", data: { text: "hi" } }],
       ["post", "/v1/relay", { action: "heartbeat", ai_uuid: b.ai_uuid, client_id: "intruder" }],
-      ["post", "/v1/chat/completions", { ai_uuid: b.ai_uuid, model: "test-model", messages: [{ role: "user", content: "What is Bob's secret?" }] }],
+      [
+        "post",
+        "/v1/chat/completions",
+        { ai_uuid: b.ai_uuid, model: "test-model", messages: [{ role: "user", content: "What is Bob's secret?" }] },
+      ],
     ];
     for (const [method, path, body] of routes) {
       const call = request(app)[method](path).set("Authorization", bearer(a));

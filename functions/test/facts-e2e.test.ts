@@ -25,7 +25,9 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 }
 
 const longTermContents = async (aiUuid: string) =>
-  (await db.collection(`ai_registry/${aiUuid}/long_term_memory`).get()).docs.map((doc) => ({ id: doc.id, ...doc.data() }) as { id: string; content: string; invalidated_at?: unknown });
+  (await db.collection(`ai_registry/${aiUuid}/long_term_memory`).get()).docs.map(
+    (doc) => ({ id: doc.id, ...doc.data() }) as { id: string; content: string; invalidated_at?: unknown },
+  );
 
 describe("fact extraction through the deployed trigger", () => {
   it("learns a fact from a chat, then replaces it when a later session contradicts it", async () => {
@@ -35,12 +37,18 @@ describe("fact extraction through the deployed trigger", () => {
 
     await scriptShared(model, [decisions({ action: "add", fact: "The user lives in Lyon." })]);
     expect((await chatAs(app, ai, { messages: [{ role: "user", content: "I live in Lyon." }] })).status).toBe(200);
-    const learnt = await eventually(() => longTermContents(ai.ai_uuid), (memories) => memories.length === 1);
+    const learnt = await eventually(
+      () => longTermContents(ai.ai_uuid),
+      (memories) => memories.length === 1,
+    );
     expect(learnt.map((memory) => memory.content)).toEqual(["The user lives in Lyon."]);
 
     await scriptShared(model, [decisions({ action: "supersede", memory_ref: "m1", fact: "The user lives in Paris." })]);
     expect((await chatAs(app, ai, { messages: [{ role: "user", content: "I live in Paris now." }] })).status).toBe(200);
-    const now = await eventually(() => longTermContents(ai.ai_uuid), (memories) => memories.some((memory) => memory.invalidated_at));
+    const now = await eventually(
+      () => longTermContents(ai.ai_uuid),
+      (memories) => memories.some((memory) => memory.invalidated_at),
+    );
     const lyon = now.find((memory) => memory.content === "The user lives in Lyon.")!;
     const paris = now.find((memory) => memory.content === "The user lives in Paris.")!;
     expect(lyon.invalidated_at).toBeTruthy();
@@ -49,7 +57,9 @@ describe("fact extraction through the deployed trigger", () => {
     expect(next.body.memory.context_memory_ids).toContain(paris.id);
     expect(next.body.memory.context_memory_ids).not.toContain(lyon.id);
     const records = await request(app).get(`/v1/ais/${ai.ai_uuid}/extractions?status=done`).set("Authorization", ADMIN);
-    const outcomes = records.body.extractions.flatMap((record: { decisions: Array<{ outcome: string }> }) => record.decisions.map((decision) => decision.outcome));
+    const outcomes = records.body.extractions.flatMap((record: { decisions: Array<{ outcome: string }> }) =>
+      record.decisions.map((decision) => decision.outcome),
+    );
     expect(outcomes.sort()).toEqual(["added", "superseded"]);
   }, 120_000);
 });

@@ -7,7 +7,10 @@ const AUTH_EMULATOR = `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`;
 
 describe("POST /v1/handshake", () => {
   it("creates an AI with a UUID v4, its registry entry, a first session and tokens", async () => {
-    const response = await request(app).post("/v1/handshake").set("Authorization", ADMIN).send({ ai_name: "Assistant Name" });
+    const response = await request(app)
+      .post("/v1/handshake")
+      .set("Authorization", ADMIN)
+      .send({ ai_name: "Assistant Name" });
     expect(response.status).toBe(201);
     const body = response.body;
     expect(body.ai_uuid).toMatch(UUID_V4);
@@ -47,7 +50,10 @@ describe("POST /v1/handshake", () => {
 
   it("rejects a resume whose ai_name is not the registered one", async () => {
     const ai = await newAi("Named");
-    const response = await request(app).post("/v1/handshake").set("Authorization", ADMIN).send({ ai_uuid: ai.ai_uuid, ai_name: "Other" });
+    const response = await request(app)
+      .post("/v1/handshake")
+      .set("Authorization", ADMIN)
+      .send({ ai_uuid: ai.ai_uuid, ai_name: "Other" });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe("invalid_argument");
     expect(response.body.error.message).toContain("ai_name");
@@ -84,18 +90,24 @@ describe("POST /v1/handshake", () => {
 
   it("does not let an AI create other AIs", async () => {
     const ai = await newAi("Not an admin");
-    const response = await request(app).post("/v1/handshake").set("Authorization", bearer(ai)).send({ ai_name: "Sneaky" });
+    const response = await request(app)
+      .post("/v1/handshake")
+      .set("Authorization", bearer(ai))
+      .send({ ai_name: "Sneaky" });
     expect(response.status).toBe(403);
     expect((await db.collection("ai_registry").where("name", "==", "Sneaky").get()).size).toBe(0);
   });
 
   it("gives a Firebase custom token that signs in as the AI with its ai_uuid claim", async () => {
     const ai = await newAi("Custom token");
-    const signIn = await fetch(`${AUTH_EMULATOR}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=fake-api-key`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ token: ai.tokens.firebase_custom_token, returnSecureToken: true }),
-    });
+    const signIn = await fetch(
+      `${AUTH_EMULATOR}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=fake-api-key`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token: ai.tokens.firebase_custom_token, returnSecureToken: true }),
+      },
+    );
     expect(signIn.status).toBe(200);
     const { idToken } = (await signIn.json()) as { idToken: string };
     const claims = JSON.parse(Buffer.from(idToken.split(".")[1], "base64url").toString("utf8"));

@@ -33,15 +33,35 @@ describe("the seed's paths at the site root, through Hosting", () => {
     const asAi = `Bearer ${ai.tokens.ai_token}`;
     const ref = { ai_name: "Hosted", ai_uuid: ai.ai_uuid };
 
-    const created = await call("/create_memory", { ...ref, memory_type: "working_memory", memory_data: "The sky is blue" }, asAi);
+    const created = await call(
+      "/create_memory",
+      { ...ref, memory_type: "working_memory", memory_data: "The sky is blue" },
+      asAi,
+    );
     expect(created.status).toBe(201);
-    const edited = await call("/edit_memory", { ...ref, memory_type: "working_memory", memory_id: created.body.id, memory_data: "The sky is grey" }, asAi);
+    const edited = await call(
+      "/edit_memory",
+      { ...ref, memory_type: "working_memory", memory_id: created.body.id, memory_data: "The sky is grey" },
+      asAi,
+    );
     expect(edited.body.version).toBe(2);
-    const moved = await call("/move_memory", { ...ref, from_memory_type: "working_memory", to_memory_type: "long_term_memory", document_id: created.body.id }, asAi);
+    const moved = await call(
+      "/move_memory",
+      { ...ref, from_memory_type: "working_memory", to_memory_type: "long_term_memory", document_id: created.body.id },
+      asAi,
+    );
     expect(moved.body.memory_type).toBe("long_term_memory");
-    const retrieved = await call("/retrieve_memories", { ...ref, memory_type: "long_term_memory", limit: 5, filter_query: "grey" }, asAi);
+    const retrieved = await call(
+      "/retrieve_memories",
+      { ...ref, memory_type: "long_term_memory", limit: 5, filter_query: "grey" },
+      asAi,
+    );
     expect(retrieved.body.memories?.map((m) => m.content)).toEqual(["The sky is grey"]);
-    const deleted = await call("/delete_memory", { ...ref, memory_type: "long_term_memory", memory_id: created.body.id }, asAi);
+    const deleted = await call(
+      "/delete_memory",
+      { ...ref, memory_type: "long_term_memory", memory_id: created.body.id },
+      asAi,
+    );
     expect(deleted.body).toMatchObject({ deleted: true, memory_id: created.body.id });
   });
 

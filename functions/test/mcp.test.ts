@@ -18,22 +18,41 @@ afterAll(async () => {
 
 async function connect(credential: string, url = mcpUrl()): Promise<Client> {
   const client = new Client({ name: "ai-memory-test", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${credential}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { Authorization: `Bearer ${credential}` } },
+    }),
+  );
   clients.push(client);
   return client;
 }
 
-type ToolAnswer = { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: Record<string, unknown> };
-const call = async (client: Client, name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as ToolAnswer;
+type ToolAnswer = {
+  isError?: boolean;
+  content: Array<{ type: string; text: string }>;
+  structuredContent?: Record<string, unknown>;
+};
+const call = async (client: Client, name: string, args: Record<string, unknown>) =>
+  (await client.callTool({ name, arguments: args })) as ToolAnswer;
 const memoriesOf = async (ai: HandshakeBody) =>
-  (await request(app).get(`/v1/ais/${ai.ai_uuid}/memories`).set("Authorization", ADMIN)).body.memories as Array<{ id: string; content: unknown }>;
+  (await request(app).get(`/v1/ais/${ai.ai_uuid}/memories`).set("Authorization", ADMIN)).body.memories as Array<{
+    id: string;
+    content: unknown;
+  }>;
 
 describe("MCP at /mcp", () => {
   it("lists the memory tools, each described and with its input schema", async () => {
     const ai = await newAi("Mcp Tools");
     const { tools } = await (await connect(ai.tokens.ai_token)).listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
-      "create_memory", "delete_memory", "edit_memory", "list_sessions", "memory_history", "move_memory", "retrieve_memories", "search_memories",
+      "create_memory",
+      "delete_memory",
+      "edit_memory",
+      "list_sessions",
+      "memory_history",
+      "move_memory",
+      "retrieve_memories",
+      "search_memories",
     ]);
     const create = tools.find((tool) => tool.name === "create_memory")!;
     expect(create.description).toMatch(/self-contained/);
@@ -43,23 +62,37 @@ describe("MCP at /mcp", () => {
   it("works an AI's own memory with its token: create, search, edit, move, history, retrieve, delete, sessions", async () => {
     const ai = await newAi("Mcp Own");
     const client = await connect(ai.tokens.ai_token);
-    const created = await call(client, "create_memory", { memory_type: "working_memory", content: "The user's cat is named Miso", tags: ["pets"] });
+    const created = await call(client, "create_memory", {
+      memory_type: "working_memory",
+      content: "The user's cat is named Miso",
+      tags: ["pets"],
+    });
     expect(created.isError).toBeFalsy();
     const id = created.structuredContent!.id as string;
     expect((await memoriesOf(ai)).map((memory) => memory.id)).toEqual([id]);
 
     const found = await call(client, "search_memories", { query: "what is the cat called?" });
     expect((found.structuredContent!.results as Array<{ id: string }>)[0].id).toBe(id);
-    const edited = await call(client, "edit_memory", { memory_type: "working_memory", memory_id: id, content: "The user's cat is named Miso, a tabby" });
+    const edited = await call(client, "edit_memory", {
+      memory_type: "working_memory",
+      memory_id: id,
+      content: "The user's cat is named Miso, a tabby",
+    });
     expect(edited.structuredContent).toMatchObject({ version: 2 });
-    const moved = await call(client, "move_memory", { memory_id: id, from_memory_type: "working_memory", to_memory_type: "long_term_memory" });
+    const moved = await call(client, "move_memory", {
+      memory_id: id,
+      from_memory_type: "working_memory",
+      to_memory_type: "long_term_memory",
+    });
     expect(moved.structuredContent).toMatchObject({ memory_type: "long_term_memory", id });
     const history = await call(client, "memory_history", { memory_id: id });
     expect((history.structuredContent!.versions as unknown[]).length).toBeGreaterThanOrEqual(1);
     const listed = await call(client, "retrieve_memories", { filter_query: { tags: ["pets"] } });
     expect((listed.structuredContent!.memories as Array<{ id: string }>).map((memory) => memory.id)).toEqual([id]);
     const sessions = await call(client, "list_sessions", {});
-    expect((sessions.structuredContent!.sessions as Array<{ session_id: string }>).map((session) => session.session_id)).toContain(ai.session.session_id);
+    expect(
+      (sessions.structuredContent!.sessions as Array<{ session_id: string }>).map((session) => session.session_id),
+    ).toContain(ai.session.session_id);
     const deleted = await call(client, "delete_memory", { memory_type: "long_term_memory", memory_id: id });
     expect(deleted.structuredContent).toEqual({ deleted: true, memory_id: id, memory_type: "long_term_memory" });
     expect(await memoriesOf(ai)).toEqual([]);
@@ -85,7 +118,11 @@ describe("MCP at /mcp", () => {
     const admin = await connect(config.adminApiKey);
     const unnamed = await call(admin, "create_memory", { memory_type: "archive", content: "whose?" });
     expect(unnamed.content[0].text).toBe("invalid_argument: ai_uuid: the administrator must name the AI");
-    const kept = await call(admin, "create_memory", { ai_uuid: theirs.ai_uuid, memory_type: "archive", content: "Theirs only" });
+    const kept = await call(admin, "create_memory", {
+      ai_uuid: theirs.ai_uuid,
+      memory_type: "archive",
+      content: "Theirs only",
+    });
     const theirId = kept.structuredContent!.id as string;
 
     const intruder = await connect(mine.tokens.ai_token);
@@ -111,7 +148,10 @@ describe("MCP at /mcp", () => {
   it("is served by the deployed function too", async () => {
     const ai = await newAi("Mcp Deployed");
     const client = await connect(ai.tokens.ai_token, `${await functionUrl()}/mcp`);
-    const created = await call(client, "create_memory", { memory_type: "long_term_memory", content: "Deployed MCP works" });
+    const created = await call(client, "create_memory", {
+      memory_type: "long_term_memory",
+      content: "Deployed MCP works",
+    });
     expect(created.isError).toBeFalsy();
     expect((await memoriesOf(ai)).map((memory) => memory.content)).toEqual(["Deployed MCP works"]);
   });

@@ -21,10 +21,12 @@ describe("Idempotency-Key on memory creation", () => {
     expect(retry.body.id).toBe(first.body.id);
     expect(await countIn(ai.ai_uuid, "working_memory")).toBe(1);
 
-    await request(app)
-      .post("/move_memory")
-      .set("Authorization", bearer(ai))
-      .send({ ai_uuid: ai.ai_uuid, from_memory_type: "working_memory", to_memory_type: "archive", document_id: first.body.id });
+    await request(app).post("/move_memory").set("Authorization", bearer(ai)).send({
+      ai_uuid: ai.ai_uuid,
+      from_memory_type: "working_memory",
+      to_memory_type: "archive",
+      document_id: first.body.id,
+    });
     const late = await send("Booked the train for Monday");
     expect(late.body).toMatchObject({ id: first.body.id, memory_type: "archive" });
     expect(await countIn(ai.ai_uuid, "working_memory")).toBe(0);

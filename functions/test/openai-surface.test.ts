@@ -21,7 +21,8 @@ afterAll(() => close());
 
 const clientOf = (ai: HandshakeBody, options: { maxRetries?: number } = {}) =>
   new OpenAI({ baseURL, apiKey: ai.tokens.ai_token, maxRetries: options.maxRetries ?? 0, timeout: 20_000 });
-const sentWith = (marker: string) => [...fake.requests].reverse().find((recorded) => JSON.stringify(recorded.body).includes(marker))!.body;
+const sentWith = (marker: string) =>
+  [...fake.requests].reverse().find((recorded) => JSON.stringify(recorded.body).includes(marker))!.body;
 const say = async (client: OpenAI, content: string, sessionId?: string) =>
   (await client.chat.completions.create(
     { model: "test-model", messages: [{ role: "user", content }] },
@@ -44,12 +45,17 @@ describe("sessions named by the caller (X-Session-Id)", () => {
 
     const chatsOf = (ai: HandshakeBody) =>
       request(url).get(`/v1/sessions/${thread}/chats`).set("Authorization", `Bearer ${ai.tokens.ai_token}`);
-    expect((await chatsOf(one)).body.chats.map((chat: { message: string }) => chat.message)).toEqual(["Our launch is on the 9th. q1", "When is the launch? q2"]);
+    expect((await chatsOf(one)).body.chats.map((chat: { message: string }) => chat.message)).toEqual([
+      "Our launch is on the 9th. q1",
+      "When is the launch? q2",
+    ]);
     expect((await chatsOf(two)).body.session.message_count).toBe(1);
     // The admin must say which AI's session it means when two share the id.
     const ambiguous = await request(url).get(`/v1/sessions/${thread}/chats`).set("Authorization", ADMIN);
     expect(ambiguous.status).toBe(409);
-    const scoped = await request(url).get(`/v1/ais/${two.ai_uuid}/sessions/${thread}/chats`).set("Authorization", ADMIN);
+    const scoped = await request(url)
+      .get(`/v1/ais/${two.ai_uuid}/sessions/${thread}/chats`)
+      .set("Authorization", ADMIN);
     expect(scoped.body.chats).toHaveLength(1);
   });
 
@@ -67,14 +73,19 @@ describe("sessions named by the caller (X-Session-Id)", () => {
 describe("GET /v1/models", () => {
   it("lists the AI's model first, then what the model server lists; retrieves one", async () => {
     const ai = await newAi("Models");
-    await request(url).patch(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN).send({ settings: { model: "my-tuned-model" } });
+    await request(url)
+      .patch(`/v1/ais/${ai.ai_uuid}`)
+      .set("Authorization", ADMIN)
+      .send({ settings: { model: "my-tuned-model" } });
     const client = clientOf(ai);
     const ids = [];
     for await (const model of client.models.list()) ids.push(model.id);
     expect(ids).toEqual(["my-tuned-model", "test-model", "fake-large"]);
     expect(await client.models.retrieve("fake-large")).toMatchObject({ id: "fake-large", object: "model" });
     await expect(client.models.retrieve("nope")).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-    await expect(new OpenAI({ baseURL, apiKey: "forged", maxRetries: 0 }).models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await expect(new OpenAI({ baseURL, apiKey: "forged", maxRetries: 0 }).models.list()).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
   });
 });
 
@@ -91,11 +102,25 @@ describe("OpenAI request fields: passed through, or refused by name", () => {
       metadata: { project: "demo" },
       reasoning_effort: "low",
     })) as OpenAI.ChatCompletion & WithMemory;
-    expect(answer.choices.map((choice) => choice.message.content)).toEqual(["Echo: two please f1", "Echo: two please f1 (2)"]);
+    expect(answer.choices.map((choice) => choice.message.content)).toEqual([
+      "Echo: two please f1",
+      "Echo: two please f1 (2)",
+    ]);
     expect(answer.choices[0].logprobs?.content?.[0].token).toBe("Echo: ");
-    expect(sentWith("f1")).toMatchObject({ n: 2, logprobs: true, top_logprobs: 2, store: true, metadata: { project: "demo" }, reasoning_effort: "low" });
+    expect(sentWith("f1")).toMatchObject({
+      n: 2,
+      logprobs: true,
+      top_logprobs: 2,
+      store: true,
+      metadata: { project: "demo" },
+      reasoning_effort: "low",
+    });
 
-    const schema = { type: "object", properties: { city: { type: "string" }, days: { type: "integer" } }, required: ["city", "days"] };
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, days: { type: "integer" } },
+      required: ["city", "days"],
+    };
     const structured = await clientOf(ai).chat.completions.create({
       model: "test-model",
       messages: [{ role: "user", content: "plan f2" }],
@@ -107,24 +132,39 @@ describe("OpenAI request fields: passed through, or refused by name", () => {
   it("refuses audio output with a 400 naming modalities, and passes the model's own 400 through unretried", async () => {
     const ai = await newAi("Refusals");
     const client = clientOf(ai, { maxRetries: 2 });
-    const audio = client.chat.completions.create({ model: "test-model", messages: [{ role: "user", content: "sing" }], modalities: ["audio"] });
+    const audio = client.chat.completions.create({
+      model: "test-model",
+      messages: [{ role: "user", content: "sing" }],
+      modalities: ["audio"],
+    });
     await expect(audio).rejects.toMatchObject({ status: 400, param: "modalities.0" });
     const calls = fake.requests.length;
     const refused = client.chat.completions.create({ model: "fail-400", messages: [{ role: "user", content: "bad" }] });
     await expect(refused).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     expect(fake.requests.length - calls).toBe(1);
-    const limited = clientOf(ai).chat.completions.create({ model: "ratelimit-30", messages: [{ role: "user", content: "fast" }] });
+    const limited = clientOf(ai).chat.completions.create({
+      model: "ratelimit-30",
+      messages: [{ role: "user", content: "fast" }],
+    });
     await expect(limited).rejects.toBeInstanceOf(OpenAI.RateLimitError);
-    await limited.catch((error: InstanceType<typeof OpenAI.RateLimitError>) => expect(error.headers.get("retry-after")).toBe("30"));
+    await limited.catch((error: InstanceType<typeof OpenAI.RateLimitError>) =>
+      expect(error.headers.get("retry-after")).toBe("30"),
+    );
   });
 
   it("asks a stream's usage only of a server that takes stream_options", async () => {
     const ai = await newAi("Compat");
-    const stream = await clientOf(ai).chat.completions.create({ model: "no-stream-options", stream: true, messages: [{ role: "user", content: "compat s1" }] });
+    const stream = await clientOf(ai).chat.completions.create({
+      model: "no-stream-options",
+      stream: true,
+      messages: [{ role: "user", content: "compat s1" }],
+    });
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
     expect(text).toBe("Echo: compat s1");
-    const sent = fake.requests.filter((recorded) => JSON.stringify(recorded.body).includes("compat s1")).map((recorded) => recorded.body.stream_options);
+    const sent = fake.requests
+      .filter((recorded) => JSON.stringify(recorded.body).includes("compat s1"))
+      .map((recorded) => recorded.body.stream_options);
     expect(sent).toEqual([{ include_usage: true }, undefined]);
   });
 });

@@ -6,17 +6,26 @@ describe("REST routes over the same services", () => {
   it("create, read, list, patch, move, history and delete a memory", async () => {
     const ai = await newAi("Restful");
     const base = `/v1/ais/${ai.ai_uuid}/memories`;
-    const created = await request(app).post(`${base}/working_memory`).set("Authorization", bearer(ai)).send({ content: "Prefers tabs", tags: ["style"] });
+    const created = await request(app)
+      .post(`${base}/working_memory`)
+      .set("Authorization", bearer(ai))
+      .send({ content: "Prefers tabs", tags: ["style"] });
     expect(created.status).toBe(201);
     const id = created.body.id;
 
     const read = await request(app).get(`${base}/working_memory/${id}`).set("Authorization", bearer(ai));
     expect(read.body).toMatchObject({ id, content: "Prefers tabs", version: 1 });
 
-    const patched = await request(app).patch(`${base}/working_memory/${id}`).set("Authorization", bearer(ai)).send({ tags: ["style", "editor"] });
+    const patched = await request(app)
+      .patch(`${base}/working_memory/${id}`)
+      .set("Authorization", bearer(ai))
+      .send({ tags: ["style", "editor"] });
     expect(patched.body).toMatchObject({ content: "Prefers tabs", tags: ["style", "editor"], version: 2 });
 
-    const moved = await request(app).post(`${base}/working_memory/${id}/move`).set("Authorization", bearer(ai)).send({ to_memory_type: "long_term_memory" });
+    const moved = await request(app)
+      .post(`${base}/working_memory/${id}/move`)
+      .set("Authorization", bearer(ai))
+      .send({ to_memory_type: "long_term_memory" });
     expect(moved.body).toMatchObject({ id, memory_type: "long_term_memory", version: 2 });
 
     const listed = await request(app).get(`${base}?tags=editor`).set("Authorization", bearer(ai));
@@ -27,20 +36,35 @@ describe("REST routes over the same services", () => {
 
     const deleted = await request(app).delete(`${base}/long_term_memory/${id}`).set("Authorization", bearer(ai));
     expect(deleted.body).toEqual({ deleted: true, memory_id: id, memory_type: "long_term_memory" });
-    expect((await request(app).get(`${base}/long_term_memory/${id}`).set("Authorization", bearer(ai))).status).toBe(404);
+    expect((await request(app).get(`${base}/long_term_memory/${id}`).set("Authorization", bearer(ai))).status).toBe(
+      404,
+    );
   });
 
   it("rejects an unknown memory type in the path, naming the four", async () => {
     const ai = await newAi("Path types");
-    const response = await request(app).post(`/v1/ais/${ai.ai_uuid}/memories/dreams`).set("Authorization", bearer(ai)).send({ content: "x" });
+    const response = await request(app)
+      .post(`/v1/ais/${ai.ai_uuid}/memories/dreams`)
+      .set("Authorization", bearer(ai))
+      .send({ content: "x" });
     expect(response.status).toBe(400);
-    expect(response.body.error.message).toContain("memory_type: must be one of working_memory, long_term_memory, personal_logs, archive");
+    expect(response.body.error.message).toContain(
+      "memory_type: must be one of working_memory, long_term_memory, personal_logs, archive",
+    );
   });
 
   it("exports an AI's whole memory and imports it into another, all or nothing", async () => {
     const source = await newAi("Exporter");
-    for (const [type, content] of [["working_memory", "w"], ["long_term_memory", "l"], ["personal_logs", "p"], ["archive", "a"]]) {
-      await request(app).post(`/v1/ais/${source.ai_uuid}/memories/${type}`).set("Authorization", bearer(source)).send({ content });
+    for (const [type, content] of [
+      ["working_memory", "w"],
+      ["long_term_memory", "l"],
+      ["personal_logs", "p"],
+      ["archive", "a"],
+    ]) {
+      await request(app)
+        .post(`/v1/ais/${source.ai_uuid}/memories/${type}`)
+        .set("Authorization", bearer(source))
+        .send({ content });
     }
     const exported = await request(app).get(`/v1/ais/${source.ai_uuid}/export`).set("Authorization", bearer(source));
     expect(exported.status).toBe(200);
@@ -54,16 +78,26 @@ describe("REST routes over the same services", () => {
       tags: m.tags,
       importance: m.importance,
     }));
-    const imported = await request(app).post(`/v1/ais/${target.ai_uuid}/import`).set("Authorization", ADMIN).send({ memories });
+    const imported = await request(app)
+      .post(`/v1/ais/${target.ai_uuid}/import`)
+      .set("Authorization", ADMIN)
+      .send({ memories });
     expect(imported.status).toBe(201);
     expect(imported.body.imported).toBe(4);
-    const all = await request(app).get(`/v1/ais/${target.ai_uuid}/memories?limit=10`).set("Authorization", bearer(target));
+    const all = await request(app)
+      .get(`/v1/ais/${target.ai_uuid}/memories?limit=10`)
+      .set("Authorization", bearer(target));
     expect(all.body.memories.map((m: { content: string }) => m.content).sort()).toEqual(["a", "l", "p", "w"]);
 
     const bad = await request(app)
       .post(`/v1/ais/${target.ai_uuid}/import`)
       .set("Authorization", ADMIN)
-      .send({ memories: [{ memory_type: "archive", content: "fine" }, { memory_type: "nowhere", content: "bad" }] });
+      .send({
+        memories: [
+          { memory_type: "archive", content: "fine" },
+          { memory_type: "nowhere", content: "bad" },
+        ],
+      });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("memories.1.memory_type");
     expect((await db.collection(`ai_registry/${target.ai_uuid}/archive`).count().get()).data().count).toBe(1);
@@ -78,15 +112,25 @@ describe("REST routes over the same services", () => {
       .set("Authorization", ADMIN)
       .send({ settings: { memory_token_budget: 500, system_prompt: "Be brief." } });
     expect(patched.status).toBe(200);
-    expect(patched.body.settings).toMatchObject({ memory_token_budget: 500, system_prompt: "Be brief.", working_memory_limit: 50 });
-    const invalid = await request(app).patch(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN).send({ settings: { memory_token_budget: 5 } });
+    expect(patched.body.settings).toMatchObject({
+      memory_token_budget: 500,
+      system_prompt: "Be brief.",
+      working_memory_limit: 50,
+    });
+    const invalid = await request(app)
+      .patch(`/v1/ais/${ai.ai_uuid}`)
+      .set("Authorization", ADMIN)
+      .send({ settings: { memory_token_budget: 5 } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.message).toContain("settings.memory_token_budget");
   });
 
   it("deletes an AI with all its memory (admin only)", async () => {
     const ai = await newAi("Doomed");
-    await request(app).post(`/v1/ais/${ai.ai_uuid}/memories/archive`).set("Authorization", bearer(ai)).send({ content: "x" });
+    await request(app)
+      .post(`/v1/ais/${ai.ai_uuid}/memories/archive`)
+      .set("Authorization", bearer(ai))
+      .send({ content: "x" });
     const byAi = await request(app).delete(`/v1/ais/${ai.ai_uuid}`).set("Authorization", bearer(ai));
     expect(byAi.status).toBe(403);
     const byAdmin = await request(app).delete(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN);
@@ -99,10 +143,22 @@ describe("REST routes over the same services", () => {
     expect((await request(app).get("/healthz")).status).toBe(200);
     const doc = await request(app).get("/openapi.json");
     expect(doc.status).toBe(200);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/v1/handshake", "/create_memory", "/move_memory", "/v1/ais/{ai_uuid}/memories/{memory_type}"]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/handshake",
+        "/create_memory",
+        "/move_memory",
+        "/v1/ais/{ai_uuid}/memories/{memory_type}",
+      ]),
+    );
     const createBody = doc.body.paths["/create_memory"].post.requestBody.content["application/json"].schema;
     expect(createBody.required).toEqual(expect.arrayContaining(["ai_uuid", "memory_type", "memory_data"]));
-    expect(createBody.properties.memory_type.enum).toEqual(["working_memory", "long_term_memory", "personal_logs", "archive"]);
+    expect(createBody.properties.memory_type.enum).toEqual([
+      "working_memory",
+      "long_term_memory",
+      "personal_logs",
+      "archive",
+    ]);
   });
 
   it("answers unknown routes with a 404 in the error shape", async () => {

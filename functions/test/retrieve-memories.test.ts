@@ -74,9 +74,22 @@ describe("POST /retrieve_memories", () => {
       },
     });
     // even, divisible by 3, minutes 6..48
-    expect(filtered.memories.map((memory) => memory.id)).toEqual(["m048", "m042", "m036", "m030", "m024", "m018", "m012", "m006"]);
+    expect(filtered.memories.map((memory) => memory.id)).toEqual([
+      "m048",
+      "m042",
+      "m036",
+      "m030",
+      "m024",
+      "m018",
+      "m012",
+      "m006",
+    ]);
 
-    const bySource = await retrieveAs(ai, { memory_type: "long_term_memory", limit: 200, filter_query: { source: "import" } });
+    const bySource = await retrieveAs(ai, {
+      memory_type: "long_term_memory",
+      limit: 200,
+      filter_query: { source: "import" },
+    });
     expect(bySource.memories).toHaveLength(12);
 
     const byText = await retrieveAs(ai, { memory_type: "long_term_memory", filter_query: "alps" });
@@ -87,7 +100,12 @@ describe("POST /retrieve_memories", () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await retrieveAs(ai, { memory_type: "long_term_memory", limit: 4, filter_query: { tags: ["odd"] }, ...(cursor ? { cursor } : {}) });
+      const page = await retrieveAs(ai, {
+        memory_type: "long_term_memory",
+        limit: 4,
+        filter_query: { tags: ["odd"] },
+        ...(cursor ? { cursor } : {}),
+      });
       ids.push(...page.memories.map((memory) => memory.id));
       cursor = page.next_cursor;
     } while (cursor);
@@ -97,9 +115,17 @@ describe("POST /retrieve_memories", () => {
   it("merges every type with memory_type all", async () => {
     const other = await newAi("Merger");
     await seedMemories(other);
-    await db.doc(`ai_registry/${other.ai_uuid}/archive/newest`).set(
-      buildMemory(other.ai_uuid, "archive", "newest", { content: "archived last" }, Timestamp.fromMillis(Date.parse("2026-02-01T00:00:00Z"))),
-    );
+    await db
+      .doc(`ai_registry/${other.ai_uuid}/archive/newest`)
+      .set(
+        buildMemory(
+          other.ai_uuid,
+          "archive",
+          "newest",
+          { content: "archived last" },
+          Timestamp.fromMillis(Date.parse("2026-02-01T00:00:00Z")),
+        ),
+      );
     const page = await retrieveAs(other, { memory_type: "all", limit: 3 });
     expect(page.memories.map((memory) => memory.id)).toEqual(["newest", "m059", "m058"]);
   });

@@ -9,7 +9,12 @@ describe("POST /create_memory", () => {
   it("stores a string, an object with content and metadata, and structured content", async () => {
     const ai = await newAi("Creator");
     const plain = await createMemoryAs(ai, "working_memory", "The user likes green tea");
-    expect(plain).toMatchObject({ content: "The user likes green tea", version: 1, memory_type: "working_memory", source: "api" });
+    expect(plain).toMatchObject({
+      content: "The user likes green tea",
+      version: 1,
+      memory_type: "working_memory",
+      source: "api",
+    });
 
     const rich = await createMemoryAs(ai, "long_term_memory", {
       content: "Birthday is 12 March",
@@ -43,7 +48,11 @@ describe("POST /create_memory", () => {
   it.each([
     [{ memory_type: "short_term" }, "memory_type", "working_memory, long_term_memory, personal_logs, archive"],
     [{ memory_data: "" }, "memory_data.content", "empty"],
-    [{ memory_data: { content: "x", colour: "red" } }, "colour", "allowed: content, metadata, tags, importance, expires_at"],
+    [
+      { memory_data: { content: "x", colour: "red" } },
+      "colour",
+      "allowed: content, metadata, tags, importance, expires_at",
+    ],
     [{ memory_data: { content: "x", importance: 2 } }, "memory_data.importance", "between 0 and 1"],
     [{ memory_data: { content: "x", tags: [""] } }, "memory_data.tags.0", "empty"],
     [{ memory_data: { content: "x", metadata: { nested: [[1]] } } }, "memory_data.metadata", "nested arrays"],
@@ -52,7 +61,13 @@ describe("POST /create_memory", () => {
     [{ memory_data: undefined }, "memory_data", ""],
   ])("rejects %j with a 400 naming %s", async (override, field, rule) => {
     const ai = await newAi("Validator");
-    const body = { ai_name: "Validator", ai_uuid: ai.ai_uuid, memory_type: "working_memory", memory_data: "ok", ...override };
+    const body = {
+      ai_name: "Validator",
+      ai_uuid: ai.ai_uuid,
+      memory_type: "working_memory",
+      memory_data: "ok",
+      ...override,
+    };
     const response = await request(app).post("/create_memory").set("Authorization", bearer(ai)).send(body);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe("invalid_argument");
@@ -108,10 +123,13 @@ describe("POST /edit_memory", () => {
   it("bumps the version, keeps fields not given, and keeps the previous version readable", async () => {
     const ai = await newAi("Editor");
     const memory = await createMemoryAs(ai, "long_term_memory", { content: "Lives in Paris", tags: ["home"] });
-    const edited = await request(app)
-      .post("/edit_memory")
-      .set("Authorization", bearer(ai))
-      .send({ ai_name: "Editor", ai_uuid: ai.ai_uuid, memory_type: "long_term_memory", memory_id: memory.id, memory_data: "Lives in Lyon" });
+    const edited = await request(app).post("/edit_memory").set("Authorization", bearer(ai)).send({
+      ai_name: "Editor",
+      ai_uuid: ai.ai_uuid,
+      memory_type: "long_term_memory",
+      memory_id: memory.id,
+      memory_data: "Lives in Lyon",
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ id: memory.id, content: "Lives in Lyon", version: 2, tags: ["home"] });
 
@@ -126,7 +144,10 @@ describe("POST /edit_memory", () => {
   it("answers 404 for a memory that is not there, and 409 for a stale expected_version", async () => {
     const ai = await newAi("Editor 2");
     const base = { ai_uuid: ai.ai_uuid, memory_type: "working_memory", memory_data: "x" };
-    const missing = await request(app).post("/edit_memory").set("Authorization", bearer(ai)).send({ ...base, memory_id: "missing" });
+    const missing = await request(app)
+      .post("/edit_memory")
+      .set("Authorization", bearer(ai))
+      .send({ ...base, memory_id: "missing" });
     expect(missing.status).toBe(404);
     const memory = await createMemoryAs(ai, "working_memory", "v1");
     const stale = await request(app)
@@ -157,14 +178,19 @@ describe("POST /move_memory", () => {
   it("moves with the same id, content, metadata, version and history", async () => {
     const ai = await newAi("Mover");
     const memory = await createMemoryAs(ai, "working_memory", { content: "Important fact", metadata: { k: "v" } });
-    await request(app)
-      .post("/edit_memory")
-      .set("Authorization", bearer(ai))
-      .send({ ai_uuid: ai.ai_uuid, memory_type: "working_memory", memory_id: memory.id, memory_data: "Important fact, edited" });
-    const moved = await request(app)
-      .post("/move_memory")
-      .set("Authorization", bearer(ai))
-      .send({ ai_name: "Mover", ai_uuid: ai.ai_uuid, from_memory_type: "working_memory", to_memory_type: "long_term_memory", document_id: memory.id });
+    await request(app).post("/edit_memory").set("Authorization", bearer(ai)).send({
+      ai_uuid: ai.ai_uuid,
+      memory_type: "working_memory",
+      memory_id: memory.id,
+      memory_data: "Important fact, edited",
+    });
+    const moved = await request(app).post("/move_memory").set("Authorization", bearer(ai)).send({
+      ai_name: "Mover",
+      ai_uuid: ai.ai_uuid,
+      from_memory_type: "working_memory",
+      to_memory_type: "long_term_memory",
+      document_id: memory.id,
+    });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({
       id: memory.id,
@@ -191,10 +217,12 @@ describe("POST /move_memory", () => {
       .send({ ai_uuid: ai.ai_uuid, from_memory_type: "archive", to_memory_type: "archive", document_id: memory.id });
     expect(same.status).toBe(400);
     expect(same.body.error.message).toContain("to_memory_type");
-    const missing = await request(app)
-      .post("/move_memory")
-      .set("Authorization", bearer(ai))
-      .send({ ai_uuid: ai.ai_uuid, from_memory_type: "working_memory", to_memory_type: "archive", document_id: memory.id });
+    const missing = await request(app).post("/move_memory").set("Authorization", bearer(ai)).send({
+      ai_uuid: ai.ai_uuid,
+      from_memory_type: "working_memory",
+      to_memory_type: "archive",
+      document_id: memory.id,
+    });
     expect(missing.status).toBe(404);
     expect((await db.doc(`ai_registry/${ai.ai_uuid}/archive/${memory.id}`).get()).exists).toBe(true);
   });

@@ -11,9 +11,18 @@ import { releaseShared } from "../../test-support/fake-openai-server";
 describe("stream: true through the function's own URL", () => {
   it("delivers the first chunk before the model has finished", async () => {
     const ai = await newAi("Incremental");
-    const client = new OpenAI({ baseURL: `${await functionUrl()}/v1`, apiKey: ai.tokens.ai_token, maxRetries: 0, timeout: 30_000 });
+    const client = new OpenAI({
+      baseURL: `${await functionUrl()}/v1`,
+      apiKey: ai.tokens.ai_token,
+      maxRetries: 0,
+      timeout: 30_000,
+    });
     const gate = `g${Date.now()}`;
-    const stream = await client.chat.completions.create({ model: `hold-${gate}`, stream: true, messages: [{ role: "user", content: "one two three four" }] });
+    const stream = await client.chat.completions.create({
+      model: `hold-${gate}`,
+      stream: true,
+      messages: [{ role: "user", content: "one two three four" }],
+    });
     const chunks = stream[Symbol.asyncIterator]();
     const first = await chunks.next();
     expect(first.value?.choices[0].delta.content).toBe("Echo: ");

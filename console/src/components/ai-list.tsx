@@ -7,7 +7,12 @@ import { CreateAiDialog } from "./create-ai-dialog";
 import { Empty, ErrorNote, formatTime, Link, Loading } from "./ui";
 
 /** Column names that fit a quarter of a phone's width. */
-const SHORT_LABELS: Record<MemoryType, string> = { working_memory: "Working", long_term_memory: "Long-term", personal_logs: "Logs", archive: "Archive" };
+const SHORT_LABELS: Record<MemoryType, string> = {
+  working_memory: "Working",
+  long_term_memory: "Long-term",
+  personal_logs: "Logs",
+  archive: "Archive",
+};
 
 function Online({ aiUuid }: { aiUuid: string }) {
   const online = usePresence(aiUuid).length;
@@ -49,7 +54,9 @@ export function AiList() {
       </div>
       {ais.error ? <ErrorNote error={ais.error} onRetry={ais.reload} /> : null}
       {!ais.data && ais.loading && <Loading what="AIs" />}
-      {ais.data && ais.data.length === 0 && <Empty>No AI yet. Create one with “New AI”, or with a handshake through the API.</Empty>}
+      {ais.data && ais.data.length === 0 && (
+        <Empty>No AI yet. Create one with “New AI”, or with a handshake through the API.</Empty>
+      )}
       {ais.data && ais.data.length > 0 && (
         <table class="table ai-table">
           <thead>

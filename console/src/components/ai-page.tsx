@@ -76,7 +76,10 @@ export function AiPage({ aiUuid, tab }: { aiUuid: string; tab: AiTab }) {
         </div>
         <div class="ai-facts">
           <span class={`status status-${view.status}`}>{view.status}</span>
-          <span class={online.length ? "online on" : "online"} title={online.map((entry) => entry.client_id).join(", ")}>
+          <span
+            class={online.length ? "online on" : "online"}
+            title={online.map((entry) => entry.client_id).join(", ")}
+          >
             {online.length} connected
           </span>
         </div>

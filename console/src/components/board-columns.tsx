@@ -18,13 +18,23 @@ interface ColumnFrameProps {
 export function ColumnFrame({ type, count, onAdd, onDropMemory, children }: ColumnFrameProps) {
   const [over, setOver] = useState(false);
   return (
-    <section class={over ? "column drop-over" : "column"} data-column={type} aria-labelledby={`column-${type}`} {...dropTarget(type, (memory) => onDropMemory(memory, type), setOver)}>
+    <section
+      class={over ? "column drop-over" : "column"}
+      data-column={type}
+      aria-labelledby={`column-${type}`}
+      {...dropTarget(type, (memory) => onDropMemory(memory, type), setOver)}
+    >
       <header class="column-head">
         <h2 id={`column-${type}`}>
           {MEMORY_TYPE_LABELS[type]} {count !== undefined && <span class="count">{count}</span>}
         </h2>
         {onAdd && (
-          <button type="button" class="button small" onClick={onAdd} aria-label={`Add a memory to ${MEMORY_TYPE_LABELS[type]}`}>
+          <button
+            type="button"
+            class="button small"
+            onClick={onAdd}
+            aria-label={`Add a memory to ${MEMORY_TYPE_LABELS[type]}`}
+          >
             + Add
           </button>
         )}

@@ -19,9 +19,18 @@ const SEARCH_LIMIT = 100;
 const FILTER_PAGE = 25;
 
 /** Ranked results of `POST /memories/search`, each in its type's column with its score. */
-function SearchColumns({ aiUuid, query, round, onOpen, onDropMemory }: Omit<ResultsProps, "finder"> & { query: string }) {
+function SearchColumns({
+  aiUuid,
+  query,
+  round,
+  onOpen,
+  onDropMemory,
+}: Omit<ResultsProps, "finder"> & { query: string }) {
   const results = useLoad(
-    () => api.post<{ results: SearchResult[] }>(`/v1/ais/${aiUuid}/memories/search`, { query, limit: SEARCH_LIMIT }).then((answer) => answer.results),
+    () =>
+      api
+        .post<{ results: SearchResult[] }>(`/v1/ais/${aiUuid}/memories/search`, { query, limit: SEARCH_LIMIT })
+        .then((answer) => answer.results),
     `${aiUuid}:${query}:${round}`,
   );
   if (results.error) return <ErrorNote error={results.error} onRetry={results.reload} />;
@@ -47,8 +56,18 @@ function SearchColumns({ aiUuid, query, round, onOpen, onDropMemory }: Omit<Resu
 }
 
 /** One column of retrieve_memories with a filter, newest first, with its cursor for more. */
-function FilterColumn({ aiUuid, type, filter, round, onOpen, onDropMemory }: Omit<ResultsProps, "finder"> & { type: MemoryType; filter: MemoryFilter }) {
-  const [more, setMore] = useState<{ memories: Memory[]; cursor: string | null; error?: unknown }>({ memories: [], cursor: null });
+function FilterColumn({
+  aiUuid,
+  type,
+  filter,
+  round,
+  onOpen,
+  onDropMemory,
+}: Omit<ResultsProps, "finder"> & { type: MemoryType; filter: MemoryFilter }) {
+  const [more, setMore] = useState<{ memories: Memory[]; cursor: string | null; error?: unknown }>({
+    memories: [],
+    cursor: null,
+  });
   const fetchPage = (cursor?: string) =>
     api.post<{ memories: Memory[]; next_cursor: string | null }>("/retrieve_memories", {
       ai_uuid: aiUuid,

@@ -15,7 +15,11 @@ export interface MemoryFilter {
 
 export type Finder = { kind: "search"; query: string } | { kind: "filter"; filter: MemoryFilter };
 
-const list = (text: string) => text.split(",").map((item) => item.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** `key=value` lines; values that read as JSON (numbers, true, null) are taken as such. */
 function metadataOf(text: string): MemoryFilter["metadata"] {
@@ -52,7 +56,16 @@ interface FilterFields {
   metadata: string;
 }
 
-const EMPTY: FilterFields = { tags: "", tagsAny: "", source: "", after: "", before: "", text: "", session: "", metadata: "" };
+const EMPTY: FilterFields = {
+  tags: "",
+  tagsAny: "",
+  source: "",
+  after: "",
+  before: "",
+  text: "",
+  session: "",
+  metadata: "",
+};
 
 function filterOf(fields: FilterFields): MemoryFilter {
   const filter: MemoryFilter = {
@@ -65,13 +78,23 @@ function filterOf(fields: FilterFields): MemoryFilter {
     session_id: fields.session.trim() || undefined,
     text_contains: fields.text.trim() || undefined,
   };
-  const kept = Object.entries(filter).filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0));
+  const kept = Object.entries(filter).filter(
+    ([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0),
+  );
   if (kept.length === 0) throw new Error("Filters: fill in at least one");
   return Object.fromEntries(kept) as MemoryFilter;
 }
 
 /** The search box (the product's own ranked retrieval) and the filters of retrieve_memories. */
-export function BoardSearch({ active, onFind, onClear }: { active: boolean; onFind: (finder: Finder) => void; onClear: () => void }) {
+export function BoardSearch({
+  active,
+  onFind,
+  onClear,
+}: {
+  active: boolean;
+  onFind: (finder: Finder) => void;
+  onClear: () => void;
+}) {
   const [query, setQuery] = useState("");
   const [fields, setFields] = useState(EMPTY);
   const [error, setError] = useState<string | null>(null);
@@ -107,7 +130,14 @@ export function BoardSearch({ active, onFind, onClear }: { active: boolean; onFi
           if (query.trim()) onFind({ kind: "search", query: query.trim() });
         }}
       >
-        <input type="search" name="query" aria-label="Search memories" placeholder="Search memories by relevance…" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+        <input
+          type="search"
+          name="query"
+          aria-label="Search memories"
+          placeholder="Search memories by relevance…"
+          value={query}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
         <button type="submit" class="button">
           Search
         </button>
@@ -145,7 +175,12 @@ export function BoardSearch({ active, onFind, onClear }: { active: boolean; onFi
           {input("session", "Session id")}
           <label>
             Metadata <span class="muted">(key=value per line)</span>
-            <textarea name="metadata" rows={2} value={fields.metadata} onInput={(e) => set({ metadata: e.currentTarget.value })} />
+            <textarea
+              name="metadata"
+              rows={2}
+              value={fields.metadata}
+              onInput={(e) => set({ metadata: e.currentTarget.value })}
+            />
           </label>
           {error && (
             <p class="state state-error" role="alert">

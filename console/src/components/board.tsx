@@ -25,9 +25,18 @@ export function Board({ ai, roomChanges }: { ai: AiView; roomChanges: number }) 
       {finder ? (
         <>
           <p class="muted" role="status">
-            {finder.kind === "search" ? `Ranked by the product's retrieval for “${finder.query}”.` : "Filtered with retrieve_memories, newest first."} Results are a snapshot.
+            {finder.kind === "search"
+              ? `Ranked by the product's retrieval for “${finder.query}”.`
+              : "Filtered with retrieve_memories, newest first."}{" "}
+            Results are a snapshot.
           </p>
-          <BoardResults aiUuid={ai.ai_uuid} finder={finder} round={round} onOpen={setOpen} onDropMemory={onDropMemory} />
+          <BoardResults
+            aiUuid={ai.ai_uuid}
+            finder={finder}
+            round={round}
+            onOpen={setOpen}
+            onDropMemory={onDropMemory}
+          />
         </>
       ) : (
         <div class="board">

@@ -9,10 +9,12 @@ function Exchange({ aiUuid, chat }: { aiUuid: string; chat: ChatExchange }) {
   return (
     <li class="exchange">
       <p class="bubble user">
-        <strong>User</strong>{chat.message}
+        <strong>User</strong>
+        {chat.message}
       </p>
       <p class="bubble assistant">
-        <strong>Assistant</strong>{chat.response}
+        <strong>Assistant</strong>
+        {chat.response}
       </p>
       <p class="muted">
         {formatTime(chat.timestamp)} · {chat.model} ·{" "}
@@ -27,7 +29,10 @@ function Exchange({ aiUuid, chat }: { aiUuid: string; chat: ChatExchange }) {
 
 function Chats({ aiUuid, session }: { aiUuid: string; session: ChatSession }) {
   const chats = useLoad(
-    () => api.get<{ chats: ChatExchange[] }>(`/v1/ais/${aiUuid}/sessions/${session.session_id}/chats?limit=200`).then((answer) => answer.chats),
+    () =>
+      api
+        .get<{ chats: ChatExchange[] }>(`/v1/ais/${aiUuid}/sessions/${session.session_id}/chats?limit=200`)
+        .then((answer) => answer.chats),
     session.session_id,
   );
   if (chats.error) return <ErrorNote error={chats.error} onRetry={chats.reload} />;
@@ -45,13 +50,17 @@ function Chats({ aiUuid, session }: { aiUuid: string; session: ChatSession }) {
 /** Chat sessions, most recent first, and each exchange with the memories it was given. */
 export function Conversations({ ai }: { ai: AiView }) {
   const sessions = useLoad(
-    () => api.get<{ sessions: ChatSession[] }>(`/v1/ais/${ai.ai_uuid}/sessions?limit=100`).then((answer) => answer.sessions),
+    () =>
+      api
+        .get<{ sessions: ChatSession[] }>(`/v1/ais/${ai.ai_uuid}/sessions?limit=100`)
+        .then((answer) => answer.sessions),
     ai.ai_uuid,
   );
   const [selected, setSelected] = useState<ChatSession | null>(null);
   if (sessions.error) return <ErrorNote error={sessions.error} onRetry={sessions.reload} />;
   if (!sessions.data) return <Loading what="sessions" />;
-  if (sessions.data.length === 0) return <Empty>No conversation yet. Chat in the Playground, or through /v1/chat/completions.</Empty>;
+  if (sessions.data.length === 0)
+    return <Empty>No conversation yet. Chat in the Playground, or through /v1/chat/completions.</Empty>;
   const current = selected ?? sessions.data[0];
   return (
     <div class="split sidebar-first">
@@ -60,10 +69,16 @@ export function Conversations({ ai }: { ai: AiView }) {
         <ul class="plain session-list">
           {sessions.data.map((session) => (
             <li key={session.session_id}>
-              <button type="button" class="session-button" aria-current={session.session_id === current.session_id ? "true" : undefined} onClick={() => setSelected(session)}>
+              <button
+                type="button"
+                class="session-button"
+                aria-current={session.session_id === current.session_id ? "true" : undefined}
+                onClick={() => setSelected(session)}
+              >
                 <span>{session.name || session.session_id}</span>
                 <span class="muted">
-                  {session.message_count === 1 ? "1 exchange" : `${session.message_count} exchanges`} · {formatTime(session.updated_at)}
+                  {session.message_count === 1 ? "1 exchange" : `${session.message_count} exchanges`} ·{" "}
+                  {formatTime(session.updated_at)}
                 </span>
               </button>
             </li>

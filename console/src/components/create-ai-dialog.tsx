@@ -17,11 +17,18 @@ export function CreateAiDialog({ onClose }: { onClose: () => void }) {
   if (created) {
     return (
       <Dialog title={`${created.ai_name} is ready`} onClose={onClose} wide>
-        <p class="notice">Copy the tokens now: they are shown once. A new handshake with the ai_uuid issues fresh ones.</p>
+        <p class="notice">
+          Copy the tokens now: they are shown once. A new handshake with the ai_uuid issues fresh ones.
+        </p>
         <CopyField label="ai_uuid" value={created.ai_uuid} />
         <CopyField label="ai_token (the AI's bearer credential)" value={created.tokens.ai_token} />
-        <CopyField label="firebase_custom_token (for the client SDK's listeners)" value={created.tokens.firebase_custom_token} />
-        <p class="muted">Tokens expire {formatTime(created.tokens.expires_at)}. First session: {created.session.session_id}</p>
+        <CopyField
+          label="firebase_custom_token (for the client SDK's listeners)"
+          value={created.tokens.firebase_custom_token}
+        />
+        <p class="muted">
+          Tokens expire {formatTime(created.tokens.expires_at)}. First session: {created.session.session_id}
+        </p>
         <div class="actions">
           <button type="button" class="button primary" onClick={() => navigate(aiPath(created.ai_uuid))}>
             Open {created.ai_name}

@@ -37,7 +37,8 @@ async function importFile(aiUuid: string, file: File): Promise<number> {
   } catch {
     throw new Error(`${file.name}: not a JSON file`);
   }
-  if (!Array.isArray(parsed.memories)) throw new Error(`${file.name}: no "memories" list (expected a file made by Export)`);
+  if (!Array.isArray(parsed.memories))
+    throw new Error(`${file.name}: no "memories" list (expected a file made by Export)`);
   if (parsed.memories.length === 0) throw new Error(`${file.name}: holds no memory`);
   let imported = 0;
   for (let start = 0; start < parsed.memories.length; start += IMPORT_BATCH) {
@@ -83,7 +84,13 @@ export function DataTransfer({ ai }: { ai: AiView }) {
         <p class="muted">Adds the memories of an exported file to {ai.ai_name} (new ids; nothing is replaced).</p>
         <label class="file">
           Choose a JSON file
-          <input type="file" name="import" accept="application/json,.json" disabled={importing.busy} onChange={(e) => void importNow(e.currentTarget)} />
+          <input
+            type="file"
+            name="import"
+            accept="application/json,.json"
+            disabled={importing.busy}
+            onChange={(e) => void importNow(e.currentTarget)}
+          />
         </label>
         {importing.busy && <p role="status">Importing…</p>}
         {importing.error ? <ErrorNote error={importing.error} /> : null}

@@ -5,7 +5,15 @@ import { contentPreview } from "./memory-form";
 let dragged: Memory | null = null;
 export const draggedMemory = () => dragged;
 
-export function MemoryCard({ memory, score, onOpen }: { memory: Memory; score?: number; onOpen: (memory: Memory) => void }) {
+export function MemoryCard({
+  memory,
+  score,
+  onOpen,
+}: {
+  memory: Memory;
+  score?: number;
+  onOpen: (memory: Memory) => void;
+}) {
   return (
     <li
       class="memory-card"
@@ -18,10 +26,19 @@ export function MemoryCard({ memory, score, onOpen }: { memory: Memory; score?: 
       }}
       onDragEnd={() => (dragged = null)}
     >
-      <button type="button" class="memory-open" onClick={() => onOpen(memory)} aria-label={`Open memory: ${contentPreview(memory).slice(0, 80)}`}>
+      <button
+        type="button"
+        class="memory-open"
+        onClick={() => onOpen(memory)}
+        aria-label={`Open memory: ${contentPreview(memory).slice(0, 80)}`}
+      >
         <span class="memory-text">{contentPreview(memory)}</span>
         <span class="memory-meta">
-          {score !== undefined && <span class="score" title="relevance score">score {score.toFixed(3)}</span>}
+          {score !== undefined && (
+            <span class="score" title="relevance score">
+              score {score.toFixed(3)}
+            </span>
+          )}
           {memory.tags.map((tag) => (
             <span key={tag} class="tag">
               {tag}

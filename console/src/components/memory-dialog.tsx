@@ -5,7 +5,8 @@ import { bodyOf, fieldsOf, MemoryFieldsEditor } from "./memory-form";
 import { MemoryHistory, memoryPath } from "./memory-history";
 import { Dialog, ErrorNote, formatTime, useAction } from "./ui";
 
-export const moveMemory = (memory: Memory, to: MemoryType) => api.post<Memory>(`${memoryPath(memory)}/move`, { to_memory_type: to });
+export const moveMemory = (memory: Memory, to: MemoryType) =>
+  api.post<Memory>(`${memoryPath(memory)}/move`, { to_memory_type: to });
 
 function MoveControl({ memory, onMoved }: { memory: Memory; onMoved: (memory: Memory) => void }) {
   const others = MEMORY_TYPES.filter((type) => type !== memory.memory_type);
@@ -77,7 +78,9 @@ export function MemoryDialog({ memory: initial, onClose }: { memory: Memory; onC
   const submit = async (event: Event) => {
     event.preventDefault();
     setSaved(false);
-    const updated = await save.run(() => api.patch<Memory>(memoryPath(memory), { ...bodyOf(fields), expected_version: memory.version }));
+    const updated = await save.run(() =>
+      api.patch<Memory>(memoryPath(memory), { ...bodyOf(fields), expected_version: memory.version }),
+    );
     if (updated) {
       replace(updated);
       setSaved(true);
@@ -86,8 +89,8 @@ export function MemoryDialog({ memory: initial, onClose }: { memory: Memory; onC
   return (
     <Dialog title="Memory" onClose={onClose} wide>
       <p class="muted meta-line">
-        <span class={`type-pill type-${memory.memory_type}`}>{MEMORY_TYPE_LABELS[memory.memory_type]}</span> v{memory.version} · {memory.source} ·
-        created {formatTime(memory.created_at)} · <code>{memory.id}</code>
+        <span class={`type-pill type-${memory.memory_type}`}>{MEMORY_TYPE_LABELS[memory.memory_type]}</span> v
+        {memory.version} · {memory.source} · created {formatTime(memory.created_at)} · <code>{memory.id}</code>
       </p>
       <div class="segmented" role="group" aria-label="Memory view">
         <button type="button" aria-pressed={view === "edit"} onClick={() => setView("edit")}>

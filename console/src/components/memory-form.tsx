@@ -35,7 +35,8 @@ function jsonObject(text: string, field: string): Record<string, unknown> {
   } catch {
     throw new Error(`${field}: not valid JSON`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${field}: must be a JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new Error(`${field}: must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -47,20 +48,39 @@ export function bodyOf(fields: MemoryFields): MemoryBody {
   if (fields.importance.trim() === "" || !Number.isFinite(importance) || importance < 0 || importance > 1) {
     throw new Error("Importance: must be a number from 0 to 1");
   }
-  const tags = fields.tags.split(",").map((tag) => tag.trim()).filter(Boolean);
+  const tags = fields.tags
+    .split(",")
+    .map((tag) => tag.trim())
+    .filter(Boolean);
   return { content, tags, importance, metadata: jsonObject(fields.metadata, "Metadata") };
 }
 
-export function MemoryFieldsEditor({ fields, onChange }: { fields: MemoryFields; onChange: (fields: MemoryFields) => void }) {
+export function MemoryFieldsEditor({
+  fields,
+  onChange,
+}: {
+  fields: MemoryFields;
+  onChange: (fields: MemoryFields) => void;
+}) {
   const set = (patch: Partial<MemoryFields>) => onChange({ ...fields, ...patch });
   return (
     <div class="stack">
       <label>
         Content
-        <textarea name="content" rows={fields.structured ? 8 : 5} value={fields.content} onInput={(e) => set({ content: e.currentTarget.value })} />
+        <textarea
+          name="content"
+          rows={fields.structured ? 8 : 5}
+          value={fields.content}
+          onInput={(e) => set({ content: e.currentTarget.value })}
+        />
       </label>
       <label class="inline">
-        <input type="checkbox" name="structured" checked={fields.structured} onChange={(e) => set({ structured: e.currentTarget.checked })} />
+        <input
+          type="checkbox"
+          name="structured"
+          checked={fields.structured}
+          onChange={(e) => set({ structured: e.currentTarget.checked })}
+        />
         Structured content (a JSON object)
       </label>
       <div class="row">
@@ -70,12 +90,26 @@ export function MemoryFieldsEditor({ fields, onChange }: { fields: MemoryFields;
         </label>
         <label>
           Importance <span class="muted">(0 to 1)</span>
-          <input name="importance" type="number" min={0} max={1} step={0.05} value={fields.importance} onInput={(e) => set({ importance: e.currentTarget.value })} />
+          <input
+            name="importance"
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            value={fields.importance}
+            onInput={(e) => set({ importance: e.currentTarget.value })}
+          />
         </label>
       </div>
       <label>
         Metadata <span class="muted">(a JSON object)</span>
-        <textarea name="metadata" rows={4} class="mono" value={fields.metadata} onInput={(e) => set({ metadata: e.currentTarget.value })} />
+        <textarea
+          name="metadata"
+          rows={4}
+          class="mono"
+          value={fields.metadata}
+          onInput={(e) => set({ metadata: e.currentTarget.value })}
+        />
       </label>
     </div>
   );

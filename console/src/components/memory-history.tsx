@@ -18,7 +18,13 @@ function Diff({ from, to }: { from: Memory; to: Memory }) {
   return (
     <pre class="diff" aria-label={`Changes from version ${from.version} to version ${to.version}`}>
       {parts.map((part, index) =>
-        part.added ? <ins key={index}>{part.value}</ins> : part.removed ? <del key={index}>{part.value}</del> : <span key={index}>{part.value}</span>,
+        part.added ? (
+          <ins key={index}>{part.value}</ins>
+        ) : part.removed ? (
+          <del key={index}>{part.value}</del>
+        ) : (
+          <span key={index}>{part.value}</span>
+        ),
       )}
     </pre>
   );
@@ -29,15 +35,20 @@ function Diff({ from, to }: { from: Memory; to: Memory }) {
  * restore: a PATCH with the old version's fields, which becomes the newest version.
  */
 export function MemoryHistory({ memory, onRestored }: { memory: Memory; onRestored: (memory: Memory) => void }) {
-  const history = useLoad(() => api.get<{ versions: Memory[] }>(`${memoryPath(memory)}/history`), `${memory.id}@${memory.version}`);
+  const history = useLoad(
+    () => api.get<{ versions: Memory[] }>(`${memoryPath(memory)}/history`),
+    `${memory.id}@${memory.version}`,
+  );
   const [fromVersion, setFromVersion] = useState<number | null>(null);
   const [toVersion, setToVersion] = useState<number | null>(null);
   const restore = useAction();
   if (history.error) return <ErrorNote error={history.error} onRetry={history.reload} />;
   if (!history.data) return <Loading what="the history" />;
   const versions = [memory, ...history.data.versions.filter((version) => version.version < memory.version)];
-  if (versions.length === 1) return <p class="state state-empty">No earlier version: this memory has not been edited.</p>;
-  const pick = (version: number | null, fallback: Memory) => versions.find((each) => each.version === version) ?? fallback;
+  if (versions.length === 1)
+    return <p class="state state-empty">No earlier version: this memory has not been edited.</p>;
+  const pick = (version: number | null, fallback: Memory) =>
+    versions.find((each) => each.version === version) ?? fallback;
   const to = pick(toVersion, versions[0]);
   const from = pick(fromVersion, versions[1]);
   const restoreVersion = async (old: Memory) => {
@@ -83,7 +94,12 @@ export function MemoryHistory({ memory, onRestored }: { memory: Memory; onRestor
             <span>
               v{version.version} · {formatTime(version.updated_at)}
             </span>
-            <button type="button" class="button small" disabled={restore.busy} onClick={() => void restoreVersion(version)}>
+            <button
+              type="button"
+              class="button small"
+              disabled={restore.busy}
+              onClick={() => void restoreVersion(version)}
+            >
               Restore v{version.version}
             </button>
           </li>

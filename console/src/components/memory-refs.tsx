@@ -22,7 +22,8 @@ export function MemoryRefs({ aiUuid, ids, label }: { aiUuid: string; ids: string
               <li key={id} data-memory-id={id}>
                 {memory ? (
                   <>
-                    <span class={`type-pill type-${memory.memory_type}`}>{MEMORY_TYPE_LABELS[memory.memory_type]}</span> {contentPreview(memory)}
+                    <span class={`type-pill type-${memory.memory_type}`}>{MEMORY_TYPE_LABELS[memory.memory_type]}</span>{" "}
+                    {contentPreview(memory)}
                   </>
                 ) : (
                   <span class="muted">{id} (deleted since)</span>

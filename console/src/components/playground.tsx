@@ -28,7 +28,11 @@ export function Playground({ ai }: { ai: AiView }) {
     const update = (patch: (turn: Turn) => Partial<Turn>) =>
       setTurns((current) => current.map((turn, at) => (at === index ? { ...turn, ...patch(turn) } : turn)));
     setTurns((current) => [...current, { message: text, answer: "", memory: null }]);
-    const report = await action.run(() => streamChat({ ai_uuid: ai.ai_uuid, session_id: sessionId, message: text }, (piece) => update((turn) => ({ answer: turn.answer + piece }))));
+    const report = await action.run(() =>
+      streamChat({ ai_uuid: ai.ai_uuid, session_id: sessionId, message: text }, (piece) =>
+        update((turn) => ({ answer: turn.answer + piece })),
+      ),
+    );
     if (report) {
       update(() => ({ memory: report }));
       setSessionId(report.session_id);
@@ -59,10 +63,12 @@ export function Playground({ ai }: { ai: AiView }) {
           <li key={index} class="turn">
             <div class="turn-chat">
               <p class="bubble user">
-                <strong>You</strong>{turn.message}
+                <strong>You</strong>
+                {turn.message}
               </p>
               <p class="bubble assistant" aria-live="polite">
-                <strong>{ai.ai_name}</strong>{turn.answer || (action.busy && index === turns.length - 1 ? "…" : "")}
+                <strong>{ai.ai_name}</strong>
+                {turn.answer || (action.busy && index === turns.length - 1 ? "…" : "")}
               </p>
             </div>
             {turn.memory && (

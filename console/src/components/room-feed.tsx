@@ -5,12 +5,18 @@ import { usePresence } from "../live/presence";
 import { type AiView, type EventSender, MEMORY_TYPE_LABELS, type MemoryUpdate, type RoomEvent } from "../types";
 import { Empty, ErrorNote, Loading, useAction } from "./ui";
 
-const senderOf = (sender: EventSender) => (sender.kind === "system" ? "system" : `${sender.kind === "ai" ? "AI" : "admin"}${sender.client_id ? ` (${sender.client_id})` : ""}`);
+const senderOf = (sender: EventSender) =>
+  sender.kind === "system"
+    ? "system"
+    : `${sender.kind === "ai" ? "AI" : "admin"}${sender.client_id ? ` (${sender.client_id})` : ""}`;
 
 function describe(event: RoomEvent): string {
   if (event.event === "memory_update") {
     const data = event.data as MemoryUpdate;
-    const where = data.action === "moved" ? `to ${MEMORY_TYPE_LABELS[data.to ?? data.memory_type]}` : `in ${MEMORY_TYPE_LABELS[data.memory_type]}`;
+    const where =
+      data.action === "moved"
+        ? `to ${MEMORY_TYPE_LABELS[data.to ?? data.memory_type]}`
+        : `in ${MEMORY_TYPE_LABELS[data.memory_type]}`;
     return `${data.action} ${data.memory_id} ${where} (v${data.version})`;
   }
   const data = event.data as { text?: unknown } | null;
@@ -22,12 +28,21 @@ function SendMessage({ aiUuid }: { aiUuid: string }) {
   const action = useAction();
   const send = async (event: Event) => {
     event.preventDefault();
-    const sent = await action.run(() => api.post("/v1/relay", { action: "emit", ai_uuid: aiUuid, event: "message", data: { text } }));
+    const sent = await action.run(() =>
+      api.post("/v1/relay", { action: "emit", ai_uuid: aiUuid, event: "message", data: { text } }),
+    );
     if (sent) setText("");
   };
   return (
     <form class="search-row" onSubmit={send}>
-      <input name="message" aria-label="Message to the room" placeholder="Send a message to the room…" required value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      <input
+        name="message"
+        aria-label="Message to the room"
+        placeholder="Send a message to the room…"
+        required
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
       <button type="submit" class="button" disabled={action.busy}>
         Send
       </button>
@@ -67,7 +82,8 @@ export function RoomFeed({ ai }: { ai: AiView }) {
           <ul class="plain">
             {online.map((entry) => (
               <li key={entry.client_id}>
-                <strong>{entry.client_id}</strong> {entry.sender.kind === "ai" ? "the AI" : entry.sender.kind} · {entry.status}
+                <strong>{entry.client_id}</strong> {entry.sender.kind === "ai" ? "the AI" : entry.sender.kind} ·{" "}
+                {entry.status}
               </li>
             ))}
           </ul>

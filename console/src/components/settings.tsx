@@ -56,11 +56,23 @@ function ProfileForm({ ai, onChanged }: { ai: AiView; onChanged: () => void }) {
       <h2 id="profile-title">Name and settings</h2>
       <label>
         Name
-        <input name="ai_name" required maxLength={64} value={fields.name} onInput={(e) => set({ name: e.currentTarget.value })} />
+        <input
+          name="ai_name"
+          required
+          maxLength={64}
+          value={fields.name}
+          onInput={(e) => set({ name: e.currentTarget.value })}
+        />
       </label>
       <label>
         System prompt
-        <textarea name="system_prompt" rows={4} maxLength={8000} value={fields.systemPrompt} onInput={(e) => set({ systemPrompt: e.currentTarget.value })} />
+        <textarea
+          name="system_prompt"
+          rows={4}
+          maxLength={8000}
+          value={fields.systemPrompt}
+          onInput={(e) => set({ systemPrompt: e.currentTarget.value })}
+        />
       </label>
       <div class="row">
         <label class="grow">
@@ -69,15 +81,34 @@ function ProfileForm({ ai, onChanged }: { ai: AiView; onChanged: () => void }) {
         </label>
         <label>
           Memory token budget
-          <input name="memory_token_budget" type="number" min={100} max={100000} value={fields.budget} onInput={(e) => set({ budget: e.currentTarget.value })} />
+          <input
+            name="memory_token_budget"
+            type="number"
+            min={100}
+            max={100000}
+            value={fields.budget}
+            onInput={(e) => set({ budget: e.currentTarget.value })}
+          />
         </label>
         <label>
           Working memory limit
-          <input name="working_memory_limit" type="number" min={5} max={10000} value={fields.workingLimit} onInput={(e) => set({ workingLimit: e.currentTarget.value })} />
+          <input
+            name="working_memory_limit"
+            type="number"
+            min={5}
+            max={10000}
+            value={fields.workingLimit}
+            onInput={(e) => set({ workingLimit: e.currentTarget.value })}
+          />
         </label>
       </div>
       <label class="inline">
-        <input type="checkbox" name="reflections" checked={fields.reflections} onChange={(e) => set({ reflections: e.currentTarget.checked })} />
+        <input
+          type="checkbox"
+          name="reflections"
+          checked={fields.reflections}
+          onChange={(e) => set({ reflections: e.currentTarget.checked })}
+        />
         Reflections (a personal log per consolidation)
       </label>
       {action.error ? <ErrorNote error={action.error} /> : null}
@@ -100,7 +131,10 @@ function AccessControls({ ai, onChanged }: { ai: AiView; onChanged: () => void }
   };
   const revoke = async () => {
     const answer = await action.run(() => api.post<{ token_version: number }>(`/v1/ais/${ai.ai_uuid}/revoke_tokens`));
-    if (answer) setNote(`Every ai_token issued so far is revoked (token version ${answer.token_version}). A handshake with the ai_uuid issues new ones.`);
+    if (answer)
+      setNote(
+        `Every ai_token issued so far is revoked (token version ${answer.token_version}). A handshake with the ai_uuid issues new ones.`,
+      );
   };
   return (
     <section class="card stack" aria-labelledby="access-title">
@@ -149,7 +183,15 @@ function DeleteAi({ ai, onDeleting }: { ai: AiView; onDeleting: (deleting: boole
   );
 }
 
-export function AiSettingsPanel({ ai, onChanged, onDeleting }: { ai: AiView; onChanged: () => void; onDeleting: (deleting: boolean) => void }) {
+export function AiSettingsPanel({
+  ai,
+  onChanged,
+  onDeleting,
+}: {
+  ai: AiView;
+  onChanged: () => void;
+  onDeleting: (deleting: boolean) => void;
+}) {
   return (
     <div class="stack">
       <ProfileForm ai={ai} onChanged={onChanged} />

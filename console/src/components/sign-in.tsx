@@ -26,17 +26,35 @@ function PasswordForm() {
   const action = useAction();
   const submit = (event: Event) => {
     event.preventDefault();
-    void action.run(() => signInWithEmailAndPassword(firebase().auth, email.trim(), password).catch((error: unknown) => Promise.reject(friendly(error))));
+    void action.run(() =>
+      signInWithEmailAndPassword(firebase().auth, email.trim(), password).catch((error: unknown) =>
+        Promise.reject(friendly(error)),
+      ),
+    );
   };
   return (
     <form class="stack" onSubmit={submit}>
       <label>
         Email
-        <input type="email" name="email" autoComplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <input
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          value={email}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+        />
       </label>
       <label>
         Password
-        <input type="password" name="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        <input
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
       </label>
       {action.error ? <ErrorNote error={action.error} /> : null}
       <button type="submit" class="button primary" disabled={action.busy}>
@@ -53,7 +71,9 @@ export function SignIn({ session }: { session: Extract<Session, { state: "signed
     return (
       <section class="card narrow" aria-labelledby="refused-title">
         <h1 id="refused-title">Not the administrator</h1>
-        <p role="alert" class="state state-error">{session.message}</p>
+        <p role="alert" class="state state-error">
+          {session.message}
+        </p>
         <button type="button" class="button primary" onClick={() => void signOut(firebase().auth)}>
           Sign out and use another account
         </button>
@@ -77,7 +97,13 @@ export function SignIn({ session }: { session: Extract<Session, { state: "signed
             type="button"
             class="button primary"
             disabled={google.busy}
-            onClick={() => void google.run(() => signInWithPopup(firebase().auth, new GoogleAuthProvider()).catch((error: unknown) => Promise.reject(friendly(error))))}
+            onClick={() =>
+              void google.run(() =>
+                signInWithPopup(firebase().auth, new GoogleAuthProvider()).catch((error: unknown) =>
+                  Promise.reject(friendly(error)),
+                ),
+              )
+            }
           >
             Sign in with Google
           </button>

@@ -47,14 +47,31 @@ export function Empty({ children }: { children: ComponentChildren }) {
  * itself takes the focus when it opens (autofocus): the Enter that opened it from the keyboard must
  * not also press the dialog's first button or submit its first field.
  */
-export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  wide,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
   return (
-    <dialog ref={ref} class={wide ? "dialog wide" : "dialog"} aria-label={title} autoFocus tabIndex={-1} onClose={onClose}>
+    <dialog
+      ref={ref}
+      class={wide ? "dialog wide" : "dialog"}
+      aria-label={title}
+      autoFocus
+      tabIndex={-1}
+      onClose={onClose}
+    >
       <header class="dialog-head">
         <h2>{title}</h2>
         <button type="button" class="button ghost" aria-label="Close" onClick={() => ref.current?.close()}>

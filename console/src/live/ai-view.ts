@@ -36,7 +36,8 @@ export function useAiView(aiUuid: string) {
     let exists = true;
     const seen = { registry: false, room: false };
     const changed = (which: keyof typeof seen) => {
-      if (!seen[which]) seen[which] = true; // the first snapshot is the state loaded already
+      if (!seen[which])
+        seen[which] = true; // the first snapshot is the state loaded already
       else if (exists && !held.current) {
         setChanges((n) => n + 1);
         reload.soon();

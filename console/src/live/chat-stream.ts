@@ -34,7 +34,8 @@ export async function streamChat(
       const data = event.replace(/^data: ?/, "").trim();
       if (!data || data === "[DONE]") continue;
       const chunk = JSON.parse(data) as Chunk;
-      if (chunk.error) throw new ApiError(502, chunk.error.code ?? "upstream_error", chunk.error.message ?? "the answer stopped");
+      if (chunk.error)
+        throw new ApiError(502, chunk.error.code ?? "upstream_error", chunk.error.message ?? "the answer stopped");
       for (const choice of chunk.choices ?? []) if (choice.delta?.content) onText(choice.delta.content);
       if (chunk.memory) report = chunk.memory;
     }

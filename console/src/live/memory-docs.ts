@@ -2,7 +2,8 @@ import { collection, type DocumentData, documentId, getDocs, query, Timestamp, w
 import { firebase } from "../firebase";
 import { type Memory, MEMORY_TYPES } from "../types";
 
-const iso = (value: unknown): string | null => (value instanceof Timestamp ? value.toDate().toISOString() : typeof value === "string" ? value : null);
+const iso = (value: unknown): string | null =>
+  value instanceof Timestamp ? value.toDate().toISOString() : typeof value === "string" ? value : null;
 
 /** A memory document as the API would answer it (timestamps as ISO strings, no index fields). */
 export function memoryFromDoc(id: string, data: DocumentData): Memory {
@@ -41,7 +42,9 @@ export async function memoriesByIds(aiUuid: string, ids: string[]): Promise<Map<
   await Promise.all(
     MEMORY_TYPES.flatMap((type) =>
       chunks.map(async (chunk) => {
-        const snapshot = await getDocs(query(collection(db, "ai_registry", aiUuid, type), where(documentId(), "in", chunk)));
+        const snapshot = await getDocs(
+          query(collection(db, "ai_registry", aiUuid, type), where(documentId(), "in", chunk)),
+        );
         for (const doc of snapshot.docs) found.set(doc.id, memoryFromDoc(doc.id, doc.data()));
       }),
     ),

@@ -11,14 +11,22 @@ export function usePresence(aiUuid: string): PresenceEntry[] {
   const [entries, setEntries] = useState<PresenceEntry[]>([]);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    const presence = query(collection(firebase().db, "ai_registry", aiUuid, "presence"), where("expires_at", ">", Timestamp.now()));
+    const presence = query(
+      collection(firebase().db, "ai_registry", aiUuid, "presence"),
+      where("expires_at", ">", Timestamp.now()),
+    );
     const stop = onSnapshot(
       presence,
       (snapshot) =>
         setEntries(
           snapshot.docs.map((doc) => {
             const data = doc.data();
-            return { client_id: doc.id, sender: data.sender, status: String(data.status ?? "online"), expires_at: (data.expires_at as Timestamp).toMillis() };
+            return {
+              client_id: doc.id,
+              sender: data.sender,
+              status: String(data.status ?? "online"),
+              expires_at: (data.expires_at as Timestamp).toMillis(),
+            };
           }),
         ),
       () => setEntries([]),

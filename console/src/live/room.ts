@@ -14,7 +14,12 @@ export function useRoom(aiUuid: string) {
   const [events, setEvents] = useState<RoomEvent[] | null>(null);
   const [error, setError] = useState<Error | null>(null);
   useEffect(() => {
-    const room = query(collection(firebase().db, "ai_registry", aiUuid, "events"), orderBy("at"), orderBy(documentId()), limitToLast(FEED_SIZE));
+    const room = query(
+      collection(firebase().db, "ai_registry", aiUuid, "events"),
+      orderBy("at"),
+      orderBy(documentId()),
+      limitToLast(FEED_SIZE),
+    );
     return onSnapshot(
       room,
       (snapshot) => {
@@ -23,7 +28,13 @@ export function useRoom(aiUuid: string) {
           snapshot.docs.map((doc) => {
             const data = doc.data({ serverTimestamps: "estimate" });
             const at = data.at instanceof Timestamp ? data.at.toDate().toISOString() : "";
-            return { id: doc.id, event: String(data.event), data: data.data, sender: data.sender ?? { kind: "system" }, at };
+            return {
+              id: doc.id,
+              event: String(data.event),
+              data: data.data,
+              sender: data.sender ?? { kind: "system" },
+              at,
+            };
           }),
         );
       },

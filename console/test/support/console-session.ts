@@ -55,7 +55,9 @@ export const addMemory = (aiUuid: string, type: string, content: string, extra: 
 
 /** The page has no horizontal scrollbar: nothing is wider than the viewport. */
 export async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 }
 

@@ -60,9 +60,7 @@ async function firebaseAdmin(idToken: string, deps: AuthDeps): Promise<Principal
     throw unauthenticated("the bearer credential is not valid");
   }
   const adminEmail = deps.config.adminEmail;
-  const emailIsAdmin = Boolean(
-    adminEmail && decoded.email_verified && decoded.email?.toLowerCase() === adminEmail,
-  );
+  const emailIsAdmin = Boolean(adminEmail && decoded.email_verified && decoded.email?.toLowerCase() === adminEmail);
   if (emailIsAdmin || decoded.admin === true) return { kind: "admin", userId: decoded.uid, via: "firebase" };
   throw new AppError("permission_denied", "this Firebase user is not the administrator");
 }

@@ -58,7 +58,11 @@ export interface Exchange {
  * chat already stored under this id (a retry that raced the first request) wins, and nothing is
  * written twice.
  */
-export async function recordExchange(db: Firestore, exchange: Exchange, now = Timestamp.now()): Promise<{ chat: StoredChat; replayed: boolean }> {
+export async function recordExchange(
+  db: Firestore,
+  exchange: Exchange,
+  now = Timestamp.now(),
+): Promise<{ chat: StoredChat; replayed: boolean }> {
   const { chat } = exchange;
   const chatRef = chatsCollection(db).doc(chat.id);
   const memoryRef = memoryCollection(db, chat.ai_uuid, "working_memory").doc(chat.id);
@@ -68,12 +72,18 @@ export async function recordExchange(db: Firestore, exchange: Exchange, now = Ti
     const replay = existing.data();
     if (replay) return { chat: replay, replayed: true };
     const stored: StoredChat = { ...chat, timestamp: now, stored_memory_ids: [memoryRef.id] };
-    const memory = buildMemory(chat.ai_uuid, "working_memory", memoryRef.id, {
-      content: `User: ${chat.message}\nAssistant: ${chat.response}`,
-      metadata: { chat_id: chat.id, model: chat.model },
-      source: "chat",
-      session_id: chat.session_id,
-    }, now);
+    const memory = buildMemory(
+      chat.ai_uuid,
+      "working_memory",
+      memoryRef.id,
+      {
+        content: `User: ${chat.message}\nAssistant: ${chat.response}`,
+        metadata: { chat_id: chat.id, model: chat.model },
+        source: "chat",
+        session_id: chat.session_id,
+      },
+      now,
+    );
     if (session.exists) tx.update(sessionRef, { message_count: FieldValue.increment(1), updated_at: now });
     else tx.create(sessionRef, { ...exchange.session.initial, message_count: 1, updated_at: now });
     tx.create(chatRef, stored);
@@ -88,7 +98,12 @@ const chatsOfSession = (db: Firestore, aiUuid: string, sessionId: string) =>
   chatsCollection(db).where("ai_uuid", "==", aiUuid).where("session_id", "==", sessionId);
 
 /** The last exchanges of a session, oldest first. */
-export async function recentTurns(db: Firestore, aiUuid: string, sessionId: string, count: number): Promise<RecentTurn[]> {
+export async function recentTurns(
+  db: Firestore,
+  aiUuid: string,
+  sessionId: string,
+  count: number,
+): Promise<RecentTurn[]> {
   const snapshot = await chatsOfSession(db, aiUuid, sessionId)
     .orderBy("timestamp", "desc")
     .limit(count)

@@ -1,8 +1,14 @@
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
 import { AppError } from "../errors";
-import { answerText, type CompletionDeps, type CompletionInput, type MemoryReport, prepare, store } from "./completion-turn";
-
+import {
+  answerText,
+  type CompletionDeps,
+  type CompletionInput,
+  type MemoryReport,
+  prepare,
+  store,
+} from "./completion-turn";
 
 /** A plain completion: context in, the model's answer plus the `memory` report out. */
 export async function completeChat(deps: CompletionDeps, input: CompletionInput): Promise<Record<string, unknown>> {
@@ -11,7 +17,10 @@ export async function completeChat(deps: CompletionDeps, input: CompletionInput)
   const completion: ChatCompletion = await turn.model.complete({ ...turn.upstream, stream: false });
   const message = completion.choices[0]?.message;
   const chat = await store(deps, input, turn, {
-    text: answerText(message?.content, message?.tool_calls as Array<{ function?: { name?: string; arguments?: string } }>),
+    text: answerText(
+      message?.content,
+      message?.tool_calls as Array<{ function?: { name?: string; arguments?: string } }>,
+    ),
     model: completion.model ?? turn.upstream.model,
     usage: completion.usage ?? null,
     completion: (memory) => ({ ...completion, memory }),
@@ -24,7 +33,10 @@ function replayChunks(completion: Record<string, unknown>): Array<Record<string,
   const { choices, memory, usage, ...head } = completion as unknown as ChatCompletion & { memory: MemoryReport };
   const chunk = { ...head, object: "chat.completion.chunk" };
   return [
-    ...choices.map((choice) => ({ ...chunk, choices: [{ index: choice.index, delta: { ...choice.message }, finish_reason: choice.finish_reason }] })),
+    ...choices.map((choice) => ({
+      ...chunk,
+      choices: [{ index: choice.index, delta: { ...choice.message }, finish_reason: choice.finish_reason }],
+    })),
     { ...chunk, choices: [], usage: usage ?? null, memory },
   ];
 }
@@ -54,7 +66,11 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
       text += choice.delta?.content ?? "";
       finishReason = choice.finish_reason ?? finishReason;
       for (const call of choice.delta?.tool_calls ?? []) {
-        const entry = calls.get(call.index) ?? { id: "", type: "function" as const, function: { name: "", arguments: "" } };
+        const entry = calls.get(call.index) ?? {
+          id: "",
+          type: "function" as const,
+          function: { name: "", arguments: "" },
+        };
         entry.id ||= call.id ?? "";
         entry.function.name += call.function?.name ?? "";
         entry.function.arguments += call.function?.arguments ?? "";
@@ -63,8 +79,13 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
     }
     yield chunk;
   }
-  if (!finishReason) throw new AppError("upstream_error", "the language model's stream ended before its answer was complete");
-  const head = { id: last?.id ?? `chatcmpl-${turn.chatId}`, created: last?.created ?? Math.floor(Date.now() / 1000), model: last?.model ?? turn.upstream.model };
+  if (!finishReason)
+    throw new AppError("upstream_error", "the language model's stream ended before its answer was complete");
+  const head = {
+    id: last?.id ?? `chatcmpl-${turn.chatId}`,
+    created: last?.created ?? Math.floor(Date.now() / 1000),
+    model: last?.model ?? turn.upstream.model,
+  };
   const chat = await store(deps, input, turn, {
     text: answerText(text, [...calls.values()]),
     model: head.model,
@@ -72,7 +93,17 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
     completion: (memory) => ({
       ...head,
       object: "chat.completion",
-      choices: [{ index: 0, message: { role: "assistant", content: text || null, ...(calls.size ? { tool_calls: [...calls.values()] } : {}) }, finish_reason: finishReason ?? "stop" }],
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: "assistant",
+            content: text || null,
+            ...(calls.size ? { tool_calls: [...calls.values()] } : {}),
+          },
+          finish_reason: finishReason ?? "stop",
+        },
+      ],
       usage,
       memory,
     }),

@@ -61,7 +61,10 @@ export type Prepared =
 export function textOf(content: ChatCompletionMessageParam["content"] | null | undefined): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  return content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).filter(Boolean).join("\n");
+  return content
+    .map((part) => ("text" in part && typeof part.text === "string" ? part.text : ""))
+    .filter(Boolean)
+    .join("\n");
 }
 
 export const lastUserMessage = (messages: ChatCompletionMessageParam[]): string =>
@@ -74,7 +77,11 @@ export const lastUserMessage = (messages: ChatCompletionMessageParam[]): string 
 async function sessionOf(db: Firestore, input: CompletionInput) {
   const found = input.sessionId ? await findSession(db, input.ai.ai_uuid, input.sessionId) : null;
   if (found) return { ...found, isNew: false };
-  const { ref, session } = newSession(db, { aiUuid: input.ai.ai_uuid, userId: input.userId, sessionId: input.sessionId ?? undefined });
+  const { ref, session } = newSession(db, {
+    aiUuid: input.ai.ai_uuid,
+    userId: input.userId,
+    sessionId: input.sessionId ?? undefined,
+  });
   return { ref, session, isNew: true };
 }
 
@@ -91,13 +98,28 @@ export async function prepare(deps: CompletionDeps, input: CompletionInput): Pro
   const { session, ref: sessionRef, isNew } = await sessionOf(deps.db, input);
   const query = lastUserMessage(request.messages);
   const [ranked, turns] = await Promise.all([
-    rankMemories(deps.db, ai.ai_uuid, { query, types: MEMORY_TYPES, limit: SEARCH_LIMIT, embedder: deps.models.embedder }),
+    rankMemories(deps.db, ai.ai_uuid, {
+      query,
+      types: MEMORY_TYPES,
+      limit: SEARCH_LIMIT,
+      embedder: deps.models.embedder,
+    }),
     isNew ? Promise.resolve([]) : recentTurns(deps.db, ai.ai_uuid, session.id, RECENT_TURNS),
   ]);
   // Only the memories that can make it into the context are read, and only the fields it shows.
   const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked), CONTEXT_FIELDS);
-  const context = assembleContext({ ai, messages: request.messages, hits, recentTurns: turns, counter: tokenEstimator });
-  const upstream = { ...request, model: request.model || ai.settings.model || model.defaultModel, messages: context.messages };
+  const context = assembleContext({
+    ai,
+    messages: request.messages,
+    hits,
+    recentTurns: turns,
+    counter: tokenEstimator,
+  });
+  const upstream = {
+    ...request,
+    model: request.model || ai.settings.model || model.defaultModel,
+    messages: context.messages,
+  };
   return { kind: "fresh", chatId, requestHash, session, sessionRef, model, upstream, contextIds: context.memoryIds };
 }
 
@@ -106,9 +128,18 @@ export async function store(
   deps: CompletionDeps,
   input: CompletionInput,
   turn: Extract<Prepared, { kind: "fresh" }>,
-  answer: { text: string; model: string; usage: CompletionUsage | null; completion: (memory: MemoryReport) => Record<string, unknown> },
+  answer: {
+    text: string;
+    model: string;
+    usage: CompletionUsage | null;
+    completion: (memory: MemoryReport) => Record<string, unknown>;
+  },
 ): Promise<StoredChat> {
-  const memory: MemoryReport = { session_id: turn.session.id, context_memory_ids: turn.contextIds, stored_memory_ids: [turn.chatId] };
+  const memory: MemoryReport = {
+    session_id: turn.session.id,
+    context_memory_ids: turn.contextIds,
+    stored_memory_ids: [turn.chatId],
+  };
   const { chat } = await recordExchange(deps.db, {
     chat: {
       id: turn.chatId,
@@ -130,7 +161,10 @@ export async function store(
 }
 
 /** What a message of the model says, tool calls included, as one text for the log and memory. */
-export function answerText(content: string | null | undefined, toolCalls: Array<{ function?: { name?: string; arguments?: string } }> = []): string {
+export function answerText(
+  content: string | null | undefined,
+  toolCalls: Array<{ function?: { name?: string; arguments?: string } }> = [],
+): string {
   const calls = toolCalls.map((call) => `[tool call ${call.function?.name ?? "?"}(${call.function?.arguments ?? ""})]`);
   return [content ?? "", ...calls].filter(Boolean).join("\n");
 }

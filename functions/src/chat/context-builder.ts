@@ -27,7 +27,12 @@ export interface AssembledContext {
 }
 
 /** How much each kind of memory counts beside its relevance. */
-const TYPE_WEIGHT: Record<MemoryType, number> = { long_term_memory: 1, working_memory: 0.9, personal_logs: 0.8, archive: 0.6 };
+const TYPE_WEIGHT: Record<MemoryType, number> = {
+  long_term_memory: 1,
+  working_memory: 0.9,
+  personal_logs: 0.8,
+  archive: 0.6,
+};
 /** Archived memories come back only when they hold most of what is asked (by IDF weight), or are very near. */
 const ARCHIVE_MIN_COVERAGE = 0.5;
 const ARCHIVE_MAX_DISTANCE = 0.3;
@@ -57,7 +62,8 @@ function systemPrompt(ai: AiRecord, records: string[]): string {
   ].join("\n");
 }
 
-const hasAssistantTurns = (messages: ChatCompletionMessageParam[]) => messages.some((message) => message.role === "assistant");
+const hasAssistantTurns = (messages: ChatCompletionMessageParam[]) =>
+  messages.some((message) => message.role === "assistant");
 
 /** Whether a hit deserves a place: archive only when clearly relevant. */
 const admitted = (hit: RankedHit): boolean =>
@@ -107,7 +113,8 @@ export function assembleContext(input: ContextInput): AssembledContext {
   const add = (value: Record<string, unknown>, text: string, limit: number): boolean => {
     const fits = (candidate: string) => input.counter.count(candidate) + 1;
     let line = record({ ...value, text });
-    if (fits(line) > perRecordCap) line = record({ ...value, text: input.counter.truncate(text, perRecordCap - fits(record(value))) });
+    if (fits(line) > perRecordCap)
+      line = record({ ...value, text: input.counter.truncate(text, perRecordCap - fits(record(value))) });
     const cost = fits(line);
     if (used + cost > limit || records.length >= MAX_RECORDS) return false;
     records.push(line);
@@ -118,7 +125,8 @@ export function assembleContext(input: ContextInput): AssembledContext {
   if (!hasAssistantTurns(input.messages)) {
     const recentLimit = Math.floor(budget * RECENT_SHARE);
     for (const turn of [...input.recentTurns].reverse()) {
-      if (!add({ kind: "recent_turn", at: turn.at }, `User: ${turn.message}\nAssistant: ${turn.response}`, recentLimit)) break;
+      if (!add({ kind: "recent_turn", at: turn.at }, `User: ${turn.message}\nAssistant: ${turn.response}`, recentLimit))
+        break;
     }
   }
   for (const { memory } of input.hits) {

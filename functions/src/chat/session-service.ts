@@ -13,7 +13,8 @@ export interface ChatSession {
   message_count: number;
 }
 
-export const sessionsCollection = (db: Firestore) => db.collection("chat_sessions").withConverter(storedAs<ChatSession>());
+export const sessionsCollection = (db: Firestore) =>
+  db.collection("chat_sessions").withConverter(storedAs<ChatSession>());
 
 /**
  * Where a session lives. Session ids are the AI's own (a client may pick them, e.g. its thread
@@ -83,7 +84,10 @@ export async function getSessionOfAnyAi(db: Firestore, sessionId: string): Promi
   const found = await sessionsCollection(db).where("id", "==", sessionId).limit(2).get();
   if (found.empty) throw notFound(`session ${sessionId}`);
   if (found.size > 1) {
-    throw new AppError("failed_precondition", `session ${sessionId}: several AIs use this id; ask /v1/ais/{ai_uuid}/sessions/${sessionId}/chats`);
+    throw new AppError(
+      "failed_precondition",
+      `session ${sessionId}: several AIs use this id; ask /v1/ais/{ai_uuid}/sessions/${sessionId}/chats`,
+    );
   }
   return found.docs[0].data();
 }
@@ -103,6 +107,10 @@ export function toSessionView(session: ChatSession) {
 
 /** The AI's sessions, most recently active first. */
 export async function listSessions(db: Firestore, aiUuid: string, limit: number): Promise<ChatSession[]> {
-  const snapshot = await sessionsCollection(db).where("ai_uuid", "==", aiUuid).orderBy("updated_at", "desc").limit(limit).get();
+  const snapshot = await sessionsCollection(db)
+    .where("ai_uuid", "==", aiUuid)
+    .orderBy("updated_at", "desc")
+    .limit(limit)
+    .get();
   return snapshot.docs.map((doc) => doc.data());
 }

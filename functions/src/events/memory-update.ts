@@ -15,7 +15,10 @@ export const memoryUpdateSchema = z.object({
   memory_type: memoryType,
   memory_id: z.string().min(1),
   version: z.number().int(),
-  source: z.enum(MEMORY_SOURCES).optional().describe("what made the change (events written before it was added lack it)"),
+  source: z
+    .enum(MEMORY_SOURCES)
+    .optional()
+    .describe("what made the change (events written before it was added lack it)"),
   from: memoryType.optional().describe("on `moved`: where the memory came from"),
   to: memoryType.optional().describe("on `moved`: where it is now (= memory_type)"),
 });

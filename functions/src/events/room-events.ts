@@ -55,12 +55,22 @@ function stored(aiUuid: string, eventId: string, input: NewRoomEvent) {
 }
 
 /** Adds an event to a transaction or batch: it commits with the change it tells of, or not at all. */
-export function writeRoomEvent(writer: DocumentWriter, db: Firestore, aiUuid: string, eventId: string, input: NewRoomEvent): void {
+export function writeRoomEvent(
+  writer: DocumentWriter,
+  db: Firestore,
+  aiUuid: string,
+  eventId: string,
+  input: NewRoomEvent,
+): void {
   writer.create(roomCollection(db, aiUuid).doc(eventId), stored(aiUuid, eventId, input));
 }
 
 /** Writes one event on its own and answers it as stored. Fails with ALREADY_EXISTS on a repeat. */
-export async function createRoomEvent(ref: DocumentReference<RoomEvent>, aiUuid: string, input: NewRoomEvent): Promise<RoomEvent> {
+export async function createRoomEvent(
+  ref: DocumentReference<RoomEvent>,
+  aiUuid: string,
+  input: NewRoomEvent,
+): Promise<RoomEvent> {
   await ref.create(stored(aiUuid, ref.id, input));
   // The server timestamp as stored (the emulator's can differ from the write time by a millisecond).
   return (await ref.get()).data()!;

@@ -13,13 +13,18 @@ export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 export const MAX_DECISIONS = 10;
 
 /** A year, a month, a day or an instant in ISO 8601: what "valid from" may say. */
-const VALID_FROM = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+const VALID_FROM =
+  /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
 /** Unknown keys are dropped and absent nullable ones read as null: a server without structured output may be loose. */
 const decisionSchema = z.object({
   action: z.enum(DECISION_ACTIONS),
   fact: z.string().trim().min(1, "must not be empty").max(1000, "must be at most 1000 characters"),
-  valid_from: z.string().regex(VALID_FROM, "must be YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time").nullable().default(null),
+  valid_from: z
+    .string()
+    .regex(VALID_FROM, "must be YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time")
+    .nullable()
+    .default(null),
   memory_ref: z.string().nullable().default(null),
 });
 
@@ -35,7 +40,11 @@ const UNPORTABLE = new Set(["$schema", "default", "minLength", "maxLength", "pat
 function portable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(portable);
   if (node === null || typeof node !== "object") return node;
-  return Object.fromEntries(Object.entries(node).filter(([key]) => !UNPORTABLE.has(key)).map(([key, value]) => [key, portable(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => !UNPORTABLE.has(key))
+      .map(([key, value]) => [key, portable(value)]),
+  );
 }
 
 /** The `response_format` of the extraction call: OpenAI structured output, strict. */
@@ -85,7 +94,10 @@ export function parseExtractionAnswer(text: string, refs: ReadonlySet<string>): 
   const parsed = extractionAnswerSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, reason: `the model's answer is not valid: ${issue.path.join(".") || "(answer)"}: ${issue.message}` };
+    return {
+      ok: false,
+      reason: `the model's answer is not valid: ${issue.path.join(".") || "(answer)"}: ${issue.message}`,
+    };
   }
   const changed = new Set<string>();
   for (const [index, decision] of parsed.data.decisions.entries()) {
@@ -95,10 +107,14 @@ export function parseExtractionAnswer(text: string, refs: ReadonlySet<string>): 
       continue;
     }
     if (decision.memory_ref === null || !refs.has(decision.memory_ref)) {
-      return { ok: false, reason: `${where}: memory_ref ${JSON.stringify(decision.memory_ref)} is none of the memories shown` };
+      return {
+        ok: false,
+        reason: `${where}: memory_ref ${JSON.stringify(decision.memory_ref)} is none of the memories shown`,
+      };
     }
     if (decision.action === "none") continue;
-    if (changed.has(decision.memory_ref)) return { ok: false, reason: `${where}: memory ${decision.memory_ref} is changed twice` };
+    if (changed.has(decision.memory_ref))
+      return { ok: false, reason: `${where}: memory ${decision.memory_ref} is changed twice` };
     changed.add(decision.memory_ref);
   }
   return { ok: true, decisions: parsed.data.decisions };

@@ -48,10 +48,19 @@ export interface KnownMemory {
 
 const cap = (text: string, tokens: number) => tokenEstimator.truncate(text.trim(), tokens);
 
-export function extractionMessages(exchange: ExchangeForExtraction, known: KnownMemory[]): ChatCompletionMessageParam[] {
+export function extractionMessages(
+  exchange: ExchangeForExtraction,
+  known: KnownMemory[],
+): ChatCompletionMessageParam[] {
   const data = {
-    exchange: { at: exchange.at, user: cap(exchange.user, USER_TOKENS), assistant: cap(exchange.assistant, ASSISTANT_TOKENS) },
-    known: known.slice(0, MAX_KNOWN).map((memory) => ({ ref: memory.ref, text: cap(memory.text, KNOWN_TOKENS), since: memory.since })),
+    exchange: {
+      at: exchange.at,
+      user: cap(exchange.user, USER_TOKENS),
+      assistant: cap(exchange.assistant, ASSISTANT_TOKENS),
+    },
+    known: known
+      .slice(0, MAX_KNOWN)
+      .map((memory) => ({ ref: memory.ref, text: cap(memory.text, KNOWN_TOKENS), since: memory.since })),
   };
   return [
     { role: "system", content: EXTRACTION_INSTRUCTIONS },
@@ -61,4 +70,7 @@ export function extractionMessages(exchange: ExchangeForExtraction, known: Known
 
 /** The estimated prompt tokens of a request's messages (what the record and the bench report). */
 export const promptTokens = (messages: ChatCompletionMessageParam[]): number =>
-  messages.reduce((sum, message) => sum + tokenEstimator.count(typeof message.content === "string" ? message.content : "") + 4, 0);
+  messages.reduce(
+    (sum, message) => sum + tokenEstimator.count(typeof message.content === "string" ? message.content : "") + 4,
+    0,
+  );

@@ -53,10 +53,12 @@ export interface ExtractionRecord {
 
 export const extractionsCollection = (db: Firestore, aiUuid: string) =>
   registryRef(db, aiUuid).collection("extractions").withConverter(storedAs<ExtractionRecord>());
-export const extractionRef = (db: Firestore, aiUuid: string, chatId: string) => extractionsCollection(db, aiUuid).doc(chatId);
+export const extractionRef = (db: Firestore, aiUuid: string, chatId: string) =>
+  extractionsCollection(db, aiUuid).doc(chatId);
 
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-export const isFinal = (status: ExtractionStatus | undefined): boolean => status !== undefined && FINAL.includes(status);
+export const isFinal = (status: ExtractionStatus | undefined): boolean =>
+  status !== undefined && FINAL.includes(status);
 
 function newRecord(aiUuid: string, chat: { id: string; session_id: string | null }, now: Timestamp): ExtractionRecord {
   return {
@@ -97,13 +99,22 @@ export async function claimAttempt(
     const snapshot = await tx.get(ref);
     const record = snapshot.data() ?? newRecord(aiUuid, chat, now);
     if (isFinal(record.status)) return { go: false, status: record.status };
-    if (record.status === "running" && record.leased_until && record.leased_until.toMillis() > nowMs) return { go: false, status: "running" };
+    if (record.status === "running" && record.leased_until && record.leased_until.toMillis() > nowMs)
+      return { go: false, status: "running" };
     if (record.attempts >= MAX_ATTEMPTS) {
       tx.set(ref, { ...record, status: "failed", leased_until: null, updated_at: now });
       return { go: false, status: "failed" };
     }
     const attempt = record.attempts + 1;
-    tx.set(ref, { ...record, status: "running", attempts: attempt, model, call_day: utcDay(nowMs), leased_until: Timestamp.fromMillis(nowMs + LEASE_MS), updated_at: now });
+    tx.set(ref, {
+      ...record,
+      status: "running",
+      attempts: attempt,
+      model,
+      call_day: utcDay(nowMs),
+      leased_until: Timestamp.fromMillis(nowMs + LEASE_MS),
+      updated_at: now,
+    });
     return { go: true, attempt };
   });
 }
@@ -112,7 +123,13 @@ export async function claimAttempt(
  * Records a failed attempt: `retrying` while attempts remain (the caller throws, so the platform
  * redelivers), `failed` after the last. An attempt that another delivery finished stays finished.
  */
-export async function recordFailure(db: Firestore, aiUuid: string, chatId: string, attempt: number, reason: string): Promise<ExtractionStatus> {
+export async function recordFailure(
+  db: Firestore,
+  aiUuid: string,
+  chatId: string,
+  attempt: number,
+  reason: string,
+): Promise<ExtractionStatus> {
   const ref = extractionRef(db, aiUuid, chatId);
   return db.runTransaction(async (tx) => {
     const record = (await tx.get(ref)).data();
@@ -124,10 +141,19 @@ export async function recordFailure(db: Firestore, aiUuid: string, chatId: strin
 }
 
 /** Records an exchange that is not extracted (the daily cap), unless it has a record already. */
-export async function recordSkipped(db: Firestore, aiUuid: string, chat: { id: string; session_id: string | null }, reason: string): Promise<void> {
+export async function recordSkipped(
+  db: Firestore,
+  aiUuid: string,
+  chat: { id: string; session_id: string | null },
+  reason: string,
+): Promise<void> {
   const now = Timestamp.now();
   try {
-    await extractionRef(db, aiUuid, chat.id).create({ ...newRecord(aiUuid, chat, now), status: "skipped", last_error: reason });
+    await extractionRef(db, aiUuid, chat.id).create({
+      ...newRecord(aiUuid, chat, now),
+      status: "skipped",
+      last_error: reason,
+    });
   } catch (error) {
     if ((error as { code?: number }).code !== 6) throw error; // ALREADY_EXISTS: another delivery got there first
   }
@@ -139,9 +165,14 @@ export async function callsOnDay(db: Firestore, aiUuid: string, day: string): Pr
 }
 
 /** The newest records first, optionally of one status. */
-export async function listExtractions(db: Firestore, aiUuid: string, options: { limit: number; status?: ExtractionStatus }): Promise<ExtractionRecord[]> {
+export async function listExtractions(
+  db: Firestore,
+  aiUuid: string,
+  options: { limit: number; status?: ExtractionStatus },
+): Promise<ExtractionRecord[]> {
   let query = extractionsCollection(db, aiUuid).orderBy("updated_at", "desc");
-  if (options.status) query = extractionsCollection(db, aiUuid).where("status", "==", options.status).orderBy("updated_at", "desc");
+  if (options.status)
+    query = extractionsCollection(db, aiUuid).where("status", "==", options.status).orderBy("updated_at", "desc");
   return (await query.limit(options.limit).get()).docs.map((doc) => doc.data());
 }
 

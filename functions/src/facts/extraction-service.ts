@@ -1,5 +1,8 @@
 import type { Firestore } from "firebase-admin/firestore";
-import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type {
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+} from "openai/resources/chat/completions";
 import { chatsCollection, type StoredChat } from "../chat/chat-log";
 import type { ChatModel, ModelDeps } from "../models/model-client";
 import { AppError } from "../errors";
@@ -9,7 +12,16 @@ import { settingsOf } from "../memory/ai-settings";
 import { type AiRecord, registryRef } from "../memory/registry-service";
 import { extractionResponseFormat, parseExtractionAnswer } from "./extraction-answer";
 import { extractionMessages, promptTokens } from "./extraction-prompt";
-import { callsOnDay, claimAttempt, type ExtractionRecord, extractionRef, isFinal, recordFailure, recordSkipped, utcDay } from "./extraction-record";
+import {
+  callsOnDay,
+  claimAttempt,
+  type ExtractionRecord,
+  extractionRef,
+  isFinal,
+  recordFailure,
+  recordSkipped,
+  utcDay,
+} from "./extraction-record";
 import { relatedMemories } from "./related-memories";
 import { applyDecisions } from "./reconciliation-service";
 
@@ -34,7 +46,11 @@ export class ExtractionRetry extends Error {}
 /** The AI's extraction settings, with the defaults for AIs created before they existed. */
 export function extractionSettings(ai: AiRecord) {
   const settings = settingsOf(ai.settings);
-  return { enabled: settings.extraction_enabled, model: settings.extraction_model || settings.model, dailyCap: settings.extraction_daily_cap };
+  return {
+    enabled: settings.extraction_enabled,
+    model: settings.extraction_model || settings.model,
+    dailyCap: settings.extraction_daily_cap,
+  };
 }
 
 /** Answer tokens at most: ten short decisions fit with room to spare. */
@@ -42,11 +58,19 @@ const MAX_ANSWER_TOKENS = 1500;
 
 /** The model's answer text. A server that refuses structured output (HTTP 400) is asked again without it. */
 async function ask(model: ChatModel, name: string, messages: ChatCompletionMessageParam[]): Promise<string> {
-  const request: ChatCompletionCreateParamsNonStreaming = { model: name, messages, max_completion_tokens: MAX_ANSWER_TOKENS, response_format: extractionResponseFormat() };
+  const request: ChatCompletionCreateParamsNonStreaming = {
+    model: name,
+    messages,
+    max_completion_tokens: MAX_ANSWER_TOKENS,
+    response_format: extractionResponseFormat(),
+  };
   try {
     return (await model.complete(request)).choices[0]?.message?.content ?? "";
   } catch (error) {
-    const status = error instanceof AppError ? (error.details as { upstream_status?: number } | undefined)?.upstream_status : undefined;
+    const status =
+      error instanceof AppError
+        ? (error.details as { upstream_status?: number } | undefined)?.upstream_status
+        : undefined;
     if (status !== 400) throw error;
     const { response_format: _format, ...plain } = request;
     return (await model.complete(plain)).choices[0]?.message?.content ?? "";
@@ -57,7 +81,10 @@ async function attempt(deps: ExtractionDeps, model: ChatModel, modelName: string
   const exchange = { user: chat.message, assistant: chat.response };
   const shown = await relatedMemories(deps.db, chat.ai_uuid, exchange, deps.models.embedder);
   const messages = extractionMessages({ ...exchange, at: chat.timestamp.toDate().toISOString() }, shown);
-  const parsed = parseExtractionAnswer(await ask(model, modelName, messages), new Set(shown.map((memory) => memory.ref)));
+  const parsed = parseExtractionAnswer(
+    await ask(model, modelName, messages),
+    new Set(shown.map((memory) => memory.ref)),
+  );
   if (!parsed.ok) throw new AppError("upstream_error", parsed.reason);
   await applyDecisions(deps.db, {
     aiUuid: chat.ai_uuid,
@@ -69,10 +96,20 @@ async function attempt(deps: ExtractionDeps, model: ChatModel, modelName: string
 }
 
 /** Extracts and reconciles the facts of the exchange `chatId` of the AI, at most once. */
-export async function extractFacts(deps: ExtractionDeps, aiUuid: string, chatId: string, nowMs = Date.now()): Promise<ExtractionOutcome> {
+export async function extractFacts(
+  deps: ExtractionDeps,
+  aiUuid: string,
+  chatId: string,
+  nowMs = Date.now(),
+): Promise<ExtractionOutcome> {
   const model = deps.models.chat;
   if (!model) return "off";
-  const [aiDoc, chatDoc, recordDoc] = await readAll(deps.db, registryRef(deps.db, aiUuid), chatsCollection(deps.db).doc(chatId), extractionRef(deps.db, aiUuid, chatId));
+  const [aiDoc, chatDoc, recordDoc] = await readAll(
+    deps.db,
+    registryRef(deps.db, aiUuid),
+    chatsCollection(deps.db).doc(chatId),
+    extractionRef(deps.db, aiUuid, chatId),
+  );
   const record = recordDoc.data();
   if (record && isFinal(record.status)) return record.status;
   const chat = chatDoc.data();
@@ -82,7 +119,12 @@ export async function extractFacts(deps: ExtractionDeps, aiUuid: string, chatId:
   if (!settings.enabled) return "off";
   const exchange = { id: chat.id, session_id: chat.session_id };
   if (!record && (await callsOnDay(deps.db, aiUuid, utcDay(nowMs))) >= settings.dailyCap) {
-    await recordSkipped(deps.db, aiUuid, exchange, `the daily cap of ${settings.dailyCap} extractions (extraction_daily_cap) was reached on ${utcDay(nowMs)}`);
+    await recordSkipped(
+      deps.db,
+      aiUuid,
+      exchange,
+      `the daily cap of ${settings.dailyCap} extractions (extraction_daily_cap) was reached on ${utcDay(nowMs)}`,
+    );
     return "skipped";
   }
   const modelName = settings.model || model.defaultModel;
@@ -95,7 +137,8 @@ export async function extractFacts(deps: ExtractionDeps, aiUuid: string, chatId:
     const reason = error instanceof Error ? error.message : String(error);
     const status = await recordFailure(deps.db, aiUuid, chatId, claim.attempt, reason);
     if (status === "failed") logs.extractionGaveUp(aiUuid, chatId, claim.attempt, reason);
-    if (status === "retrying") throw new ExtractionRetry(`fact extraction of chat ${chatId}, attempt ${claim.attempt}: ${reason}`);
+    if (status === "retrying")
+      throw new ExtractionRetry(`fact extraction of chat ${chatId}, attempt ${claim.attempt}: ${reason}`);
     return status;
   }
 }

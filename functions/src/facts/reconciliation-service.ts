@@ -36,7 +36,12 @@ export interface Reconciliation {
 /** A memory the model saw changed before the decisions could be applied: the attempt is retried. */
 export class StaleMemoryError extends Error {}
 
-const normalized = (text: string) => text.toLowerCase().replace(/\s+/g, " ").replace(/[\s.!?]+$/, "").trim();
+const normalized = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/[\s.!?]+$/, "")
+    .trim();
 const factId = (chatId: string, index: number) =>
   `fact-${createHash("sha256").update(`${chatId}\n${index}`).digest("base64url").slice(0, 24)}`;
 const existing = (doc: DocumentSnapshot<StoredMemory>) => doc.data() ?? null;
@@ -44,9 +49,13 @@ const existing = (doc: DocumentSnapshot<StoredMemory>) => doc.data() ?? null;
 /** What the transaction reads: the record, the memories to change, and the exchanges to hide with them. */
 async function readTargets(tx: Transaction, db: Firestore, input: Reconciliation) {
   const byRef = new Map(input.shown.map((memory) => [memory.ref, memory]));
-  const changing = input.decisions.filter((decision) => decision.action === "update" || decision.action === "supersede");
+  const changing = input.decisions.filter(
+    (decision) => decision.action === "update" || decision.action === "supersede",
+  );
   const ids = changing.map((decision) => byRef.get(decision.memory_ref!)!.id);
-  const targets = ids.length ? (await tx.getAll(...ids.map((id) => memoryRef(db, input.aiUuid, "long_term_memory", id)))).map(existing) : [];
+  const targets = ids.length
+    ? (await tx.getAll(...ids.map((id) => memoryRef(db, input.aiUuid, "long_term_memory", id)))).map(existing)
+    : [];
   for (const [index, decision] of changing.entries()) {
     const target = targets[index];
     const shown = byRef.get(decision.memory_ref!)!;
@@ -61,7 +70,10 @@ async function readTargets(tx: Transaction, db: Firestore, input: Reconciliation
 }
 
 /** Applies the decisions once: false when a delivery before this one already did. */
-export async function applyDecisions(db: Firestore, input: Reconciliation): Promise<{ applied: boolean; decisions: AppliedDecision[] }> {
+export async function applyDecisions(
+  db: Firestore,
+  input: Reconciliation,
+): Promise<{ applied: boolean; decisions: AppliedDecision[] }> {
   const { aiUuid, chat } = input;
   const recordRef = extractionRef(db, aiUuid, chat.id);
   return db.runTransaction(async (tx) => {
@@ -75,20 +87,30 @@ export async function applyDecisions(db: Firestore, input: Reconciliation): Prom
     const replacements = new Map<string, string>();
 
     const addFact = (decision: Decision, index: number, extra: Record<string, unknown>): string => {
-      const memory = buildMemory(aiUuid, "long_term_memory", factId(chat.id, index), {
-        content: decision.fact,
-        metadata: { chat_id: chat.id, ...(decision.valid_from ? { valid_from: decision.valid_from } : {}), ...extra },
-        tags: ["fact"],
-        importance: 0.6,
-        source: "extraction",
-        session_id: chat.session_id,
-      }, now);
+      const memory = buildMemory(
+        aiUuid,
+        "long_term_memory",
+        factId(chat.id, index),
+        {
+          content: decision.fact,
+          metadata: { chat_id: chat.id, ...(decision.valid_from ? { valid_from: decision.valid_from } : {}), ...extra },
+          tags: ["fact"],
+          importance: 0.6,
+          source: "extraction",
+          session_id: chat.session_id,
+        },
+        now,
+      );
       tx.create(memoryRef(db, aiUuid, "long_term_memory", memory.id), memory);
       changes.push({ action: "created", memory });
       known.set(normalized(decision.fact), memory.id);
       return memory.id;
     };
-    const newVersion = (current: StoredMemory, data: Parameters<typeof nextVersion>[1], action: MemoryChange["action"]) => {
+    const newVersion = (
+      current: StoredMemory,
+      data: Parameters<typeof nextVersion>[1],
+      action: MemoryChange["action"],
+    ) => {
       const next = nextVersion(current, data, now);
       writeVersion(tx, db, current, next);
       changes.push({ action, memory: next });
@@ -96,17 +118,31 @@ export async function applyDecisions(db: Firestore, input: Reconciliation): Prom
 
     input.decisions.forEach((decision, index) => {
       const shown = input.shown.find((memory) => memory.ref === decision.memory_ref);
-      const base = { action: decision.action, fact: decision.fact, valid_from: decision.valid_from, memory_id: shown?.id ?? null };
+      const base = {
+        action: decision.action,
+        fact: decision.fact,
+        valid_from: decision.valid_from,
+        memory_id: shown?.id ?? null,
+      };
       const duplicate = known.get(normalized(decision.fact));
       // Already known: said so, or a text the AI holds (a supersession only when it is the old memory's own).
-      const alreadyKnown = decision.action === "none" ? shown!.id : decision.action !== "supersede" || duplicate === shown!.id ? duplicate : undefined;
+      const alreadyKnown =
+        decision.action === "none"
+          ? shown!.id
+          : decision.action !== "supersede" || duplicate === shown!.id
+            ? duplicate
+            : undefined;
       if (alreadyKnown) {
         applied.push({ ...base, outcome: "known", result_memory_id: alreadyKnown });
       } else if (decision.action === "add") {
         applied.push({ ...base, outcome: "added", result_memory_id: addFact(decision, index, {}) });
       } else if (decision.action === "update") {
         const current = targets.get(decision.memory_ref!)!;
-        const metadata = { ...current.metadata, chat_id: chat.id, ...(decision.valid_from ? { valid_from: decision.valid_from } : {}) };
+        const metadata = {
+          ...current.metadata,
+          chat_id: chat.id,
+          ...(decision.valid_from ? { valid_from: decision.valid_from } : {}),
+        };
         newVersion(current, { content: decision.fact, metadata }, "updated");
         known.set(normalized(decision.fact), current.id);
         applied.push({ ...base, outcome: "updated", result_memory_id: current.id });
@@ -125,17 +161,21 @@ export async function applyDecisions(db: Firestore, input: Reconciliation): Prom
       return [exchange.id];
     });
     recordMemoryChanges(tx, db, changes, now);
-    tx.set(recordRef, {
-      status: "done",
-      decisions: applied,
-      // What the exchange says is true now: the new facts, never the ones it superseded.
-      stated_memory_ids: [...new Set(applied.map((decision) => decision.result_memory_id!))],
-      hidden_exchange_ids: hidden,
-      prompt_tokens: input.promptTokens,
-      last_error: null,
-      leased_until: null,
-      updated_at: now,
-    }, { merge: true });
+    tx.set(
+      recordRef,
+      {
+        status: "done",
+        decisions: applied,
+        // What the exchange says is true now: the new facts, never the ones it superseded.
+        stated_memory_ids: [...new Set(applied.map((decision) => decision.result_memory_id!))],
+        hidden_exchange_ids: hidden,
+        prompt_tokens: input.promptTokens,
+        last_error: null,
+        leased_until: null,
+        updated_at: now,
+      },
+      { merge: true },
+    );
     return { applied: true, decisions: applied };
   });
 }

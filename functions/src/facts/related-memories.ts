@@ -35,7 +35,13 @@ export async function relatedMemories(
   embedder: Embedder | null,
 ): Promise<ShownMemory[]> {
   const nowMs = Date.now();
-  const first = await rankMemories(db, aiUuid, { query: exchange.user, types: TYPES, limit: PER_QUERY + 2, embedder, nowMs });
+  const first = await rankMemories(db, aiUuid, {
+    query: exchange.user,
+    types: TYPES,
+    limit: PER_QUERY + 2,
+    embedder,
+    nowMs,
+  });
   // The index is fresh now: the other queries rank from it without reading anything.
   const index = await loadIndex(db, aiUuid);
   const sentences = sentencesOf(exchange.user);
@@ -55,6 +61,9 @@ export async function relatedMemories(
     id: memory.id,
     version: memory.version,
     text: memoryText(memory),
-    since: typeof memory.metadata?.valid_from === "string" ? memory.metadata.valid_from : memory.created_at.toDate().toISOString().slice(0, 10),
+    since:
+      typeof memory.metadata?.valid_from === "string"
+        ? memory.metadata.valid_from
+        : memory.created_at.toDate().toISOString().slice(0, 10),
   }));
 }

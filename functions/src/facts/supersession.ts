@@ -25,10 +25,14 @@ export async function exchangesStating(
   factIds: string[],
 ): Promise<Array<{ exchange: StoredMemory; stated: string[] }>> {
   if (factIds.length === 0) return [];
-  const query = extractionsCollection(db, aiUuid).where("stated_memory_ids", "array-contains-any", factIds.slice(0, 30)).limit(MAX_EXCHANGES);
+  const query = extractionsCollection(db, aiUuid)
+    .where("stated_memory_ids", "array-contains-any", factIds.slice(0, 30))
+    .limit(MAX_EXCHANGES);
   const records = (await tx.get(query)).docs.map((doc) => doc.data());
   if (records.length === 0) return [];
-  const docs = await tx.getAll(...records.flatMap((record) => EXCHANGE_TYPES.map((type) => memoryRef(db, aiUuid, type, record.chat_id))));
+  const docs = await tx.getAll(
+    ...records.flatMap((record) => EXCHANGE_TYPES.map((type) => memoryRef(db, aiUuid, type, record.chat_id))),
+  );
   return docs.flatMap((doc) => {
     const exchange = doc.data();
     if (!exchange) return [];
@@ -38,7 +42,10 @@ export async function exchangesStating(
 }
 
 /** The fields of a supersession, set by `supersede` and cleared by `restore`. */
-export const supersededBy = (replacement: string, now: Timestamp) => ({ invalidated_at: now, superseded_by: replacement });
+export const supersededBy = (replacement: string, now: Timestamp) => ({
+  invalidated_at: now,
+  superseded_by: replacement,
+});
 const cleared = { invalidated_at: null, superseded_by: null };
 
 /**
@@ -51,7 +58,8 @@ export async function restoreMemory(db: Firestore, aiUuid: string, type: MemoryT
     const snapshot = await tx.get(memoryRef(db, aiUuid, type, id));
     if (!snapshot.exists) throw notFound(`memory ${id} in ${type}`);
     const current = snapshot.data()!;
-    if (!current.invalidated_at) throw new AppError("failed_precondition", `memory ${id} is not superseded: there is nothing to restore`);
+    if (!current.invalidated_at)
+      throw new AppError("failed_precondition", `memory ${id} is not superseded: there is nothing to restore`);
     const hidden = (await exchangesStating(tx, db, aiUuid, [id]))
       .map(({ exchange }) => exchange)
       .filter((exchange) => exchange.invalidated_at && exchange.superseded_by === current.superseded_by);

@@ -9,13 +9,14 @@ import { adminClaim } from "./response-schemas";
 /** The OpenAPI entries of these routes. */
 export const adminClaimRouteDocs: RouteDoc[] = [
   {
-  method: "post",
-  path: "/v1/admin/claim",
-  summary: "Give the signed-in ADMIN_EMAIL user the `admin: true` claim that firestore.rules read (the admin console calls it)",
-  operationId: "claimAdmin",
-  tag: "auth",
-  responses: { 200: adminClaim },
-},
+    method: "post",
+    path: "/v1/admin/claim",
+    summary:
+      "Give the signed-in ADMIN_EMAIL user the `admin: true` claim that firestore.rules read (the admin console calls it)",
+    operationId: "claimAdmin",
+    tag: "auth",
+    responses: { 200: adminClaim },
+  },
 ];
 
 /**
@@ -30,7 +31,10 @@ export function adminClaimRoutes(deps: AppDeps): Router {
     const principal = principalOf(res);
     assertAdmin(principal);
     if (principal.kind !== "admin" || principal.via !== "firebase") {
-      throw new AppError("failed_precondition", "Authorization: only a Firebase user holds claims; sign in with Firebase Auth, not the admin key");
+      throw new AppError(
+        "failed_precondition",
+        "Authorization: only a Firebase user holds claims; sign in with Firebase Auth, not the admin key",
+      );
     }
     const user = await deps.auth.getUser(principal.userId);
     const granted = user.customClaims?.admin !== true;

@@ -18,15 +18,82 @@ import * as answers from "./response-schemas";
 
 /** The OpenAPI entries of these routes. */
 export const aiRouteDocs: RouteDoc[] = [
-  { method: "get", path: "/v1/ais", summary: "List AIs (admin)", operationId: "listAis", tag: "ais", query: listAisQuerySchema, responses: { 200: answers.aiList } },
-  { method: "post", path: "/v1/ais", summary: "Create an AI (admin)", operationId: "createAi", tag: "ais", body: createAiSchema, responses: { 201: answers.handshakeAnswer } },
-  { method: "get", path: "/v1/ais/{ai_uuid}", summary: "An AI's registry entry", operationId: "getAi", tag: "ais", responses: { 200: answers.aiView } },
-  { method: "patch", path: "/v1/ais/{ai_uuid}", summary: "Rename an AI or change its settings", operationId: "updateAi", tag: "ais", body: updateAiSchema, responses: { 200: answers.aiView } },
-  { method: "delete", path: "/v1/ais/{ai_uuid}", summary: "Delete an AI and all its memory (admin)", operationId: "deleteAi", tag: "ais", responses: { 200: answers.deletedAi } },
-  { method: "post", path: "/v1/ais/{ai_uuid}/revoke_tokens", summary: "Revoke every ai_token of the AI", operationId: "revokeTokens", tag: "ais", responses: { 200: answers.revokedTokens } },
-  { method: "post", path: "/v1/ais/{ai_uuid}/reindex", summary: "Rebuild the AI's search index from its memories (admin; safe to run twice)", operationId: "reindexAi", tag: "ais", responses: { 200: answers.reindexAnswer } },
-  { method: "get", path: "/v1/ais/{ai_uuid}/export", summary: "Export the AI's whole memory", operationId: "exportAi", tag: "ais", responses: { 200: answers.exportAnswer } },
-  { method: "post", path: "/v1/ais/{ai_uuid}/import", summary: "Import memories in one batch", operationId: "importMemories", tag: "ais", body: importSchema, responses: { 201: answers.importAnswer } },
+  {
+    method: "get",
+    path: "/v1/ais",
+    summary: "List AIs (admin)",
+    operationId: "listAis",
+    tag: "ais",
+    query: listAisQuerySchema,
+    responses: { 200: answers.aiList },
+  },
+  {
+    method: "post",
+    path: "/v1/ais",
+    summary: "Create an AI (admin)",
+    operationId: "createAi",
+    tag: "ais",
+    body: createAiSchema,
+    responses: { 201: answers.handshakeAnswer },
+  },
+  {
+    method: "get",
+    path: "/v1/ais/{ai_uuid}",
+    summary: "An AI's registry entry",
+    operationId: "getAi",
+    tag: "ais",
+    responses: { 200: answers.aiView },
+  },
+  {
+    method: "patch",
+    path: "/v1/ais/{ai_uuid}",
+    summary: "Rename an AI or change its settings",
+    operationId: "updateAi",
+    tag: "ais",
+    body: updateAiSchema,
+    responses: { 200: answers.aiView },
+  },
+  {
+    method: "delete",
+    path: "/v1/ais/{ai_uuid}",
+    summary: "Delete an AI and all its memory (admin)",
+    operationId: "deleteAi",
+    tag: "ais",
+    responses: { 200: answers.deletedAi },
+  },
+  {
+    method: "post",
+    path: "/v1/ais/{ai_uuid}/revoke_tokens",
+    summary: "Revoke every ai_token of the AI",
+    operationId: "revokeTokens",
+    tag: "ais",
+    responses: { 200: answers.revokedTokens },
+  },
+  {
+    method: "post",
+    path: "/v1/ais/{ai_uuid}/reindex",
+    summary: "Rebuild the AI's search index from its memories (admin; safe to run twice)",
+    operationId: "reindexAi",
+    tag: "ais",
+    responses: { 200: answers.reindexAnswer },
+  },
+  {
+    method: "get",
+    path: "/v1/ais/{ai_uuid}/export",
+    summary: "Export the AI's whole memory",
+    operationId: "exportAi",
+    tag: "ais",
+    responses: { 200: answers.exportAnswer },
+  },
+  {
+    method: "post",
+    path: "/v1/ais/{ai_uuid}/import",
+    summary: "Import memories in one batch",
+    operationId: "importMemories",
+    tag: "ais",
+    body: importSchema,
+    responses: { 201: answers.importAnswer },
+  },
 ];
 
 /** REST routes over the AI registry: `/v1/ais[/{ai_uuid}]`, tokens, export and import. */
@@ -57,7 +124,11 @@ export function aiRoutes(deps: AppDeps): Router {
     const ai = await aiOf(req, res);
     const body = parseInput(updateAiSchema, req.body);
     if (body.status !== undefined) assertAdmin(principalOf(res));
-    const updated = await updateAi(deps.db, ai.ai_uuid, { name: body.ai_name, status: body.status, settings: body.settings });
+    const updated = await updateAi(deps.db, ai.ai_uuid, {
+      name: body.ai_name,
+      status: body.status,
+      settings: body.settings,
+    });
     // Disabling ends the AI's tokens for good: enabling it again does not revive them.
     if (body.status === "disabled") await revokeAiAccess(deps, ai.ai_uuid);
     res.json(await aiView(deps.db, updated));

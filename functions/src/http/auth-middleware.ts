@@ -10,7 +10,8 @@ import { assertWithinRate, requestBuckets } from "./rate-limit";
 export function authenticate(deps: AuthDeps, buckets = requestBuckets) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const principal = await resolvePrincipal(bearerOf(req.header("authorization")), deps);
-    if (principal.kind === "ai") assertWithinRate(buckets, principal.aiUuid, settingOf(principal.ai, "requests_per_minute"));
+    if (principal.kind === "ai")
+      assertWithinRate(buckets, principal.aiUuid, settingOf(principal.ai, "requests_per_minute"));
     res.locals.principal = principal;
     next();
   };

@@ -68,7 +68,9 @@ export function requestGuard() {
   return (req: Request, _res: Response, next: NextFunction): void => {
     // Checked before any router matches a parameter in it, so no route sees a URIError.
     if (!decodes(req.path)) {
-      throw new AppError("invalid_argument", "path: a path segment is not valid percent-encoded UTF-8", { field: "path" });
+      throw new AppError("invalid_argument", "path: a path segment is not valid percent-encoded UTF-8", {
+        field: "path",
+      });
     }
     for (const key of rawQueryKeys(req)) {
       if (key.split(/[[\].]/).some((part) => OBJECT_MACHINERY_KEYS.includes(part))) {
@@ -79,7 +81,10 @@ export function requestGuard() {
     const issue = req.body === undefined ? null : requestValueIssue(req.body);
     if (issue) {
       const field = pathOf("", issue.path) || "(body)";
-      throw new AppError("invalid_argument", `${field}: ${issue.message}`, { field, issues: [{ field, message: issue.message }] });
+      throw new AppError("invalid_argument", `${field}: ${issue.message}`, {
+        field,
+        issues: [{ field, message: issue.message }],
+      });
     }
     next();
   };

@@ -12,7 +12,13 @@ export const chatCompletion = named(
     object: z.literal("chat.completion"),
     created: z.number().int(),
     model: z.string(),
-    choices: z.array(z.looseObject({ index: z.number().int(), message: z.looseObject({ role: z.string(), content: z.string().nullable() }), finish_reason: z.string().nullable() })),
+    choices: z.array(
+      z.looseObject({
+        index: z.number().int(),
+        message: z.looseObject({ role: z.string(), content: z.string().nullable() }),
+        finish_reason: z.string().nullable(),
+      }),
+    ),
     usage: json.nullable().optional(),
     memory: memoryReport,
   }),
@@ -36,11 +42,21 @@ named(
     memory: memoryReport.optional(),
   }),
 );
-const model = named("Model", z.strictObject({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() }));
+const model = named(
+  "Model",
+  z.strictObject({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() }),
+);
 export const modelView = model;
 export const modelList = named("ModelList", z.strictObject({ object: z.literal("list"), data: z.array(model) }));
 
 export const openAiError = named(
   "OpenAIError",
-  z.strictObject({ error: z.strictObject({ message: z.string(), type: z.string().nullable(), code: z.string().nullable(), param: z.string().nullable() }) }),
+  z.strictObject({
+    error: z.strictObject({
+      message: z.string(),
+      type: z.string().nullable(),
+      code: z.string().nullable(),
+      param: z.string().nullable(),
+    }),
+  }),
 );

@@ -28,13 +28,19 @@ export const chatCompletionSchema = z.looseObject({
   logprobs: z.boolean().optional(),
   top_logprobs: z.number().int().min(0).max(20).optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).optional(),
-  store: z.boolean().optional().describe("OpenAI's own storage of the completion; the memory stores every exchange anyway"),
+  store: z
+    .boolean()
+    .optional()
+    .describe("OpenAI's own storage of the completion; the memory stores every exchange anyway"),
   metadata: z.record(z.string().max(64), z.string().max(512)).optional(),
   reasoning_effort: z.string().min(1).max(32).optional(),
   modalities: z
     .array(z.literal("text", { error: 'only "text" is supported: an audio answer cannot be stored as memory' }))
     .optional(),
-  tools: z.array(z.looseObject({ type: z.string() })).max(128).optional(),
+  tools: z
+    .array(z.looseObject({ type: z.string() }))
+    .max(128)
+    .optional(),
   tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).optional(),
   user: z.string().min(1).max(256).optional().describe("stored as the chat's user_id"),
   session_id: sessionIdSchema

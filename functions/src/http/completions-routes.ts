@@ -27,8 +27,24 @@ export const completionsRouteDocs: RouteDoc[] = [
     streams: true,
     errors: "openai",
   },
-  { method: "get", path: "/v1/models", summary: "The models chat may use", operationId: "listModels", tag: "chat", responses: { 200: chatAnswers.modelList }, errors: "openai" },
-  { method: "get", path: "/v1/models/{model}", summary: "One model", operationId: "getModel", tag: "chat", responses: { 200: chatAnswers.modelView }, errors: "openai" },
+  {
+    method: "get",
+    path: "/v1/models",
+    summary: "The models chat may use",
+    operationId: "listModels",
+    tag: "chat",
+    responses: { 200: chatAnswers.modelList },
+    errors: "openai",
+  },
+  {
+    method: "get",
+    path: "/v1/models/{model}",
+    summary: "One model",
+    operationId: "getModel",
+    tag: "chat",
+    responses: { 200: chatAnswers.modelView },
+    errors: "openai",
+  },
 ];
 
 /** OpenAI's `error.type` for each of our codes, so OpenAI SDKs raise their usual error classes. */
@@ -61,22 +77,45 @@ interface OpenAiErrorAnswer {
 /** Our error in OpenAI's shape: `{error: {message, type, code, param}}`; a model's refusal keeps its own. */
 export function openAiErrorBody(error: unknown): OpenAiErrorAnswer {
   if (error instanceof ModelError && error.upstream.error) {
-    const headers: Record<string, string> = error.upstream.retryAfter ? { "Retry-After": error.upstream.retryAfter } : {};
+    const headers: Record<string, string> = error.upstream.retryAfter
+      ? { "Retry-After": error.upstream.retryAfter }
+      : {};
     return { status: error.status, body: { error: error.upstream.error }, headers };
   }
   if (error instanceof AppError) {
     const retryAfter = retryAfterOf(error);
     const headers: Record<string, string> = retryAfter === null ? {} : { "Retry-After": String(retryAfter) };
-    return { status: error.status, body: { error: { message: error.message, type: OPENAI_TYPE[error.code], code: error.code, param: paramOf(error.details) } }, headers };
+    return {
+      status: error.status,
+      body: {
+        error: {
+          message: error.message,
+          type: OPENAI_TYPE[error.code],
+          code: error.code,
+          param: paramOf(error.details),
+        },
+      },
+      headers,
+    };
   }
-  return { status: 500, body: { error: { message: "internal error", type: "server_error", code: "internal", param: null } }, headers: {} };
+  return {
+    status: 500,
+    body: { error: { message: "internal error", type: "server_error", code: "internal", param: null } },
+    headers: {},
+  };
 }
 
 /** Every OpenAI field of the request, our own left out: nothing the caller sent is dropped silently. */
 const fromRequest = (body: Record<string, unknown>): ModelRequest =>
-  Object.fromEntries(Object.entries(body).filter(([key, value]) => !OWN_FIELDS.includes(key) && value !== undefined)) as unknown as ModelRequest;
+  Object.fromEntries(
+    Object.entries(body).filter(([key, value]) => !OWN_FIELDS.includes(key) && value !== undefined),
+  ) as unknown as ModelRequest;
 
-async function completionInput(deps: AppDeps, req: Request, res: Response): Promise<{ input: CompletionInput; stream: boolean }> {
+async function completionInput(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+): Promise<{ input: CompletionInput; stream: boolean }> {
   const body = parseInput(chatCompletionSchema, req.body);
   const principal = principalOf(res);
   const aiUuid = body.ai_uuid ?? (principal.kind === "ai" ? principal.aiUuid : null);
@@ -102,7 +141,11 @@ async function completionInput(deps: AppDeps, req: Request, res: Response): Prom
 /** SSE: headers go out with the first chunk, so a model that fails at once still gets an HTTP status. */
 async function sendStream(chunks: AsyncGenerator<object>, res: Response): Promise<void> {
   const first = await chunks.next();
-  res.status(200).set({ "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no" });
+  res.status(200).set({
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",
+  });
   res.flushHeaders();
   const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
   res.on("close", () => {
@@ -135,7 +178,7 @@ export function completionsRoutes(deps: AppDeps): Router {
 
   const modelsOf = (res: Response) => {
     const principal = principalOf(res);
-    return listModels(models, principal.kind === "ai" ? principal.ai.settings.model ?? null : null);
+    return listModels(models, principal.kind === "ai" ? (principal.ai.settings.model ?? null) : null);
   };
   router.get("/models", authenticate(deps), async (_req, res) => {
     res.json(await modelsOf(res));

@@ -16,7 +16,8 @@ interface HttpLibraryError {
  */
 function fromHttpLibrary(error: HttpLibraryError): AppError | null {
   if (typeof error !== "object" || error === null) return null;
-  if (error.type === "entity.parse.failed") return new AppError("invalid_argument", "body: malformed JSON", { field: "body" });
+  if (error.type === "entity.parse.failed")
+    return new AppError("invalid_argument", "body: malformed JSON", { field: "body" });
   if (error.type === "entity.too.large" || error.status === 413) {
     return new AppError("payload_too_large", "body: the request body is too large", { field: "body" });
   }
@@ -26,9 +27,13 @@ function fromHttpLibrary(error: HttpLibraryError): AppError | null {
   const status = error.status ?? error.statusCode;
   if (typeof status !== "number" || status < 400 || status > 499) return null;
   if (/decode param/i.test(error.message ?? "")) {
-    return new AppError("invalid_argument", "path: a path segment is not valid percent-encoded UTF-8", { field: "path" });
+    return new AppError("invalid_argument", "path: a path segment is not valid percent-encoded UTF-8", {
+      field: "path",
+    });
   }
-  return new AppError("invalid_argument", `request: ${error.expose ? error.message : "malformed request"}`, { field: "request" });
+  return new AppError("invalid_argument", `request: ${error.expose ? error.message : "malformed request"}`, {
+    field: "request",
+  });
 }
 
 /** Turns an error into a status and a body; the REST shape by default. */
@@ -36,7 +41,10 @@ export type ErrorShape = (error: AppError | unknown) => { status: number; body: 
 
 const restShape: ErrorShape = (error) => {
   if (error instanceof AppError) {
-    return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details ?? null } } };
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message, details: error.details ?? null } },
+    };
   }
   return { status: 500, body: { error: { code: "internal", message: "internal error", details: null } } };
 };

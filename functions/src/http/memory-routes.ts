@@ -16,14 +16,75 @@ const MEMORY_PATH = "/v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}";
 
 /** The OpenAPI entries of these routes. */
 export const memoryRouteDocs: RouteDoc[] = [
-  { method: "get", path: "/v1/ais/{ai_uuid}/memories", summary: "Memories of every type, newest first", operationId: "listAiMemories", tag: "memories", query: restListQuerySchema, responses: { 200: answers.memoryList } },
-  { method: "get", path: "/v1/ais/{ai_uuid}/memories/{memory_type}", summary: "Memories of one type, newest first", operationId: "listAiMemoriesOfType", tag: "memories", query: restListQuerySchema.omit({ memory_type: true }), responses: { 200: answers.memoryList } },
-  { method: "post", path: "/v1/ais/{ai_uuid}/memories/{memory_type}", summary: "Create a memory", operationId: "createAiMemory", tag: "memories", body: restMemoryBodySchema, responses: { 201: answers.memoryView } },
-  { method: "get", path: MEMORY_PATH, summary: "One memory", operationId: "getAiMemory", tag: "memories", responses: { 200: answers.memoryView } },
-  { method: "patch", path: MEMORY_PATH, summary: "Edit a memory", operationId: "updateAiMemory", tag: "memories", body: restMemoryPatchSchema, responses: { 200: answers.memoryView } },
-  { method: "delete", path: MEMORY_PATH, summary: "Delete a memory", operationId: "deleteAiMemory", tag: "memories", responses: { 200: answers.deletedMemory } },
-  { method: "post", path: `${MEMORY_PATH}/move`, summary: "Move a memory", operationId: "moveAiMemory", tag: "memories", body: restMoveSchema, responses: { 200: answers.memoryView } },
-  { method: "get", path: `${MEMORY_PATH}/history`, summary: "Earlier versions of a memory", operationId: "aiMemoryHistory", tag: "memories", responses: { 200: answers.memoryHistory } },
+  {
+    method: "get",
+    path: "/v1/ais/{ai_uuid}/memories",
+    summary: "Memories of every type, newest first",
+    operationId: "listAiMemories",
+    tag: "memories",
+    query: restListQuerySchema,
+    responses: { 200: answers.memoryList },
+  },
+  {
+    method: "get",
+    path: "/v1/ais/{ai_uuid}/memories/{memory_type}",
+    summary: "Memories of one type, newest first",
+    operationId: "listAiMemoriesOfType",
+    tag: "memories",
+    query: restListQuerySchema.omit({ memory_type: true }),
+    responses: { 200: answers.memoryList },
+  },
+  {
+    method: "post",
+    path: "/v1/ais/{ai_uuid}/memories/{memory_type}",
+    summary: "Create a memory",
+    operationId: "createAiMemory",
+    tag: "memories",
+    body: restMemoryBodySchema,
+    responses: { 201: answers.memoryView },
+  },
+  {
+    method: "get",
+    path: MEMORY_PATH,
+    summary: "One memory",
+    operationId: "getAiMemory",
+    tag: "memories",
+    responses: { 200: answers.memoryView },
+  },
+  {
+    method: "patch",
+    path: MEMORY_PATH,
+    summary: "Edit a memory",
+    operationId: "updateAiMemory",
+    tag: "memories",
+    body: restMemoryPatchSchema,
+    responses: { 200: answers.memoryView },
+  },
+  {
+    method: "delete",
+    path: MEMORY_PATH,
+    summary: "Delete a memory",
+    operationId: "deleteAiMemory",
+    tag: "memories",
+    responses: { 200: answers.deletedMemory },
+  },
+  {
+    method: "post",
+    path: `${MEMORY_PATH}/move`,
+    summary: "Move a memory",
+    operationId: "moveAiMemory",
+    tag: "memories",
+    body: restMoveSchema,
+    responses: { 200: answers.memoryView },
+  },
+  {
+    method: "get",
+    path: `${MEMORY_PATH}/history`,
+    summary: "Earlier versions of a memory",
+    operationId: "aiMemoryHistory",
+    tag: "memories",
+    responses: { 200: answers.memoryHistory },
+  },
 ];
 
 /** REST routes over the same memory services: `/v1/ais/{ai_uuid}/memories[/{memory_type}[/{memory_id}]]`. */
@@ -33,8 +94,12 @@ export function memoryRoutes(deps: AppDeps): Router {
   const target = async (req: Request, res: Response) => {
     const aiUuid = parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid");
     const ai = await accessAi(deps, res, aiUuid);
-    const type = req.params.memory_type === undefined ? undefined : parseInput(memoryTypeSchema, req.params.memory_type, "memory_type");
-    const id = req.params.memory_id === undefined ? undefined : parseInput(memoryIdSchema, req.params.memory_id, "memory_id");
+    const type =
+      req.params.memory_type === undefined
+        ? undefined
+        : parseInput(memoryTypeSchema, req.params.memory_type, "memory_type");
+    const id =
+      req.params.memory_id === undefined ? undefined : parseInput(memoryIdSchema, req.params.memory_id, "memory_id");
     return { aiUuid, ai, type: type as MemoryType, id: id as string };
   };
 
@@ -43,12 +108,23 @@ export function memoryRoutes(deps: AppDeps): Router {
     const query = parseInput(restListQuerySchema, req.query, "query");
     const filter: FilterQuery = {
       ...(query.q ? { text_contains: query.q } : {}),
-      ...(query.tags ? { tags: query.tags.split(",").map((tag) => tag.trim()).filter(Boolean) } : {}),
+      ...(query.tags
+        ? {
+            tags: query.tags
+              .split(",")
+              .map((tag) => tag.trim())
+              .filter(Boolean),
+          }
+        : {}),
       ...(query.source ? { source: query.source as Exclude<FilterQuery, string>["source"] } : {}),
       ...(query.created_after ? { created_after: query.created_after } : {}),
       ...(query.created_before ? { created_before: query.created_before } : {}),
     };
-    const types = type ? [type] : !query.memory_type || query.memory_type === "all" ? [...MEMORY_TYPES] : [query.memory_type];
+    const types = type
+      ? [type]
+      : !query.memory_type || query.memory_type === "all"
+        ? [...MEMORY_TYPES]
+        : [query.memory_type];
     const result = await retrieveMemories(deps.db, aiUuid, { types, limit: query.limit, filter, cursor: query.cursor });
     res.json({ memories: result.memories.map(toMemory), next_cursor: result.next_cursor });
   };
@@ -61,7 +137,9 @@ export function memoryRoutes(deps: AppDeps): Router {
     const body = parseInput(restMemoryBodySchema, req.body);
     assertMemoryDataSize(body, "body");
     await memoryQuota.reserve(deps.db, ai, 1);
-    const { memory, replayed } = await createMemory(deps.db, aiUuid, type, body, { idempotencyKey: idempotencyKeyOf(req) });
+    const { memory, replayed } = await createMemory(deps.db, aiUuid, type, body, {
+      idempotencyKey: idempotencyKeyOf(req),
+    });
     res.status(201).set("Idempotent-Replayed", String(replayed)).json(toMemory(memory));
   });
 

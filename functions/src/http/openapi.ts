@@ -15,11 +15,26 @@ import { searchRouteDocs } from "./search-routes";
 import { seedRouteDocs } from "./seed-routes";
 import { sessionRouteDocs } from "./session-routes";
 
-
 /** The routes the app itself serves, beside its routers. */
 const META_ROUTES: RouteDoc[] = [
-  { method: "get", path: "/healthz", summary: "Liveness, no credential needed", operationId: "health", tag: "meta", open: true, responses: { 200: answers.health } },
-  { method: "get", path: "/openapi.json", summary: "This document", operationId: "openapi", tag: "meta", open: true, responses: { 200: z.looseObject({}) } },
+  {
+    method: "get",
+    path: "/healthz",
+    summary: "Liveness, no credential needed",
+    operationId: "health",
+    tag: "meta",
+    open: true,
+    responses: { 200: answers.health },
+  },
+  {
+    method: "get",
+    path: "/openapi.json",
+    summary: "This document",
+    operationId: "openapi",
+    tag: "meta",
+    open: true,
+    responses: { 200: z.looseObject({}) },
+  },
 ];
 
 /** Every route of the API, router by router, in the order the app mounts them. */
@@ -41,7 +56,6 @@ const ROUTES: readonly RouteDoc[] = [
 export const routeDocs = (): readonly RouteDoc[] => ROUTES;
 export type { RouteDoc };
 
-
 const COMPONENT = "#/components/schemas/";
 const ref = (schema: z.ZodType): object => {
   const id = responseRegistry.get(schema)?.id;
@@ -58,7 +72,8 @@ function documentedInput(context: { zodSchema: unknown; jsonSchema: Record<strin
     { type: "object", additionalProperties: {}, description: "structured content: any object without a content key" },
   ];
 }
-const inputSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", override: documentedInput });
+const inputSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: "input", unrepresentable: "any", override: documentedInput });
 
 /**
  * A query parameter as what it means once parsed ("limit": an integer 1..200), which is how clients
@@ -67,14 +82,27 @@ const inputSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input",
  */
 function queryParameterSchema(field: z.ZodType): { description?: string } {
   const parsed = z.toJSONSchema(field, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
-  return "type" in parsed || "enum" in parsed || "anyOf" in parsed ? parsed : (inputSchema(field) as Record<string, unknown>);
+  return "type" in parsed || "enum" in parsed || "anyOf" in parsed
+    ? parsed
+    : (inputSchema(field) as Record<string, unknown>);
 }
 
 function parametersOf(route: RouteDoc): object[] {
-  const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: "path", required: true, schema: { type: "string" } }));
+  const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+    name: match[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
   const query = Object.entries(route.query?.shape ?? {}).map(([name, field]) => {
     const { description, ...schema } = queryParameterSchema(field as z.ZodType);
-    return { name, in: "query", required: !(field as z.ZodType).safeParse(undefined).success, schema, ...(description ? { description } : {}) };
+    return {
+      name,
+      in: "query",
+      required: !(field as z.ZodType).safeParse(undefined).success,
+      schema,
+      ...(description ? { description } : {}),
+    };
   });
   return [...path, ...query];
 }
@@ -83,7 +111,10 @@ function operationOf(route: RouteDoc): object {
   const parameters = parametersOf(route);
   const success = Object.entries(route.responses ?? {}).map(([status, schema]) => {
     const content: Record<string, object> = { "application/json": { schema: ref(schema) } };
-    if (route.streams && status === "200") content["text/event-stream"] = { schema: { type: "string", description: "data: <chunk JSON> lines, then data: [DONE]" } };
+    if (route.streams && status === "200")
+      content["text/event-stream"] = {
+        schema: { type: "string", description: "data: <chunk JSON> lines, then data: [DONE]" },
+      };
     return [status, { description: "success", content }];
   });
   const error = route.errors === "openai" ? openAiError : answers.apiError;
@@ -93,15 +124,26 @@ function operationOf(route: RouteDoc): object {
     summary: route.summary,
     ...(route.open ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: inputSchema(route.body) } } } } : {}),
-    responses: { ...Object.fromEntries(success), default: { description: "error", content: { "application/json": { schema: ref(error) } } } },
+    ...(route.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: inputSchema(route.body) } } } }
+      : {}),
+    responses: {
+      ...Object.fromEntries(success),
+      default: { description: "error", content: { "application/json": { schema: ref(error) } } },
+    },
   };
 }
 
 /** The registered answers as components, without each one's own `$schema` and `$id`. */
 function components(): Record<string, object> {
-  const { schemas } = z.toJSONSchema(responseRegistry, { io: "output", unrepresentable: "any", uri: (id) => `${COMPONENT}${id}` });
-  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]));
+  const { schemas } = z.toJSONSchema(responseRegistry, {
+    io: "output",
+    unrepresentable: "any",
+    uri: (id) => `${COMPONENT}${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
+  );
 }
 
 let cached: object | null = null;

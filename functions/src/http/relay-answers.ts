@@ -8,7 +8,15 @@ import { named, time } from "./response-registry";
 const sender = named("EventSender", eventSenderSchema);
 const roomEvent = named(
   "RoomEvent",
-  z.strictObject({ id: z.string(), ai_uuid: z.string(), event: z.string(), data: z.unknown(), sender, at: time, expires_at: time }),
+  z.strictObject({
+    id: z.string(),
+    ai_uuid: z.string(),
+    event: z.string(),
+    data: z.unknown(),
+    sender,
+    at: time,
+    expires_at: time,
+  }),
 );
 /** The data of a `memory_update` event: not an answer of a route, a shape clients read from the room. */
 named("MemoryUpdate", memoryUpdateSchema);
@@ -17,12 +25,22 @@ const roomPosition = named(
   z.strictObject({
     event_id: z.string(),
     at: time,
-    at_timestamp: z.strictObject({ seconds: z.number().int(), nanoseconds: z.number().int() }).describe("`at` to the nanosecond"),
+    at_timestamp: z
+      .strictObject({ seconds: z.number().int(), nanoseconds: z.number().int() })
+      .describe("`at` to the nanosecond"),
   }),
 );
 const presence = named(
   "Presence",
-  z.strictObject({ client_id: z.string(), ai_uuid: z.string(), sender, status: z.string(), connected_at: time, last_seen: time, expires_at: time }),
+  z.strictObject({
+    client_id: z.string(),
+    ai_uuid: z.string(),
+    sender,
+    status: z.string(),
+    connected_at: time,
+    last_seen: time,
+    expires_at: time,
+  }),
 );
 export const relayAnswer = named(
   "RelayAnswer",

@@ -11,12 +11,24 @@ import { json, named, time } from "./response-registry";
 const memoryType = z.enum(MEMORY_TYPES);
 const memoryShape = memoryViewSchema.shape;
 export const memoryView = named("Memory", memoryViewSchema);
-export const memoryList = named("MemoryList", z.strictObject({ memories: z.array(memoryView), next_cursor: z.string().nullable() }));
-export const deletedMemory = named("DeletedMemory", z.strictObject({ deleted: z.literal(true), memory_id: z.string(), memory_type: memoryType }));
-export const memoryHistory = named("MemoryHistory", z.strictObject({ memory_id: z.string(), versions: z.array(memoryView) }));
+export const memoryList = named(
+  "MemoryList",
+  z.strictObject({ memories: z.array(memoryView), next_cursor: z.string().nullable() }),
+);
+export const deletedMemory = named(
+  "DeletedMemory",
+  z.strictObject({ deleted: z.literal(true), memory_id: z.string(), memory_type: memoryType }),
+);
+export const memoryHistory = named(
+  "MemoryHistory",
+  z.strictObject({ memory_id: z.string(), versions: z.array(memoryView) }),
+);
 export const restoredMemory = named(
   "RestoredMemory",
-  z.strictObject({ ...memoryShape, restored_exchange_ids: z.array(z.string()).describe("exchanges hidden with the fact, current again") }),
+  z.strictObject({
+    ...memoryShape,
+    restored_exchange_ids: z.array(z.string()).describe("exchanges hidden with the fact, current again"),
+  }),
 );
 export const extractionRecord = named(
   "ExtractionRecord",
@@ -52,14 +64,23 @@ export const extractionRecord = named(
 export const extractionList = named("ExtractionList", z.strictObject({ extractions: z.array(extractionRecord) }));
 export const searchResults = named(
   "SearchResults",
-  z.strictObject({ results: z.array(named("SearchHit", z.strictObject({ ...memoryShape, score: z.number(), distance: z.number().nullable() }))) }),
+  z.strictObject({
+    results: z.array(
+      named("SearchHit", z.strictObject({ ...memoryShape, score: z.number(), distance: z.number().nullable() })),
+    ),
+  }),
 );
 
 const databasePaths = named(
   "DatabasePaths",
   z.strictObject({
     registry: z.string(),
-    memories: z.strictObject(Object.fromEntries(MEMORY_TYPES.map((type) => [type, z.string()])) as Record<(typeof MEMORY_TYPES)[number], z.ZodString>),
+    memories: z.strictObject(
+      Object.fromEntries(MEMORY_TYPES.map((type) => [type, z.string()])) as Record<
+        (typeof MEMORY_TYPES)[number],
+        z.ZodString
+      >,
+    ),
     room: z.string(),
     presence: z.string(),
     chat_sessions: z.string(),
@@ -89,10 +110,25 @@ export const aiList = named("AiList", z.strictObject({ ais: z.array(aiView) }));
 export const deletedAi = named("DeletedAi", z.strictObject({ deleted: z.literal(true), ai_uuid: z.string() }));
 export const reindexAnswer = named(
   "ReindexResult",
-  z.strictObject({ ai_uuid: z.string(), indexed: z.number().int(), stale_entries_removed: z.number().int(), documents_migrated: z.number().int() }),
+  z.strictObject({
+    ai_uuid: z.string(),
+    indexed: z.number().int(),
+    stale_entries_removed: z.number().int(),
+    documents_migrated: z.number().int(),
+  }),
 );
-export const adminClaim = named("AdminClaim", z.strictObject({ uid: z.string(), admin: z.literal(true), granted: z.boolean().describe("false when the user held the claim already") }));
-export const revokedTokens = named("RevokedTokens", z.strictObject({ ai_uuid: z.string(), token_version: z.number().int() }));
+export const adminClaim = named(
+  "AdminClaim",
+  z.strictObject({
+    uid: z.string(),
+    admin: z.literal(true),
+    granted: z.boolean().describe("false when the user held the claim already"),
+  }),
+);
+export const revokedTokens = named(
+  "RevokedTokens",
+  z.strictObject({ ai_uuid: z.string(), token_version: z.number().int() }),
+);
 
 export const sessionView = named(
   "Session",
@@ -134,16 +170,28 @@ export const handshakeAnswer = named(
     created_at: time,
     status: z.enum(["active", "disabled"]),
     session: sessionView,
-    tokens: z.strictObject({ ai_token: z.string(), token_type: z.literal("Bearer"), expires_at: time, firebase_custom_token: z.string() }),
+    tokens: z.strictObject({
+      ai_token: z.string(),
+      token_type: z.literal("Bearer"),
+      expires_at: time,
+      firebase_custom_token: z.string(),
+    }),
     database_paths: databasePaths,
   }),
 );
 export const exportAnswer = named(
   "Export",
-  z.strictObject({ format: z.literal("ai-memory-export/1"), exported_at: time, ai: named("AiRecord", z.strictObject(aiRecordShape)), memories: z.array(memoryView) }),
+  z.strictObject({
+    format: z.literal("ai-memory-export/1"),
+    exported_at: time,
+    ai: named("AiRecord", z.strictObject(aiRecordShape)),
+    memories: z.array(memoryView),
+  }),
 );
-export const importAnswer = named("ImportResult", z.strictObject({ imported: z.number().int(), memory_ids: z.array(z.string()) }));
-
+export const importAnswer = named(
+  "ImportResult",
+  z.strictObject({ imported: z.number().int(), memory_ids: z.array(z.string()) }),
+);
 
 export const apiError = named(
   "Error",

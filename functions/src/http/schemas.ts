@@ -15,7 +15,10 @@ export const aiNameSchema = z
   .trim()
   .min(1, "must not be empty")
   .max(64, "must be at most 64 characters")
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u, "may hold letters, digits, spaces and _ . ' - and must start with a letter or digit");
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u,
+    "may hold letters, digits, spaces and _ . ' - and must start with a letter or digit",
+  );
 
 export const handshakeSchema = strictObject({
   ai_name: aiNameSchema.optional(),
@@ -28,7 +31,11 @@ export const handshakeSchema = strictObject({
 
 const aiRef = { ai_name: aiNameSchema.optional(), ai_uuid: aiUuidSchema };
 
-export const createMemorySchema = strictObject({ ...aiRef, memory_type: memoryTypeSchema, memory_data: memoryDataSchema });
+export const createMemorySchema = strictObject({
+  ...aiRef,
+  memory_type: memoryTypeSchema,
+  memory_data: memoryDataSchema,
+});
 
 export const editMemorySchema = strictObject({
   ...aiRef,
@@ -82,7 +89,12 @@ export const restMemoryPatchSchema = memoryEditSchema;
 
 export const restMoveSchema = strictObject({ to_memory_type: memoryTypeSchema });
 
-const queryText = (max: number) => z.string({ error: "must be given once" }).trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const queryText = (max: number) =>
+  z
+    .string({ error: "must be given once" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`);
 
 export const restListQuerySchema = strictObject({
   memory_type: memoryTypeOrAllSchema.optional(),
@@ -107,9 +119,7 @@ export const updateAiSchema = strictObject({
 
 export const importSchema = strictObject({
   memories: z
-    .array(
-      strictObject({ memory_type: memoryTypeSchema, ...memoryFields }),
-    )
+    .array(strictObject({ memory_type: memoryTypeSchema, ...memoryFields }))
     .min(1, "must hold at least one memory")
     .max(IMPORT_MAX, `at most ${IMPORT_MAX} memories per import call`),
 });

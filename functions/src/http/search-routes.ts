@@ -19,14 +19,15 @@ export const memorySearchSchema = strictObject({
 /** The OpenAPI entries of these routes. */
 export const searchRouteDocs: RouteDoc[] = [
   {
-  method: "post",
-  path: "/v1/ais/{ai_uuid}/memories/search",
-  summary: "Memories by relevance: every memory ranked (BM25, importance, recency), fused with vector search when configured",
-  operationId: "searchMemories",
-  tag: "memories",
-  body: memorySearchSchema,
-  responses: { 200: searchResults },
-},
+    method: "post",
+    path: "/v1/ais/{ai_uuid}/memories/search",
+    summary:
+      "Memories by relevance: every memory ranked (BM25, importance, recency), fused with vector search when configured",
+    operationId: "searchMemories",
+    tag: "memories",
+    body: memorySearchSchema,
+    responses: { 200: searchResults },
+  },
 ];
 
 /**

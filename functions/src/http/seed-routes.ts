@@ -23,12 +23,60 @@ import * as answers from "./response-schemas";
 
 /** The OpenAPI entries of these routes. */
 export const seedRouteDocs: RouteDoc[] = [
-  { method: "post", path: "/v1/handshake", summary: "Create an AI ({ai_name}) or resume one ({ai_uuid})", operationId: "handshake", tag: "seed", body: handshakeSchema, responses: { 201: answers.handshakeAnswer, 200: answers.handshakeAnswer } },
-  { method: "post", path: "/create_memory", summary: "Create a memory", operationId: "createMemory", tag: "seed", body: createMemorySchema, responses: { 201: answers.memoryView } },
-  { method: "post", path: "/edit_memory", summary: "Edit a memory (version + 1)", operationId: "editMemory", tag: "seed", body: editMemorySchema, responses: { 200: answers.memoryView } },
-  { method: "post", path: "/delete_memory", summary: "Delete a memory", operationId: "deleteMemory", tag: "seed", body: deleteMemorySchema, responses: { 200: answers.deletedMemory } },
-  { method: "post", path: "/move_memory", summary: "Move a memory to another type", operationId: "moveMemory", tag: "seed", body: moveMemorySchema, responses: { 200: answers.memoryView } },
-  { method: "post", path: "/retrieve_memories", summary: "Memories newest first, filtered, paginated", operationId: "retrieveMemories", tag: "seed", body: retrieveMemoriesSchema, responses: { 200: answers.memoryList } },
+  {
+    method: "post",
+    path: "/v1/handshake",
+    summary: "Create an AI ({ai_name}) or resume one ({ai_uuid})",
+    operationId: "handshake",
+    tag: "seed",
+    body: handshakeSchema,
+    responses: { 201: answers.handshakeAnswer, 200: answers.handshakeAnswer },
+  },
+  {
+    method: "post",
+    path: "/create_memory",
+    summary: "Create a memory",
+    operationId: "createMemory",
+    tag: "seed",
+    body: createMemorySchema,
+    responses: { 201: answers.memoryView },
+  },
+  {
+    method: "post",
+    path: "/edit_memory",
+    summary: "Edit a memory (version + 1)",
+    operationId: "editMemory",
+    tag: "seed",
+    body: editMemorySchema,
+    responses: { 200: answers.memoryView },
+  },
+  {
+    method: "post",
+    path: "/delete_memory",
+    summary: "Delete a memory",
+    operationId: "deleteMemory",
+    tag: "seed",
+    body: deleteMemorySchema,
+    responses: { 200: answers.deletedMemory },
+  },
+  {
+    method: "post",
+    path: "/move_memory",
+    summary: "Move a memory to another type",
+    operationId: "moveMemory",
+    tag: "seed",
+    body: moveMemorySchema,
+    responses: { 200: answers.memoryView },
+  },
+  {
+    method: "post",
+    path: "/retrieve_memories",
+    summary: "Memories newest first, filtered, paginated",
+    operationId: "retrieveMemories",
+    tag: "seed",
+    body: retrieveMemoriesSchema,
+    responses: { 200: answers.memoryList },
+  },
 ];
 
 /** The seed's routes, with its exact field names. */
@@ -40,7 +88,10 @@ export function seedRoutes(deps: AppDeps): Router {
     const principal = principalOf(res);
     if (body.ai_uuid === undefined) {
       assertAdmin(principal);
-      const result = await handshake(deps, { create: { name: body.ai_name!, ownerId: principal.userId }, sessionName: body.session_name });
+      const result = await handshake(deps, {
+        create: { name: body.ai_name!, ownerId: principal.userId },
+        sessionName: body.session_name,
+      });
       res.status(201).json(result.body);
       return;
     }
@@ -79,7 +130,13 @@ export function seedRoutes(deps: AppDeps): Router {
   router.post("/move_memory", async (req, res) => {
     const body = parseInput(moveMemorySchema, req.body);
     await accessAi(deps, res, body.ai_uuid, body.ai_name);
-    const memory = await moveMemory(deps.db, body.ai_uuid, body.document_id, body.from_memory_type, body.to_memory_type);
+    const memory = await moveMemory(
+      deps.db,
+      body.ai_uuid,
+      body.document_id,
+      body.from_memory_type,
+      body.to_memory_type,
+    );
     res.json(toMemory(memory));
   });
 
@@ -97,4 +154,3 @@ export function seedRoutes(deps: AppDeps): Router {
 
   return router;
 }
-

@@ -1,7 +1,14 @@
 import { type Response, Router } from "express";
 import { aiUuidSchema, sessionIdSchema } from "../ids";
 import { listChats, toChatView } from "../chat/chat-log";
-import { type ChatSession, createSession, getSession, getSessionOfAnyAi, listSessions, toSessionView } from "../chat/session-service";
+import {
+  type ChatSession,
+  createSession,
+  getSession,
+  getSessionOfAnyAi,
+  listSessions,
+  toSessionView,
+} from "../chat/session-service";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
@@ -12,10 +19,42 @@ import * as answers from "./response-schemas";
 
 /** The OpenAPI entries of these routes. */
 export const sessionRouteDocs: RouteDoc[] = [
-  { method: "get", path: "/v1/ais/{ai_uuid}/sessions", summary: "The AI's chat sessions, most recently active first", operationId: "listSessions", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionList } },
-  { method: "post", path: "/v1/ais/{ai_uuid}/sessions", summary: "Start a chat session", operationId: "createSession", tag: "sessions", body: createSessionSchema, responses: { 201: answers.sessionView } },
-  { method: "get", path: "/v1/ais/{ai_uuid}/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first", operationId: "listSessionChats", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionChats } },
-  { method: "get", path: "/v1/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first (an AI's own session, or the admin's when one AI uses the id)", operationId: "listChatsBySession", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionChats } },
+  {
+    method: "get",
+    path: "/v1/ais/{ai_uuid}/sessions",
+    summary: "The AI's chat sessions, most recently active first",
+    operationId: "listSessions",
+    tag: "sessions",
+    query: listQuerySchema,
+    responses: { 200: answers.sessionList },
+  },
+  {
+    method: "post",
+    path: "/v1/ais/{ai_uuid}/sessions",
+    summary: "Start a chat session",
+    operationId: "createSession",
+    tag: "sessions",
+    body: createSessionSchema,
+    responses: { 201: answers.sessionView },
+  },
+  {
+    method: "get",
+    path: "/v1/ais/{ai_uuid}/sessions/{session_id}/chats",
+    summary: "A session's exchanges, oldest first",
+    operationId: "listSessionChats",
+    tag: "sessions",
+    query: listQuerySchema,
+    responses: { 200: answers.sessionChats },
+  },
+  {
+    method: "get",
+    path: "/v1/sessions/{session_id}/chats",
+    summary: "A session's exchanges, oldest first (an AI's own session, or the admin's when one AI uses the id)",
+    operationId: "listChatsBySession",
+    tag: "sessions",
+    query: listQuerySchema,
+    responses: { 200: answers.sessionChats },
+  },
 ];
 
 /** Sessions and the chat log. */
@@ -32,7 +71,11 @@ export function sessionRoutes(deps: AppDeps): Router {
   router.post("/ais/:ai_uuid/sessions", async (req, res) => {
     const ai = await aiOf(req.params.ai_uuid, res);
     const body = parseInput(createSessionSchema, req.body ?? {});
-    const session = await createSession(deps.db, { aiUuid: ai.ai_uuid, userId: body.user_id ?? principalOf(res).userId, name: body.name });
+    const session = await createSession(deps.db, {
+      aiUuid: ai.ai_uuid,
+      userId: body.user_id ?? principalOf(res).userId,
+      name: body.name,
+    });
     res.status(201).json(toSessionView(session));
   });
 
@@ -43,7 +86,11 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   router.get("/ais/:ai_uuid/sessions/:session_id/chats", async (req, res) => {
     const ai = await aiOf(req.params.ai_uuid, res);
-    const session = await getSession(deps.db, ai.ai_uuid, parseInput(sessionIdSchema, req.params.session_id, "session_id"));
+    const session = await getSession(
+      deps.db,
+      ai.ai_uuid,
+      parseInput(sessionIdSchema, req.params.session_id, "session_id"),
+    );
     res.json(await chatsOf(session, req.query));
   });
 
@@ -51,7 +98,10 @@ export function sessionRoutes(deps: AppDeps): Router {
     const sessionId = parseInput(sessionIdSchema, req.params.session_id, "session_id");
     // An AI token names its own AI (another AI's session is "not found": nothing leaks).
     const principal = principalOf(res);
-    const session = principal.kind === "ai" ? await getSession(deps.db, principal.aiUuid, sessionId) : await getSessionOfAnyAi(deps.db, sessionId);
+    const session =
+      principal.kind === "ai"
+        ? await getSession(deps.db, principal.aiUuid, sessionId)
+        : await getSessionOfAnyAi(deps.db, sessionId);
     await accessAi(deps, res, session.ai_uuid);
     res.json(await chatsOf(session, req.query));
   });

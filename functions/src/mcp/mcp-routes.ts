@@ -7,14 +7,15 @@ import type { RouteDoc } from "../http/route-docs";
 /** The OpenAPI entries of these routes. */
 export const mcpRouteDocs: RouteDoc[] = [
   {
-  method: "post",
-  path: "/mcp",
-  summary: "MCP over Streamable HTTP (stateless, JSON-RPC): memory tools for an AI's token, or the admin with an ai_uuid argument",
-  operationId: "mcp",
-  tag: "mcp",
-  body: z.looseObject({ jsonrpc: z.literal("2.0"), method: z.string() }),
-  responses: { 200: z.looseObject({ jsonrpc: z.literal("2.0") }) },
-},
+    method: "post",
+    path: "/mcp",
+    summary:
+      "MCP over Streamable HTTP (stateless, JSON-RPC): memory tools for an AI's token, or the admin with an ai_uuid argument",
+    operationId: "mcp",
+    tag: "mcp",
+    body: z.looseObject({ jsonrpc: z.literal("2.0"), method: z.string() }),
+    responses: { 200: z.looseObject({ jsonrpc: z.literal("2.0") }) },
+  },
 ];
 
 /**
@@ -30,7 +31,14 @@ export function mcpRoutes(deps: AppDeps): Router {
     await serveMcp({ db: deps.db, principal: principalOf(res), embedder: models.embedder }, req, res);
   });
   router.all("/", (_req, res) => {
-    res.status(405).set("Allow", "POST").json({ jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed: this MCP server is stateless; POST only" }, id: null });
+    res
+      .status(405)
+      .set("Allow", "POST")
+      .json({
+        jsonrpc: "2.0",
+        error: { code: -32000, message: "Method not allowed: this MCP server is stateless; POST only" },
+        id: null,
+      });
   });
   return router;
 }

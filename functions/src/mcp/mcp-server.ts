@@ -30,11 +30,18 @@ const result = (body: object, isError = false): CallToolResult => ({
 export async function callTool(context: ToolContext, name: string, args: unknown): Promise<CallToolResult> {
   const tool = MEMORY_TOOLS.find((candidate) => candidate.name === name);
   try {
-    if (!tool) throw new AppError("not_found", `tool ${name} not found; tools: ${MEMORY_TOOLS.map((known) => known.name).join(", ")}`);
+    if (!tool)
+      throw new AppError(
+        "not_found",
+        `tool ${name} not found; tools: ${MEMORY_TOOLS.map((known) => known.name).join(", ")}`,
+      );
     return result(await tool.run(context, parseInput(tool.input, args ?? {})));
   } catch (error) {
     if (error instanceof AppError) {
-      return { ...result({ error: { code: error.code, message: error.message, details: error.details ?? null } }, true), content: [{ type: "text", text: `${error.code}: ${error.message}` }] };
+      return {
+        ...result({ error: { code: error.code, message: error.message, details: error.details ?? null } }, true),
+        content: [{ type: "text", text: `${error.code}: ${error.message}` }],
+      };
     }
     logs.mcpToolFailed(name, error);
     return result({ error: { code: "internal", message: "internal error", details: null } }, true);
@@ -42,9 +49,14 @@ export async function callTool(context: ToolContext, name: string, args: unknown
 }
 
 function mcpServer(context: ToolContext): Server {
-  const server = new Server({ name: "ai-memory", version: "1.0.0" }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const server = new Server(
+    { name: "ai-memory", version: "1.0.0" },
+    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+  );
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listed }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => callTool(context, request.params.name, request.params.arguments));
+  server.setRequestHandler(CallToolRequestSchema, async (request) =>
+    callTool(context, request.params.name, request.params.arguments),
+  );
   return server;
 }
 

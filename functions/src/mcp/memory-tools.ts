@@ -33,7 +33,9 @@ export interface MemoryTool<S extends z.ZodType = z.ZodType> {
 const ai = {
   ai_uuid: aiUuidSchema
     .optional()
-    .describe("The AI whose memory to use. Leave it out when connected with an AI's own token; required with the admin credential."),
+    .describe(
+      "The AI whose memory to use. Leave it out when connected with an AI's own token; required with the admin credential.",
+    ),
 };
 const memoryType = memoryTypeSchema.describe(
   "working_memory: current context, short-lived notes; long_term_memory: durable facts (names, preferences, decisions); personal_logs: your own reflections; archive: kept, rarely recalled",
@@ -60,7 +62,11 @@ export const MEMORY_TOOLS: MemoryTool[] = [
     async run(context, args) {
       const target = await aiOf(context, args.ai_uuid);
       const hits = await searchMemories(context.db, target.ai_uuid, {
-        query: args.query, types: args.memory_types ?? MEMORY_TYPES, limit: args.limit, embedder: context.embedder, includeSuperseded: args.include_superseded,
+        query: args.query,
+        types: args.memory_types ?? MEMORY_TYPES,
+        limit: args.limit,
+        embedder: context.embedder,
+        includeSuperseded: args.include_superseded,
       });
       return { results: hits.map((hit) => ({ ...toMemory(hit.memory), score: hit.score })) };
     },
@@ -84,7 +90,11 @@ export const MEMORY_TOOLS: MemoryTool[] = [
     async run(context, { ai_uuid, memory_type, memory_id, expected_version, ...changes }) {
       const target = await aiOf(context, ai_uuid);
       assertMemoryDataSize(changes, "content");
-      return toMemory(await editMemory(context.db, target.ai_uuid, memory_type, memory_id, changes, { expectedVersion: expected_version }));
+      return toMemory(
+        await editMemory(context.db, target.ai_uuid, memory_type, memory_id, changes, {
+          expectedVersion: expected_version,
+        }),
+      );
     },
   }),
   tool({
@@ -94,12 +104,15 @@ export const MEMORY_TOOLS: MemoryTool[] = [
     input: strictObject({ ...ai, memory_id: memoryIdSchema, from_memory_type: memoryType, to_memory_type: memoryType }),
     async run(context, args) {
       const target = await aiOf(context, args.ai_uuid);
-      return toMemory(await moveMemory(context.db, target.ai_uuid, args.memory_id, args.from_memory_type, args.to_memory_type));
+      return toMemory(
+        await moveMemory(context.db, target.ai_uuid, args.memory_id, args.from_memory_type, args.to_memory_type),
+      );
     },
   }),
   tool({
     name: "delete_memory",
-    description: "Delete a memory that is wrong or unwanted (its history stays readable with memory_history). When in doubt, move it to archive instead.",
+    description:
+      "Delete a memory that is wrong or unwanted (its history stays readable with memory_history). When in doubt, move it to archive instead.",
     input: strictObject({ ...ai, memory_type: memoryType, memory_id: memoryIdSchema }),
     async run(context, args) {
       const target = await aiOf(context, args.ai_uuid);
@@ -121,17 +134,26 @@ export const MEMORY_TOOLS: MemoryTool[] = [
     async run(context, args) {
       const target = await aiOf(context, args.ai_uuid);
       const types = args.memory_type === "all" ? [...MEMORY_TYPES] : [args.memory_type];
-      const result = await retrieveMemories(context.db, target.ai_uuid, { types, limit: args.limit, filter: args.filter_query, cursor: args.cursor });
+      const result = await retrieveMemories(context.db, target.ai_uuid, {
+        types,
+        limit: args.limit,
+        filter: args.filter_query,
+        cursor: args.cursor,
+      });
       return { memories: result.memories.map(toMemory), next_cursor: result.next_cursor };
     },
   }),
   tool({
     name: "memory_history",
-    description: "The earlier versions of a memory, newest first (each edit and move keeps one), also after the memory was deleted.",
+    description:
+      "The earlier versions of a memory, newest first (each edit and move keeps one), also after the memory was deleted.",
     input: strictObject({ ...ai, memory_id: memoryIdSchema }),
     async run(context, args) {
       const target = await aiOf(context, args.ai_uuid);
-      return { memory_id: args.memory_id, versions: (await listHistory(context.db, target.ai_uuid, args.memory_id)).map(toMemory) };
+      return {
+        memory_id: args.memory_id,
+        versions: (await listHistory(context.db, target.ai_uuid, args.memory_id)).map(toMemory),
+      };
     },
   }),
   tool({

@@ -11,11 +11,26 @@ const settingFields = {
   memory_token_budget: z.number().int().min(100).max(100_000).describe("tokens of memory in the chat context"),
   working_memory_limit: z.number().int().min(5).max(10_000).describe("working memories kept before consolidation"),
   reflections: z.boolean().describe("write a personal log at each consolidation"),
-  requests_per_minute: z.number().int().min(1).max(100_000).describe("requests an AI's own token may make, per function instance"),
-  max_memories: z.number().int().min(1).max(1_000_000).describe("memories the AI may hold across its four types; more is a 429"),
+  requests_per_minute: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .describe("requests an AI's own token may make, per function instance"),
+  max_memories: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .describe("memories the AI may hold across its four types; more is a 429"),
   extraction_enabled: z.boolean().describe("extract facts from each chat exchange (where a chat model is configured)"),
   extraction_model: z.string().min(1).max(200).nullable().describe("the model extraction asks; null: the AI's model"),
-  extraction_daily_cap: z.number().int().min(0).max(100_000).describe("exchanges a day (UTC) whose facts are extracted"),
+  extraction_daily_cap: z
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .describe("exchanges a day (UTC) whose facts are extracted"),
 };
 
 /** The settings as stored and answered: every field present. */

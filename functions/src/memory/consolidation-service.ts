@@ -31,7 +31,12 @@ async function ask(model: ChatModel, modelName: string, task: string, records: S
       max_tokens: 500,
       messages: [
         { role: "system", content: `${INSTRUCTIONS} ${task}` },
-        { role: "user", content: records.map((memory) => JSON.stringify({ at: memory.created_at.toDate().toISOString(), text: memoryText(memory) })).join("\n") },
+        {
+          role: "user",
+          content: records
+            .map((memory) => JSON.stringify({ at: memory.created_at.toDate().toISOString(), text: memoryText(memory) }))
+            .join("\n"),
+        },
       ],
     });
     return answer.choices[0]?.message?.content?.trim() || null;
@@ -49,7 +54,11 @@ async function ask(model: ChatModel, modelName: string, task: string, records: S
  * Safe to run twice or concurrently: ids derive from the set consolidated, and the transaction
  * gives up (and looks again) when any original is gone, so no memory is lost or duplicated.
  */
-export async function consolidateWorkingMemory(db: Firestore, aiUuid: string, model: ChatModel | null): Promise<ConsolidationResult | null> {
+export async function consolidateWorkingMemory(
+  db: Firestore,
+  aiUuid: string,
+  model: ChatModel | null,
+): Promise<ConsolidationResult | null> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const ai = await getAi(db, aiUuid);
     const limit = ai.settings.working_memory_limit ?? 50;
@@ -57,13 +66,30 @@ export async function consolidateWorkingMemory(db: Firestore, aiUuid: string, mo
     const count = (await working.count().get()).data().count;
     if (count <= limit) return null;
     const take = Math.min(count - Math.floor(limit * KEEP_SHARE), MAX_BATCH);
-    const oldest = (await working.orderBy("created_at").orderBy(FieldPath.documentId()).limit(take).get()).docs.map((doc) => doc.data());
+    const oldest = (await working.orderBy("created_at").orderBy(FieldPath.documentId()).limit(take).get()).docs.map(
+      (doc) => doc.data(),
+    );
     const modelName = ai.settings.model || model?.defaultModel || "";
     // Exchanges whose facts were superseded are archived too, but kept out of the summary.
     const current = oldest.filter((memory) => !memory.invalidated_at);
     const summarize = model && current.length > 0 ? model : null;
-    const summary = summarize ? await ask(summarize, modelName, "Summarize them as concise, durable facts about the user and the conversation, keeping names, dates and numbers.", current) : null;
-    const reflection = summarize && ai.settings.reflections ? await ask(summarize, modelName, "Write a short first-person reflection (two or three sentences) on what these exchanges taught you.", current) : null;
+    const summary = summarize
+      ? await ask(
+          summarize,
+          modelName,
+          "Summarize them as concise, durable facts about the user and the conversation, keeping names, dates and numbers.",
+          current,
+        )
+      : null;
+    const reflection =
+      summarize && ai.settings.reflections
+        ? await ask(
+            summarize,
+            modelName,
+            "Write a short first-person reflection (two or three sentences) on what these exchanges taught you.",
+            current,
+          )
+        : null;
     // A conflict, or a transaction closed before it committed: look again (nothing was written).
     const result = await commit(db, aiUuid, oldest, summary, reflection).catch((error: unknown) => {
       if (neverCommitted(error)) return null;
@@ -75,7 +101,13 @@ export async function consolidateWorkingMemory(db: Firestore, aiUuid: string, mo
   return null;
 }
 
-async function commit(db: Firestore, aiUuid: string, originals: StoredMemory[], summary: string | null, reflection: string | null): Promise<ConsolidationResult | null> {
+async function commit(
+  db: Firestore,
+  aiUuid: string,
+  originals: StoredMemory[],
+  summary: string | null,
+  reflection: string | null,
+): Promise<ConsolidationResult | null> {
   const ids = originals.map((memory) => memory.id);
   const group = createHash("sha256").update(ids.join("\n")).digest("hex").slice(0, 40);
   const working = memoryCollection(db, aiUuid, "working_memory");
@@ -101,16 +133,32 @@ async function commit(db: Firestore, aiUuid: string, originals: StoredMemory[], 
       last_at: originals[originals.length - 1].created_at.toDate().toISOString(),
     };
     if (summary) {
-      const memory = buildMemory(aiUuid, "long_term_memory", summaryRef.id, { content: summary, metadata, tags: ["consolidation"], importance: 0.7, source: "consolidation" }, now);
+      const memory = buildMemory(
+        aiUuid,
+        "long_term_memory",
+        summaryRef.id,
+        { content: summary, metadata, tags: ["consolidation"], importance: 0.7, source: "consolidation" },
+        now,
+      );
       tx.create(summaryRef, memory);
       changes.push({ action: "created", memory });
     }
     if (reflection) {
-      const memory = buildMemory(aiUuid, "personal_logs", reflectionRef.id, { content: reflection, metadata, tags: ["reflection"], source: "reflection" }, now);
+      const memory = buildMemory(
+        aiUuid,
+        "personal_logs",
+        reflectionRef.id,
+        { content: reflection, metadata, tags: ["reflection"], source: "reflection" },
+        now,
+      );
       tx.create(reflectionRef, memory);
       changes.push({ action: "created", memory });
     }
     recordMemoryChanges(tx, db, changes, now);
-    return { archived: ids, summary_id: summary ? summaryRef.id : null, reflection_id: reflection ? reflectionRef.id : null };
+    return {
+      archived: ids,
+      summary_id: summary ? summaryRef.id : null,
+      reflection_id: reflection ? reflectionRef.id : null,
+    };
   });
 }

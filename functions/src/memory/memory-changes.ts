@@ -7,7 +7,6 @@ import { entryOf } from "../search/index-entry";
 import { writeEntries } from "../search/index-shards";
 import { type MemoryType, memoryText, type StoredMemory } from "./memory-types";
 
-
 /** What a service did to one memory, as it knows it: nothing is guessed later from document shapes. */
 export interface MemoryChange {
   action: MemoryAction;
@@ -35,7 +34,12 @@ function eventData(change: MemoryChange): MemoryUpdate {
  * room. They commit with the changes or not at all, so an acknowledged change is searchable and
  * told at once. Returns the event ids.
  */
-export function recordMemoryChanges(writer: DocumentWriter, db: Firestore, changes: MemoryChange[], now: Timestamp): string[] {
+export function recordMemoryChanges(
+  writer: DocumentWriter,
+  db: Firestore,
+  changes: MemoryChange[],
+  now: Timestamp,
+): string[] {
   if (changes.length === 0) return [];
   const aiUuid = changes[0].memory.ai_uuid;
   const deleted = changes.filter((change) => change.action === "deleted");
@@ -46,10 +50,19 @@ export function recordMemoryChanges(writer: DocumentWriter, db: Firestore, chang
   });
   return changes.map((change) => {
     const eventId = `mu-${randomUUID()}`;
-    writeRoomEvent(writer, db, aiUuid, eventId, { event: "memory_update", data: eventData(change), sender: { kind: "system" }, now });
+    writeRoomEvent(writer, db, aiUuid, eventId, {
+      event: "memory_update",
+      data: eventData(change),
+      sender: { kind: "system" },
+      now,
+    });
     return eventId;
   });
 }
 
-export const recordMemoryChange = (writer: DocumentWriter, db: Firestore, change: MemoryChange, now: Timestamp): string =>
-  recordMemoryChanges(writer, db, [change], now)[0];
+export const recordMemoryChange = (
+  writer: DocumentWriter,
+  db: Firestore,
+  change: MemoryChange,
+  now: Timestamp,
+): string => recordMemoryChanges(writer, db, [change], now)[0];

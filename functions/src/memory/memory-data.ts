@@ -7,7 +7,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const structuredContentSchema = fitsFirestoreField(
-  z.record(z.string(), z.unknown(), { error: "must be a JSON object" }).refine((value) => Object.keys(value).length > 0, "must not be empty"),
+  z
+    .record(z.string(), z.unknown(), { error: "must be a JSON object" })
+    .refine((value) => Object.keys(value).length > 0, "must not be empty"),
   "content",
 );
 
@@ -60,7 +62,8 @@ export const memoryEditSchema = strictObject({
  * metadata, tags, importance and expires_at, or any other object, which is itself structured content.
  */
 export const memoryDataSchema = z.preprocess(
-  (value) => (typeof value === "string" || (isPlainObject(value) && !("content" in value)) ? { content: value } : value),
+  (value) =>
+    typeof value === "string" || (isPlainObject(value) && !("content" in value)) ? { content: value } : value,
   memoryFieldsSchema,
 );
 

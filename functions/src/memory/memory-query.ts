@@ -1,13 +1,22 @@
 import { FieldPath, type Firestore, type Query, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
-import { firestoreDateSchema, fitsFirestoreField, OBJECT_MACHINERY_KEYS, timestampMillisSchema } from "../firestore-values";
+import {
+  firestoreDateSchema,
+  fitsFirestoreField,
+  OBJECT_MACHINERY_KEYS,
+  timestampMillisSchema,
+} from "../firestore-values";
 import { memoryIdSchema } from "../ids";
 import { strictObject } from "../validation";
 import { MEMORY_SOURCES, type MemoryType, memoryText, type StoredMemory } from "./memory-types";
 import { memoryCollection } from "./registry-service";
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: "must be a string, number, boolean or null" });
-const tagListSchema = z.array(z.string().min(1, "must not be empty").max(200, "must be at most 200 characters")).max(10, "at most 10 tags");
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], {
+  error: "must be a string, number, boolean or null",
+});
+const tagListSchema = z
+  .array(z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"))
+  .max(10, "at most 10 tags");
 const textSchema = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
 
 /** `filter_query` of retrieve: a string is a text search; an object combines these conditions. */
@@ -73,7 +82,8 @@ function matches(memory: StoredMemory, filter: FilterObject, now: number): boole
       if ((memory.metadata?.[key] ?? null) !== value) return false;
     }
   }
-  if (filter.text_contains && !memoryText(memory).toLowerCase().includes(filter.text_contains.toLowerCase())) return false;
+  if (filter.text_contains && !memoryText(memory).toLowerCase().includes(filter.text_contains.toLowerCase()))
+    return false;
   return true;
 }
 
@@ -95,8 +105,13 @@ export interface RetrieveResult {
  * exists); the other conditions are checked on the documents read, so no composite index is
  * needed in production. The scan is bounded: a partial page comes back with a cursor.
  */
-export async function retrieveMemories(db: Firestore, aiUuid: string, options: RetrieveOptions): Promise<RetrieveResult> {
-  const filter: FilterObject = typeof options.filter === "string" ? { text_contains: options.filter } : options.filter ?? {};
+export async function retrieveMemories(
+  db: Firestore,
+  aiUuid: string,
+  options: RetrieveOptions,
+): Promise<RetrieveResult> {
+  const filter: FilterObject =
+    typeof options.filter === "string" ? { text_contains: options.filter } : (options.filter ?? {});
   const cursor = options.cursor ?? null;
   const now = Date.now();
   const perType = await Promise.all(
@@ -135,7 +150,8 @@ async function scanType(
     .orderBy("created_at", "desc")
     .orderBy(FieldPath.documentId(), "desc");
   if (filter.created_after) query = query.where("created_at", ">", Timestamp.fromDate(new Date(filter.created_after)));
-  if (filter.created_before) query = query.where("created_at", "<", Timestamp.fromDate(new Date(filter.created_before)));
+  if (filter.created_before)
+    query = query.where("created_at", "<", Timestamp.fromDate(new Date(filter.created_before)));
   let after: [Timestamp, string] | null = cursor ? [Timestamp.fromMillis(cursor.t), cursor.id] : null;
   const found: StoredMemory[] = [];
   let scanned = 0;

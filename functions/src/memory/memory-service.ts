@@ -13,7 +13,11 @@ export const memoryRef = (db: Firestore, aiUuid: string, type: MemoryType, id: s
 
 /** Previous versions live beside the memory collections, so a move leaves them in place. */
 export const historyCollection = (db: Firestore, aiUuid: string, memoryId: string) =>
-  registryRef(db, aiUuid).collection("memory_history").doc(memoryId).collection("versions").withConverter(storedAs<StoredMemory>());
+  registryRef(db, aiUuid)
+    .collection("memory_history")
+    .doc(memoryId)
+    .collection("versions")
+    .withConverter(storedAs<StoredMemory>());
 
 /** Idempotency-Key records of creates: a retry finds the first answer here, even after a delete. */
 interface IdempotencyRecord {
@@ -145,7 +149,9 @@ export async function moveMemory(
   now = Timestamp.now(),
 ): Promise<StoredMemory> {
   if (from === to) {
-    throw new AppError("invalid_argument", "to_memory_type: must differ from from_memory_type", { field: "to_memory_type" });
+    throw new AppError("invalid_argument", "to_memory_type: must differ from from_memory_type", {
+      field: "to_memory_type",
+    });
   }
   const fromRef = memoryRef(db, aiUuid, from, id);
   const toRef = memoryRef(db, aiUuid, to, id);
@@ -166,4 +172,3 @@ export async function listHistory(db: Firestore, aiUuid: string, id: string, lim
   const snapshot = await historyCollection(db, aiUuid, id).orderBy("version", "desc").limit(limit).get();
   return snapshot.docs.map((doc) => doc.data());
 }
-

@@ -13,7 +13,12 @@ export async function exportMemories(db: Firestore, ai: AiRecord) {
       return snapshot.docs.map((doc) => toMemory(doc.data()));
     }),
   );
-  return { format: "ai-memory-export/1", exported_at: new Date().toISOString(), ai: toAiView(ai), memories: perType.flat() };
+  return {
+    format: "ai-memory-export/1",
+    exported_at: new Date().toISOString(),
+    ai: toAiView(ai),
+    memories: perType.flat(),
+  };
 }
 
 /** Memories per import call: with their events and index shards, one batch stays under Firestore's 500 writes. */
@@ -35,7 +40,12 @@ export async function importMemories(
     batch.create(ref, memory);
     return memory;
   });
-  recordMemoryChanges(batch, db, created.map((memory) => ({ action: "created", memory })), now);
+  recordMemoryChanges(
+    batch,
+    db,
+    created.map((memory) => ({ action: "created", memory })),
+    now,
+  );
   await batch.commit();
   return { imported: created.length, memory_ids: created.map((memory) => memory.id) };
 }

@@ -17,10 +17,17 @@ const toTimestamp = (iso: string | null | undefined): Timestamp | null =>
   iso ? Timestamp.fromDate(new Date(iso)) : null;
 
 /** The stored text: only structured content needs one, a string is its own. */
-const textField = (content: StoredMemory["content"]) => (typeof content === "string" ? {} : { text: contentToText(content) });
+const textField = (content: StoredMemory["content"]) =>
+  typeof content === "string" ? {} : { text: contentToText(content) };
 
 /** Builds the stored form of a new memory; the caller writes it (alone or in a batch). */
-export function buildMemory(aiUuid: string, type: MemoryType, id: string, data: NewMemory, now: Timestamp): StoredMemory {
+export function buildMemory(
+  aiUuid: string,
+  type: MemoryType,
+  id: string,
+  data: NewMemory,
+  now: Timestamp,
+): StoredMemory {
   return {
     id,
     ai_uuid: aiUuid,

@@ -22,7 +22,8 @@ export interface AiRecord {
 }
 
 /** A setting of the AI, or its default when the AI was registered before the setting existed. */
-export const settingOf = <K extends keyof AiSettings>(ai: AiRecord, key: K): AiSettings[K] => settingsOf(ai.settings)[key];
+export const settingOf = <K extends keyof AiSettings>(ai: AiRecord, key: K): AiSettings[K] =>
+  settingsOf(ai.settings)[key];
 
 export const registryCollection = (db: Firestore) => db.collection("ai_registry").withConverter(storedAs<AiRecord>());
 export const registryRef = (db: Firestore, aiUuid: string) => registryCollection(db).doc(aiUuid);
@@ -117,7 +118,10 @@ export async function revokeAiTokens(db: Firestore, aiUuid: string): Promise<num
  */
 export async function memoryCounts(db: Firestore, aiUuid: string): Promise<Record<MemoryType, number>> {
   const counts = await Promise.all(MEMORY_TYPES.map((type) => memoryCollection(db, aiUuid, type).count().get()));
-  return Object.fromEntries(MEMORY_TYPES.map((type, index) => [type, counts[index].data().count])) as Record<MemoryType, number>;
+  return Object.fromEntries(MEMORY_TYPES.map((type, index) => [type, counts[index].data().count])) as Record<
+    MemoryType,
+    number
+  >;
 }
 
 /** When anything last happened in the AI's room (a memory change or a message), or null. */

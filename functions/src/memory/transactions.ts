@@ -37,7 +37,9 @@ async function inTurn<T>(key: string, deadline: number, work: () => Promise<T>):
   const mine = previous.then(() => new Promise<void>((resolve) => (release = resolve)));
   turns.set(key, mine);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(deadline - Date.now(), 0))));
+  const timedOut = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), Math.max(deadline - Date.now(), 0))),
+  );
   try {
     const ready = await Promise.race([previous.then(() => true as const), timedOut]);
     if (!ready) throw overloaded(key, DEADLINE_MS);
@@ -51,7 +53,11 @@ async function inTurn<T>(key: string, deadline: number, work: () => Promise<T>):
 }
 
 /** A read-write transaction that ends within the deadline; `key` names what it contends on (one memory). */
-export async function boundedTransaction<T>(db: Firestore, key: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+export async function boundedTransaction<T>(
+  db: Firestore,
+  key: string,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<T> {
   const started = Date.now();
   const deadline = started + DEADLINE_MS;
   return inTurn(key, deadline, async () => {

@@ -42,25 +42,37 @@ export const OPENAI_DEFAULT_URL = "https://api.openai.com/v1";
  * 100 s (through the function's own URL), within the function's 120 s. 200 kB of answer at most:
  * the exchange is stored twice (chat log and memory) under Firestore's 1 MiB per document.
  */
-export const MODEL_LIMITS: ModelLimits = { timeoutMs: 45_000, streamMs: 100_000, maxRetries: 1, maxAnswerBytes: 200_000 };
+export const MODEL_LIMITS: ModelLimits = {
+  timeoutMs: 45_000,
+  streamMs: 100_000,
+  maxRetries: 1,
+  maxAnswerBytes: 200_000,
+};
 const MODEL_LIST_TIMEOUT_MS = 5_000;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A completion the caller can rely on: an object with choices that hold messages, within the size limit. */
 function checkedCompletion(value: unknown, maxAnswerBytes: number): ChatCompletion {
   if (!isObject(value) || !Array.isArray(value.choices)) throw badAnswer("is not a chat completion");
   if (value.choices.length === 0) throw badAnswer("has no choices");
-  if (!value.choices.every((choice) => isObject(choice) && isObject(choice.message))) throw badAnswer("has a choice without a message");
+  if (!value.choices.every((choice) => isObject(choice) && isObject(choice.message)))
+    throw badAnswer("has a choice without a message");
   if (jsonBytes(value) > maxAnswerBytes) throw badAnswer(`is larger than ${maxAnswerBytes} bytes`);
   return value as unknown as ChatCompletion;
 }
 
 /** Servers that refuse `stream_options` (some OpenAI-compatible ones) say so in a 400 naming it. */
-const refusesStreamOptions = (error: AppError): boolean => error.status === 400 && /stream_options/i.test(error.message);
+const refusesStreamOptions = (error: AppError): boolean =>
+  error.status === 400 && /stream_options/i.test(error.message);
 
 function openAiChatModel(config: ModelConfig["openai"], limits: ModelLimits): ChatModel {
-  const client = lazyClient({ apiKey: config.apiKey || "not-needed", baseURL: config.baseUrl || OPENAI_DEFAULT_URL, maxAnswerBytes: limits.maxAnswerBytes });
+  const client = lazyClient({
+    apiKey: config.apiKey || "not-needed",
+    baseURL: config.baseUrl || OPENAI_DEFAULT_URL,
+    maxAnswerBytes: limits.maxAnswerBytes,
+  });
   const toError = (error: unknown) => toModelError(error, limits.timeoutMs);
   let takesStreamOptions = true;
 
@@ -76,7 +88,9 @@ function openAiChatModel(config: ModelConfig["openai"], limits: ModelLimits): Ch
   return {
     defaultModel: config.model,
     async complete(request) {
-      const answer = await boundedCall(limits, async (options) => (await client()).chat.completions.create(request, options));
+      const answer = await boundedCall(limits, async (options) =>
+        (await client()).chat.completions.create(request, options),
+      );
       return checkedCompletion(answer, limits.maxAnswerBytes);
     },
     async stream(request) {
@@ -109,7 +123,9 @@ function openAiEmbedder(config: ModelConfig, limits: ModelLimits): Embedder {
     model,
     dimensions,
     async embed(texts) {
-      const answer = await boundedCall(limits, async (options) => (await client()).embeddings.create({ model, input: texts, dimensions }, options));
+      const answer = await boundedCall(limits, async (options) =>
+        (await client()).embeddings.create({ model, input: texts, dimensions }, options),
+      );
       if (!Array.isArray(answer?.data)) throw badAnswer("is not a list of embeddings");
       return answer.data.sort((a, b) => a.index - b.index).map((item) => item.embedding);
     },
@@ -131,7 +147,8 @@ export function openAiModels(config: ModelConfig, options: ModelOptions = {}): M
       return chat;
     },
     get embedder() {
-      if (embedder === undefined) embedder = config.embedding.model && chatModelConfigured(config.openai) ? openAiEmbedder(config, limits) : null;
+      if (embedder === undefined)
+        embedder = config.embedding.model && chatModelConfigured(config.openai) ? openAiEmbedder(config, limits) : null;
       return embedder;
     },
   };

@@ -44,7 +44,8 @@ export const modelTimeout = (ms: number): ModelError =>
 export const badAnswer = (what: string): ModelError =>
   new ModelError("upstream_error", `the language model's answer ${what}`);
 
-const text = (value: unknown): string | null => (typeof value === "string" ? value : value == null ? null : String(value));
+const text = (value: unknown): string | null =>
+  typeof value === "string" ? value : value == null ? null : String(value);
 
 /** The upstream's error object, whatever shape the server gave it. */
 function errorObject(error: APIError): OpenAiErrorObject {
@@ -63,5 +64,9 @@ export function fromModelStatus(error: APIError): ModelError {
     return new ModelError(code, upstream.message, { status, error: upstream, retryAfter });
   }
   const hint = status === 401 || status === 403 ? " (check OPENAI_API_KEY)" : "";
-  return new ModelError("upstream_error", `the language model failed (HTTP ${status || "stream"})${hint}: ${upstream.message}`, { status });
+  return new ModelError(
+    "upstream_error",
+    `the language model failed (HTTP ${status || "stream"})${hint}: ${upstream.message}`,
+    { status },
+  );
 }

@@ -13,7 +13,10 @@ export interface ModelEntry {
  * default) first, then whatever the model server lists (bounded; left out when it fails).
  * Without a configured model the list is empty, as chat would answer 503.
  */
-export async function listModels(models: ModelDeps, aiModel: string | null): Promise<{ object: "list"; data: ModelEntry[] }> {
+export async function listModels(
+  models: ModelDeps,
+  aiModel: string | null,
+): Promise<{ object: "list"; data: ModelEntry[] }> {
   const chat = models.chat;
   if (!chat) return { object: "list", data: [] };
   const ids = [aiModel, chat.defaultModel, ...(await chat.listModels())].filter((id): id is string => Boolean(id));

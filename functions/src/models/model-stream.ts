@@ -10,13 +10,17 @@ function textBytes(chunk: ChatCompletionChunk): number {
   let sum = 0;
   for (const choice of chunk.choices ?? []) {
     sum += bytes(choice.delta?.content) + bytes(choice.delta?.refusal);
-    for (const call of choice.delta?.tool_calls ?? []) sum += bytes(call.function?.name) + bytes(call.function?.arguments);
+    for (const call of choice.delta?.tool_calls ?? [])
+      sum += bytes(call.function?.name) + bytes(call.function?.arguments);
   }
   return sum;
 }
 
 const isChunk = (value: unknown): value is ChatCompletionChunk =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && Array.isArray((value as ChatCompletionChunk).choices ?? []);
+  typeof value === "object" &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Array.isArray((value as ChatCompletionChunk).choices ?? []);
 
 /**
  * A model's stream, bounded: a silence longer than `timeoutMs`, a stream longer than `streamMs`
@@ -36,7 +40,13 @@ export async function* boundedStream(
     controller.abort();
   };
   const whole = setTimeout(
-    () => stop(new ModelError("upstream_timeout", `the language model did not finish its answer within ${limits.streamMs / 1000} s`)),
+    () =>
+      stop(
+        new ModelError(
+          "upstream_timeout",
+          `the language model did not finish its answer within ${limits.streamMs / 1000} s`,
+        ),
+      ),
     limits.streamMs,
   );
   const armIdle = () => setTimeout(() => stop(modelTimeout(limits.timeoutMs)), limits.timeoutMs);

@@ -43,7 +43,9 @@ function retryWaitMs(error: unknown): number | null {
   if (error.headers?.get("x-should-retry") === "false") return null;
   if (error.status === 429) {
     const seconds = Number(error.headers?.get("retry-after"));
-    return Number.isFinite(seconds) && seconds * 1000 <= RETRY_WAIT_CAP_MS ? Math.max(seconds * 1000, FIRST_RETRY_WAIT_MS) : null;
+    return Number.isFinite(seconds) && seconds * 1000 <= RETRY_WAIT_CAP_MS
+      ? Math.max(seconds * 1000, FIRST_RETRY_WAIT_MS)
+      : null;
   }
   return [408, 500, 502, 503, 504].includes(error.status) ? FIRST_RETRY_WAIT_MS : null;
 }
@@ -51,7 +53,8 @@ function retryWaitMs(error: unknown): number | null {
 /** Any failure of a model call as the caller should see it. */
 export function toModelError(error: unknown, timeoutMs: number): AppError {
   if (error instanceof AppError) return error;
-  if (sdk && (error instanceof sdk.APIConnectionTimeoutError || error instanceof sdk.APIUserAbortError)) return modelTimeout(timeoutMs);
+  if (sdk && (error instanceof sdk.APIConnectionTimeoutError || error instanceof sdk.APIUserAbortError))
+    return modelTimeout(timeoutMs);
   if (sdk && error instanceof sdk.APIConnectionError) {
     return new ModelError("upstream_error", `the language model could not be reached: ${error.message}`);
   }
@@ -73,16 +76,23 @@ export async function boundedCall<T>(
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(modelTimeout(limits.timeoutMs));
-      }, Math.max(deadline - Date.now(), 1));
+      timer = setTimeout(
+        () => {
+          controller.abort();
+          reject(modelTimeout(limits.timeoutMs));
+        },
+        Math.max(deadline - Date.now(), 1),
+      );
     });
     try {
-      return await Promise.race([call({ signal: controller.signal, timeout: Math.max(deadline - Date.now(), 1), maxRetries: 0 }), expired]);
+      return await Promise.race([
+        call({ signal: controller.signal, timeout: Math.max(deadline - Date.now(), 1), maxRetries: 0 }),
+        expired,
+      ]);
     } catch (error) {
       const wait = retries < limits.maxRetries ? retryWaitMs(error) : null;
-      if (wait === null || Date.now() + wait + minAttemptMs(limits.timeoutMs) > deadline) throw toModelError(error, limits.timeoutMs);
+      if (wait === null || Date.now() + wait + minAttemptMs(limits.timeoutMs) > deadline)
+        throw toModelError(error, limits.timeoutMs);
       await sleep(wait);
     } finally {
       clearTimeout(timer);
@@ -91,7 +101,11 @@ export async function boundedCall<T>(
 }
 
 /** A body cut off at `maxBytes`: a runaway answer fails instead of filling the instance's memory. */
-function limitedBody(body: ReadableStream<Uint8Array>, maxBytes: number, maxAnswerBytes: number): ReadableStream<Uint8Array> {
+function limitedBody(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  maxAnswerBytes: number,
+): ReadableStream<Uint8Array> {
   let bytes = 0;
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -119,10 +133,20 @@ export function boundedFetch(maxAnswerBytes: number): typeof fetch {
 }
 
 /** A client built on first use, with the SDK loaded then; its own retries are off (see boundedCall). */
-export function lazyClient(options: { apiKey: string; baseURL: string; maxAnswerBytes: number }): () => Promise<OpenAI> {
+export function lazyClient(options: {
+  apiKey: string;
+  baseURL: string;
+  maxAnswerBytes: number;
+}): () => Promise<OpenAI> {
   let client: Promise<OpenAI> | null = null;
   return () =>
     (client ??= loadSdk().then(
-      ({ OpenAI: Client }) => new Client({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, fetch: boundedFetch(options.maxAnswerBytes) }),
+      ({ OpenAI: Client }) =>
+        new Client({
+          apiKey: options.apiKey,
+          baseURL: options.baseURL,
+          maxRetries: 0,
+          fetch: boundedFetch(options.maxAnswerBytes),
+        }),
     ));
 }

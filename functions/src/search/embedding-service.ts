@@ -52,7 +52,13 @@ export async function nearestMemories(
 ): Promise<Array<{ id: string; distance: number }>> {
   const snapshot = await embeddingsCollection(db, aiUuid)
     .select("distance")
-    .findNearest({ vectorField: "embedding", queryVector: vector, limit, distanceMeasure: "COSINE", distanceResultField: "distance" })
+    .findNearest({
+      vectorField: "embedding",
+      queryVector: vector,
+      limit,
+      distanceMeasure: "COSINE",
+      distanceResultField: "distance",
+    })
     .get();
   return snapshot.docs.map((doc) => ({ id: doc.id, distance: Number(doc.get("distance")) }));
 }

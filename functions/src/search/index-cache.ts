@@ -86,11 +86,16 @@ async function catchUp(db: Firestore, cached: CachedIndex, aiUuid: string): Prom
   const latest = new Map<string, { action: string; type: MemoryType }>();
   for (const event of events.docs) {
     if (event.get("event") !== "memory_update") continue;
-    latest.set(String(event.get("data.memory_id")), { action: String(event.get("data.action")), type: event.get("data.memory_type") });
+    latest.set(String(event.get("data.memory_id")), {
+      action: String(event.get("data.action")),
+      type: event.get("data.memory_type"),
+    });
   }
   const toRead = [...latest].filter(([, change]) => change.action !== "deleted" && MEMORY_TYPES.includes(change.type));
   const docs = toRead.length
-    ? await db.getAll(...toRead.map(([id, change]) => memoryCollection(db, aiUuid, change.type).doc(id)), { fieldMask: ENTRY_FIELDS })
+    ? await db.getAll(...toRead.map(([id, change]) => memoryCollection(db, aiUuid, change.type).doc(id)), {
+        fieldMask: ENTRY_FIELDS,
+      })
     : [];
   for (const id of latest.keys()) cached.index.remove(id);
   for (const doc of docs) {

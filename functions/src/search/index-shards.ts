@@ -43,7 +43,8 @@ export function writeEntries(
   };
   for (const entry of changes.upserts) put(entry.id, encodeEntry(entry));
   for (const id of changes.removals) put(id, FieldValue.delete());
-  for (const [shard, entries] of perShard) writer.set(indexCollection(db, aiUuid).doc(shard), { entries }, { merge: true });
+  for (const [shard, entries] of perShard)
+    writer.set(indexCollection(db, aiUuid).doc(shard), { entries }, { merge: true });
 }
 
 /** Every entry of the AI, and the time of the read (what the entries are exact as of). */

@@ -96,7 +96,8 @@ export class MemoryIndex {
   rank(query: string, options: RankOptions): RankedEntry[] {
     const queryTerms = [...new Set(tokenize(query))];
     if (queryTerms.length === 0) return [];
-    const inCorpus = (entry: IndexEntry | null): entry is IndexEntry => entry !== null && this.isSearchable(entry, options);
+    const inCorpus = (entry: IndexEntry | null): entry is IndexEntry =>
+      entry !== null && this.isSearchable(entry, options);
 
     let documents = 0;
     let totalLength = 0;

@@ -47,7 +47,10 @@ export async function rankMemories(db: Firestore, aiUuid: string, options: Searc
   const rankOptions = { types: options.types, nowMs, includeSuperseded: options.includeSuperseded };
   const keyword = index.rank(options.query, { ...rankOptions, limit: options.limit });
   const hits = new Map<string, RankedHit>(
-    keyword.map((hit) => [hit.entry.id, { entry: hit.entry, score: hit.score, coverage: hit.coverage, distance: null }]),
+    keyword.map((hit) => [
+      hit.entry.id,
+      { entry: hit.entry, score: hit.score, coverage: hit.coverage, distance: null },
+    ]),
   );
   if (!embedding) return [...hits.values()];
 

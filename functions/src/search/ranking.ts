@@ -33,7 +33,9 @@ export function indexRecords<T extends RankCandidate>(records: T[], nowMs = Date
     );
   }
   return (query: string, limit = records.length): Array<RankedEntry & { record: T }> =>
-    index.rank(query, { types: MEMORY_TYPES, nowMs, limit }).map((hit) => ({ ...hit, record: byId.get(hit.entry.id)! }));
+    index
+      .rank(query, { types: MEMORY_TYPES, nowMs, limit })
+      .map((hit) => ({ ...hit, record: byId.get(hit.entry.id)! }));
 }
 
 /** Reciprocal rank fusion of several rankings of ids (keyword and vector), best first. */

@@ -1,5 +1,5 @@
 import { FieldPath, FieldValue, type Firestore } from "firebase-admin/firestore";
-import { type MemoryType, MEMORY_TYPES, memoryText} from "../memory/memory-types";
+import { type MemoryType, MEMORY_TYPES, memoryText } from "../memory/memory-types";
 import { memoryCollection, registryRef } from "../memory/registry-service";
 import { embeddingsCollection } from "./embedding-service";
 import { decodeEntry, entryOf, type IndexEntry } from "./index-entry";
@@ -19,7 +19,12 @@ export interface ReindexReport {
 /** Fields older versions kept in each memory document, which now live in the index and `embeddings`. */
 const LEGACY_FIELDS = ["terms", "embedding", "embedding_hash", "embedding_model"];
 
-async function reindexChunk(db: Firestore, aiUuid: string, type: MemoryType, ids: string[]): Promise<{ indexed: number; migrated: number }> {
+async function reindexChunk(
+  db: Firestore,
+  aiUuid: string,
+  type: MemoryType,
+  ids: string[],
+): Promise<{ indexed: number; migrated: number }> {
   return db.runTransaction(async (tx) => {
     const docs = await tx.getAll(...ids.map((id) => memoryCollection(db, aiUuid, type).doc(id)));
     const upserts: IndexEntry[] = [];
@@ -121,7 +126,10 @@ export async function reindexAi(db: Firestore, aiUuid: string): Promise<ReindexR
 }
 
 /** Every AI of the database, one after the other. */
-export async function reindexAll(db: Firestore, onDone: (report: ReindexReport) => void = () => undefined): Promise<ReindexReport[]> {
+export async function reindexAll(
+  db: Firestore,
+  onDone: (report: ReindexReport) => void = () => undefined,
+): Promise<ReindexReport[]> {
   const reports: ReindexReport[] = [];
   const ais = await db.collection("ai_registry").select().get();
   for (const ai of ais.docs) {

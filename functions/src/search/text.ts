@@ -44,7 +44,8 @@ export function contentToText(content: string | Record<string, unknown>): string
     if (value === null || value === undefined) continue;
     if (typeof value === "object") {
       const entries = Object.entries(value as Record<string, unknown>);
-      for (let i = entries.length - 1; i >= 0; i -= 1) stack.push([entries[i][1], Array.isArray(value) ? key : entries[i][0]]);
+      for (let i = entries.length - 1; i >= 0; i -= 1)
+        stack.push([entries[i][1], Array.isArray(value) ? key : entries[i][0]]);
       continue;
     }
     parts.push(key ? `${key}: ${String(value)}` : String(value));

@@ -61,7 +61,10 @@ async function extractionStep(deps: TriggerDeps, aiUuid: string, change: MemoryU
  * record per chat), so a redelivery changes nothing twice. Other room events (clients'
  * messages) return at once.
  */
-export async function handleRoomEvent(event: RoomEventTrigger, deps: TriggerDeps = composeTriggerDeps()): Promise<string> {
+export async function handleRoomEvent(
+  event: RoomEventTrigger,
+  deps: TriggerDeps = composeTriggerDeps(),
+): Promise<string> {
   const change = memoryUpdateOf(event);
   if (!change) return "ignored";
   const aiUuid = event.params.ai_uuid;

@@ -38,7 +38,8 @@ let env: RulesTestEnvironment;
 /** The context's compat instance, typed as the modular one it works with. */
 const firestoreOf = (context: RulesTestContext) => context.firestore() as unknown as Firestore;
 /** An AI's Firebase user, as its custom token makes it: claims ai_uuid and tv (the token version). */
-const asAi = (uuid: string, tv: unknown = 1) => firestoreOf(env.authenticatedContext(`ai-${uuid}`, { ai_uuid: uuid, tv }));
+const asAi = (uuid: string, tv: unknown = 1) =>
+  firestoreOf(env.authenticatedContext(`ai-${uuid}`, { ai_uuid: uuid, tv }));
 const asAdmin = () => firestoreOf(env.authenticatedContext("admin-user", { admin: true }));
 const contexts = (): Record<string, RulesTestContext> => ({
   anonymous: env.unauthenticatedContext(),
@@ -50,7 +51,8 @@ async function seed(db: Firestore, uuid: string) {
   const registry = `ai_registry/${uuid}`;
   const soon = Timestamp.fromMillis(Date.now() + 60_000);
   await setDoc(doc(db, registry), { ai_uuid: uuid, name: uuid, status: "active", token_version: 1 });
-  for (const type of MEMORY_TYPES) await setDoc(doc(db, `${registry}/${type}/m1`), { id: "m1", ai_uuid: uuid, version: 1 });
+  for (const type of MEMORY_TYPES)
+    await setDoc(doc(db, `${registry}/${type}/m1`), { id: "m1", ai_uuid: uuid, version: 1 });
   await setDoc(doc(db, `${registry}/memory_history/m1/versions/1`), { id: "m1", version: 1 });
   await setDoc(doc(db, `${registry}/events/e1`), { at: Timestamp.now(), event: "memory_update", expires_at: soon });
   await setDoc(doc(db, `${registry}/presence/c1`), { client_id: "c1", expires_at: soon });
@@ -99,7 +101,16 @@ describe("an AI signed in with its custom token", () => {
 
   it("runs the client SDK's room and presence queries", async () => {
     const db = asAi(A);
-    await assertSucceeds(getDocs(query(collection(db, `${own}/events`), orderBy("at"), orderBy(documentId()), startAfter(Timestamp.fromMillis(0), "e0"))));
+    await assertSucceeds(
+      getDocs(
+        query(
+          collection(db, `${own}/events`),
+          orderBy("at"),
+          orderBy(documentId()),
+          startAfter(Timestamp.fromMillis(0), "e0"),
+        ),
+      ),
+    );
     await assertSucceeds(getDocs(query(collection(db, `${own}/presence`), where("expires_at", ">", Timestamp.now()))));
   });
 
@@ -137,7 +148,8 @@ describe("an AI signed in with its custom token", () => {
   });
 
   it("cannot read server bookkeeping or anything outside its paths", async () => {
-    for (const path of ["search_index/s00", "embeddings/m1", "idempotency_keys/k1", "extractions/c1"]) await assertFails(getDoc(doc(asAi(A), `${own}/${path}`)));
+    for (const path of ["search_index/s00", "embeddings/m1", "idempotency_keys/k1", "extractions/c1"])
+      await assertFails(getDoc(doc(asAi(A), `${own}/${path}`)));
     await assertFails(getDoc(doc(asAi(A), "config/secret")));
   });
 

@@ -6,7 +6,11 @@ import { createMemoryAs } from "../../../test-support/memory-api";
 import { memoryUpdates, roomOf } from "./room";
 
 const send = (ai: HandshakeBody, path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  request(app).post(path).set("Authorization", bearer(ai)).set(headers).send({ ai_uuid: ai.ai_uuid, ...body });
+  request(app)
+    .post(path)
+    .set("Authorization", bearer(ai))
+    .set(headers)
+    .send({ ai_uuid: ai.ai_uuid, ...body });
 
 const countsOf = async (ai: HandshakeBody) =>
   (await request(app).get(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN)).body.stats as Record<string, number>;
@@ -20,8 +24,15 @@ describe("memory_update events, written with each change", () => {
     // No trigger in between: the event committed with the memory.
     expect((await memoryUpdates(ai.ai_uuid)).map((event) => event.data.memory_id)).toEqual([memory.id]);
     const kept = await createMemoryAs(ai, "long_term_memory", "a keeper");
-    expect((await send(ai, "/edit_memory", { memory_type: "working_memory", memory_id: memory.id, memory_data: "edited" })).status).toBe(200);
-    const moved = await send(ai, "/move_memory", { from_memory_type: "working_memory", to_memory_type: "archive", document_id: memory.id });
+    expect(
+      (await send(ai, "/edit_memory", { memory_type: "working_memory", memory_id: memory.id, memory_data: "edited" }))
+        .status,
+    ).toBe(200);
+    const moved = await send(ai, "/move_memory", {
+      from_memory_type: "working_memory",
+      to_memory_type: "archive",
+      document_id: memory.id,
+    });
     expect(moved.status).toBe(200);
     expect((await send(ai, "/delete_memory", { memory_type: "archive", memory_id: memory.id })).status).toBe(200);
 
@@ -31,7 +42,15 @@ describe("memory_update events, written with each change", () => {
     expect(ofMemory).toEqual([
       { action: "created", memory_type: "working_memory", memory_id: memory.id, version: 1, source: "api" },
       { action: "updated", memory_type: "working_memory", memory_id: memory.id, version: 2, source: "api" },
-      { action: "moved", memory_type: "archive", memory_id: memory.id, version: 2, source: "api", from: "working_memory", to: "archive" },
+      {
+        action: "moved",
+        memory_type: "archive",
+        memory_id: memory.id,
+        version: 2,
+        source: "api",
+        from: "working_memory",
+        to: "archive",
+      },
       { action: "deleted", memory_type: "archive", memory_id: memory.id, version: 2, source: "api" },
     ]);
     expect(updates.filter((event) => event.data.memory_id === kept.id)).toHaveLength(1);
@@ -54,7 +73,9 @@ describe("memory_update events, written with each change", () => {
     const body = { memory_type: "long_term_memory", memory_data: "remember once" };
     const first = await send(ai, "/create_memory", body, key);
     expect(first.status).toBe(201);
-    expect((await send(ai, "/delete_memory", { memory_type: "long_term_memory", memory_id: first.body.id })).status).toBe(200);
+    expect(
+      (await send(ai, "/delete_memory", { memory_type: "long_term_memory", memory_id: first.body.id })).status,
+    ).toBe(200);
     const again = await send(ai, "/create_memory", body, key);
     expect(again.status).toBe(201);
     expect(again.headers["idempotent-replayed"]).toBe("true");
@@ -68,12 +89,20 @@ describe("memory_update events, written with each change", () => {
   it("create, move away, move back, delete: one event each, counts back to zero", async () => {
     const ai = await newAi("Events Roundtrip");
     const memory = await createMemoryAs(ai, "working_memory", "travelling");
-    const move = (from: string, to: string) => send(ai, "/move_memory", { from_memory_type: from, to_memory_type: to, document_id: memory.id });
+    const move = (from: string, to: string) =>
+      send(ai, "/move_memory", { from_memory_type: from, to_memory_type: to, document_id: memory.id });
     expect((await move("working_memory", "archive")).status).toBe(200);
     expect((await move("archive", "working_memory")).status).toBe(200);
-    expect((await send(ai, "/delete_memory", { memory_type: "working_memory", memory_id: memory.id })).status).toBe(200);
+    expect((await send(ai, "/delete_memory", { memory_type: "working_memory", memory_id: memory.id })).status).toBe(
+      200,
+    );
     const updates = (await memoryUpdates(ai.ai_uuid)).map((event) => `${event.data.action} ${event.data.memory_type}`);
-    expect(updates).toEqual(["created working_memory", "moved archive", "moved working_memory", "deleted working_memory"]);
+    expect(updates).toEqual([
+      "created working_memory",
+      "moved archive",
+      "moved working_memory",
+      "deleted working_memory",
+    ]);
     expect(await countsOf(ai)).toEqual({ working_memory: 0, long_term_memory: 0, personal_logs: 0, archive: 0 });
   });
 
@@ -83,17 +112,37 @@ describe("memory_update events, written with each change", () => {
     for (let index = 0; index < 8; index += 1) seeds.push(await createMemoryAs(ai, "working_memory", `seed ${index}`));
     const types = ["working_memory", "long_term_memory", "personal_logs", "archive"];
     const requests = [
-      ...Array.from({ length: 24 }, (_, index) => () =>
-        send(ai, "/create_memory", { memory_type: types[index % 4], memory_data: `new ${index}` })),
-      ...Array.from({ length: 16 }, (_, index) => () =>
-        send(ai, "/edit_memory", { memory_type: "working_memory", memory_id: seeds[index % 4].id, memory_data: `edit ${index}` })),
-      ...Array.from({ length: 8 }, (_, index) => () =>
-        send(ai, "/move_memory", { from_memory_type: "working_memory", to_memory_type: types[1 + (index % 3)], document_id: seeds[2 + (index % 4)].id })),
-      ...Array.from({ length: 6 }, (_, index) => () =>
-        send(ai, "/delete_memory", { memory_type: "working_memory", memory_id: seeds[3 + (index % 5)].id })),
+      ...Array.from(
+        { length: 24 },
+        (_, index) => () => send(ai, "/create_memory", { memory_type: types[index % 4], memory_data: `new ${index}` }),
+      ),
+      ...Array.from(
+        { length: 16 },
+        (_, index) => () =>
+          send(ai, "/edit_memory", {
+            memory_type: "working_memory",
+            memory_id: seeds[index % 4].id,
+            memory_data: `edit ${index}`,
+          }),
+      ),
+      ...Array.from(
+        { length: 8 },
+        (_, index) => () =>
+          send(ai, "/move_memory", {
+            from_memory_type: "working_memory",
+            to_memory_type: types[1 + (index % 3)],
+            document_id: seeds[2 + (index % 4)].id,
+          }),
+      ),
+      ...Array.from(
+        { length: 6 },
+        (_, index) => () =>
+          send(ai, "/delete_memory", { memory_type: "working_memory", memory_id: seeds[3 + (index % 5)].id }),
+      ),
     ];
     const answers = await Promise.all(requests.map((call) => call()));
-    for (const answer of answers) expect([200, 201, 404, 409, 503], JSON.stringify(answer.body)).toContain(answer.status);
+    for (const answer of answers)
+      expect([200, 201, 404, 409, 503], JSON.stringify(answer.body)).toContain(answer.status);
     const acknowledged = answers.filter((answer) => answer.status < 300);
 
     const updates = await memoryUpdates(ai.ai_uuid);
@@ -101,13 +150,20 @@ describe("memory_update events, written with each change", () => {
     // Each acknowledged edit, move and delete has its event, with the version it answered.
     for (const answer of acknowledged.filter((each) => each.body.version !== undefined)) {
       const matching = updates.filter(
-        (event) => event.data.memory_id === answer.body.id && event.data.version === answer.body.version && event.data.memory_type === answer.body.memory_type,
+        (event) =>
+          event.data.memory_id === answer.body.id &&
+          event.data.version === answer.body.version &&
+          event.data.memory_type === answer.body.memory_type,
       );
       expect(matching.length, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(1);
     }
     // Per memory, versions never go backwards in the room's order.
     const byMemory = new Map<string, number[]>();
-    for (const event of updates) byMemory.set(String(event.data.memory_id), [...(byMemory.get(String(event.data.memory_id)) ?? []), Number(event.data.version)]);
+    for (const event of updates)
+      byMemory.set(String(event.data.memory_id), [
+        ...(byMemory.get(String(event.data.memory_id)) ?? []),
+        Number(event.data.version),
+      ]);
     for (const versions of byMemory.values()) expect(versions).toEqual([...versions].sort((a, b) => a - b));
 
     const { collections, index } = await indexAndCollections(ai.ai_uuid);

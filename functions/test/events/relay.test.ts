@@ -53,12 +53,19 @@ describe("POST /v1/relay", () => {
 
   it("an AI reaches only its own room; the admin names the room", async () => {
     const [mine, other] = await Promise.all([newAi("Relay Mine"), newAi("Relay Other")]);
-    expect((await asAi(mine, { action: "emit", ai_uuid: other.ai_uuid, event: "message", data: "x" })).status).toBe(403);
+    expect((await asAi(mine, { action: "emit", ai_uuid: other.ai_uuid, event: "message", data: "x" })).status).toBe(
+      403,
+    );
     expect((await asAi(mine, { action: "join", ai_uuid: other.ai_uuid })).status).toBe(403);
     expect((await asAi(mine, { action: "heartbeat", ai_uuid: other.ai_uuid, client_id: "c" })).status).toBe(403);
     expect((await relay("Bearer not-a-token", { action: "join" })).status).toBe(401);
     expect((await relay(ADMIN, { action: "join" })).status).toBe(400);
-    const asAdmin = await relay(ADMIN, { action: "emit", ai_uuid: other.ai_uuid, event: "message", data: "from the admin" });
+    const asAdmin = await relay(ADMIN, {
+      action: "emit",
+      ai_uuid: other.ai_uuid,
+      event: "message",
+      data: "from the admin",
+    });
     expect(asAdmin.status).toBe(201);
     expect((await roomOf(other.ai_uuid))[0].sender).toEqual({ kind: "admin", user_id: "admin", client_id: null });
     expect(await roomOf(mine.ai_uuid)).toEqual([]);
@@ -89,7 +96,9 @@ describe("POST /v1/relay", () => {
   it("heartbeat keeps presence with an expiry, lists only live clients, and leave removes it", async () => {
     const ai = await newAi("Relay Presence");
     const stale = Timestamp.fromMillis(Date.now() - 1000);
-    await db.doc(`ai_registry/${ai.ai_uuid}/presence/gone`).set({ client_id: "gone", last_seen: stale, expires_at: stale });
+    await db
+      .doc(`ai_registry/${ai.ai_uuid}/presence/gone`)
+      .set({ client_id: "gone", last_seen: stale, expires_at: stale });
     const beat = await asAi(ai, { action: "heartbeat", client_id: "alive", status: "busy" });
     expect(beat.status).toBe(200);
     expect(beat.body).toMatchObject({ client_id: "alive", status: "busy", ai_uuid: ai.ai_uuid });

@@ -37,28 +37,58 @@ export function validBodies(f: Fixture): Record<string, unknown> {
   return {
     "post /v1/handshake": { ai_uuid: f.aiUuid, session_name: "fuzz" },
     "post /create_memory": { ...ref, memory_type: "working_memory", memory_data: { content: "a fact", ...fields } },
-    "post /edit_memory": { ...ref, memory_type: "working_memory", memory_id: f.memoryId, memory_data: { content: "an edit", ...fields }, expected_version: 1 },
+    "post /edit_memory": {
+      ...ref,
+      memory_type: "working_memory",
+      memory_id: f.memoryId,
+      memory_data: { content: "an edit", ...fields },
+      expected_version: 1,
+    },
     "post /delete_memory": { ...ref, memory_type: "working_memory", memory_id: f.memoryId },
-    "post /move_memory": { ...ref, from_memory_type: "working_memory", to_memory_type: "archive", document_id: f.memoryId },
-    "post /retrieve_memories": { ...ref, memory_type: "all", limit: 5, filter_query: { tags: ["fuzz"], created_after: "2000-01-01T00:00:00Z" } },
+    "post /move_memory": {
+      ...ref,
+      from_memory_type: "working_memory",
+      to_memory_type: "archive",
+      document_id: f.memoryId,
+    },
+    "post /retrieve_memories": {
+      ...ref,
+      memory_type: "all",
+      limit: 5,
+      filter_query: { tags: ["fuzz"], created_after: "2000-01-01T00:00:00Z" },
+    },
     "post /v1/ais": { ai_name: "Fuzz" },
     "patch /v1/ais/{ai_uuid}": { ai_name: f.aiName, settings: { memory_token_budget: 1000, reflections: false } },
     "post /v1/ais/{ai_uuid}/import": { memories: [{ memory_type: "archive", content: "imported", ...fields }] },
     "post /v1/ais/{ai_uuid}/memories/{memory_type}": { content: "a fact", ...fields },
     "patch /v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}": { content: "an edit", expected_version: 1 },
     "post /v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}/move": { to_memory_type: "archive" },
-    "post /v1/chat/completions": { ai_uuid: f.aiUuid, model: "test-model", messages: [{ role: "user", content: "hello" }] },
+    "post /v1/chat/completions": {
+      ai_uuid: f.aiUuid,
+      model: "test-model",
+      messages: [{ role: "user", content: "hello" }],
+    },
     "post /v1/relay": { action: "emit", ai_uuid: f.aiUuid, event: "message", data: { text: "hi" }, client_id: "fuzz" },
     "post /v1/ais/{ai_uuid}/sessions": { name: "fuzz", user_id: "fuzz" },
     "post /v1/ais/{ai_uuid}/memories/search": { query: "fact", memory_types: ["working_memory"], limit: 5 },
-    "post /mcp": { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "retrieve_memories", arguments: { ai_uuid: f.aiUuid, memory_type: "all" } } },
+    "post /mcp": {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "retrieve_memories", arguments: { ai_uuid: f.aiUuid, memory_type: "all" } },
+    },
   };
 }
 
 export const fillPath = (path: string, f: Fixture, override: Record<string, string> = {}): string =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (override[name] !== undefined) return override[name];
-    const values: Record<string, string> = { ai_uuid: f.aiUuid, memory_type: "working_memory", memory_id: f.memoryId, session_id: f.sessionId };
+    const values: Record<string, string> = {
+      ai_uuid: f.aiUuid,
+      memory_type: "working_memory",
+      memory_id: f.memoryId,
+      session_id: f.sessionId,
+    };
     return values[name];
   });
 
@@ -69,7 +99,9 @@ const HEADER_SAFE = (value: string) => /^[\x21-\x7e]*$/.test(value);
 const queryValues = (schema: JsonSchema, name: string): Array<string | string[]> => [
   // Every query value is a string: "5" is how a number is written there. And percent-decoding never
   // makes a lone surrogate.
-  ...invalidValues(schema, name).filter((value): value is string => typeof value === "string" && value !== "5" && !/[\p{Cs}\0]/u.test(value)),
+  ...invalidValues(schema, name).filter(
+    (value): value is string => typeof value === "string" && value !== "5" && !/[\p{Cs}\0]/u.test(value),
+  ),
   ["1", "2"],
   ...(name === "limit" ? ["true", "1e3", "0", "-1", "1.5", "201", " 5"] : []),
 ];
@@ -86,7 +118,8 @@ export function badCases(doc: OpenApi, f: Fixture): BadCase[] {
       const body = schema ? bodies[key] : undefined;
       if (schema && body === undefined) throw new Error(`no valid body for ${key}: add one to validBodies`);
       // MCP answers JSON-RPC: its clients send this Accept header, and read errors from the JSON-RPC body.
-      const mcp = template === "/mcp" ? { headers: { Accept: "application/json, text/event-stream" }, jsonRpc: true } : {};
+      const mcp =
+        template === "/mcp" ? { headers: { Accept: "application/json, text/event-stream" }, jsonRpc: true } : {};
       const add = (name: string, change: Partial<BadCase>, field: string) =>
         cases.push({ name: `${key} ${name}`, method, path, body, field, ...mcp, ...change });
 
@@ -95,29 +128,43 @@ export function badCases(doc: OpenApi, f: Fixture): BadCase[] {
           const name = fieldPath[fieldPath.length - 1];
           invalidValues(fieldSchema, name, !template.startsWith("/v1/chat/")).forEach((value, index) => {
             add(`${fieldPath.join(".")} #${index}`, { body: withValue(body, fieldPath, value) }, fieldPath.join("."));
-          }
-          );
+          });
         }
-        for (const [index, whole] of [[], [1], "text", 5, deeplyNested(10_000), { ["__proto__"]: { admin: true } }].entries()) {
+        for (const [index, whole] of [
+          [],
+          [1],
+          "text",
+          5,
+          deeplyNested(10_000),
+          { ["__proto__"]: { admin: true } },
+        ].entries()) {
           add(`whole body #${index}`, { body: whole }, "");
         }
-        add("form-encoded", { raw: { type: "application/x-www-form-urlencoded", text: "ai_name=Fuzz&memory_type=archive" } }, "Content-Type");
+        add(
+          "form-encoded",
+          { raw: { type: "application/x-www-form-urlencoded", text: "ai_name=Fuzz&memory_type=archive" } },
+          "Content-Type",
+        );
         add("JSON as text/plain", { raw: { type: "text/plain", text: JSON.stringify(body) } }, "Content-Type");
       }
       for (const parameter of operation.parameters ?? []) {
         if (parameter.in === "path") {
           for (const segment of BAD_SEGMENTS) {
-            add(`path ${parameter.name}=${segment.slice(0, 12)}`, { path: fillPath(template, f, { [parameter.name]: segment }) }, "");
+            add(
+              `path ${parameter.name}=${segment.slice(0, 12)}`,
+              { path: fillPath(template, f, { [parameter.name]: segment }) },
+              "",
+            );
           }
           continue;
         }
         queryValues(parameter.schema, parameter.name).forEach((value, index) => {
           add(`query ${parameter.name} #${index}`, { query: { [parameter.name]: value } }, `query.${parameter.name}`);
-        }
-        );
+        });
       }
       if (method === "get") {
-        for (const name of ["__proto__", "constructor"]) add(`query ${name}`, { query: { [name]: "1" } }, `query.${name}`);
+        for (const name of ["__proto__", "constructor"])
+          add(`query ${name}`, { query: { [name]: "1" } }, `query.${name}`);
       }
     }
   }
@@ -129,7 +176,23 @@ function headerCases(f: Fixture): BadCase[] {
   const create = validBodies(f)["post /create_memory"];
   const bad = BAD_IDS.filter(HEADER_SAFE).filter((id) => id.trim() === id && id !== "");
   return [
-    ...bad.map((id): BadCase => ({ name: `X-Session-Id ${id.slice(0, 12)}`, method: "post", path: "/v1/chat/completions", body: chat, headers: { "X-Session-Id": id }, field: "X-Session-Id" })),
-    { name: "Idempotency-Key too long", method: "post", path: "/create_memory", body: create, headers: { "Idempotency-Key": "k".repeat(256) }, field: "Idempotency-Key" },
+    ...bad.map(
+      (id): BadCase => ({
+        name: `X-Session-Id ${id.slice(0, 12)}`,
+        method: "post",
+        path: "/v1/chat/completions",
+        body: chat,
+        headers: { "X-Session-Id": id },
+        field: "X-Session-Id",
+      }),
+    ),
+    {
+      name: "Idempotency-Key too long",
+      method: "post",
+      path: "/create_memory",
+      body: create,
+      headers: { "Idempotency-Key": "k".repeat(256) },
+      field: "Idempotency-Key",
+    },
   ];
 }

@@ -19,7 +19,10 @@ let functionUrl: string;
 
 /** The `api` function's URL, from the emulator hub's list of running emulators. */
 async function apiFunctionUrl(): Promise<string> {
-  const emulators = (await (await fetch(`http://${process.env.FIREBASE_EMULATOR_HUB}/emulators`)).json()) as Record<string, { host: string; port: number }>;
+  const emulators = (await (await fetch(`http://${process.env.FIREBASE_EMULATOR_HUB}/emulators`)).json()) as Record<
+    string,
+    { host: string; port: number }
+  >;
   return `http://${emulators.functions.host}:${emulators.functions.port}/${PROJECT_ID}/us-central1/api`;
 }
 
@@ -28,7 +31,8 @@ async function apiFunctionUrl(): Promise<string> {
  * object or array (Cloud Functions parses strict JSON), and a path that is not valid percent-encoded UTF-8.
  */
 const refusedByPlatform = (c: BadCase): boolean =>
-  !decodes(c.path) || (c.body !== undefined && (typeof c.body !== "object" || c.body === null) && !String(c.body).includes("nested:"));
+  !decodes(c.path) ||
+  (c.body !== undefined && (typeof c.body !== "object" || c.body === null) && !String(c.body).includes("nested:"));
 
 beforeAll(async () => {
   const ai = await newAi("Emulated Fuzz Target");
@@ -48,7 +52,8 @@ describe("bad input through Hosting and the Functions emulator", () => {
     const answers = await inPool(sample, 4, (c) => probe(functionUrl, c, ADMIN, 30_000));
     const failures = sample
       .map((c, index) => {
-        if (refusedByPlatform(c)) return answers[index].status === 400 ? null : `${c.name}: ${answers[index].status}, not the platform's 400`;
+        if (refusedByPlatform(c))
+          return answers[index].status === 400 ? null : `${c.name}: ${answers[index].status}, not the platform's 400`;
         const problem = verdict(c, answers[index]);
         return problem && `${c.name}: ${problem}`;
       })
@@ -60,10 +65,16 @@ describe("bad input through Hosting and the Functions emulator", () => {
   it("an oversized chat body is a 413 in OpenAI's error shape; elsewhere in ours", async () => {
     const huge = { ai_uuid: fixture.aiUuid, messages: [{ role: "user", content: "x".repeat(LIMITS.bodyBytes) }] };
     const post = (path: string) =>
-      fetch(`${HOSTING_URL}${path}`, { method: "POST", headers: { Authorization: ADMIN, "Content-Type": "application/json" }, body: JSON.stringify(huge) });
+      fetch(`${HOSTING_URL}${path}`, {
+        method: "POST",
+        headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+        body: JSON.stringify(huge),
+      });
     const chat = await post("/v1/chat/completions");
     expect(chat.status).toBe(413);
-    expect(await chat.json()).toMatchObject({ error: { type: "invalid_request_error", code: "payload_too_large", param: "body" } });
+    expect(await chat.json()).toMatchObject({
+      error: { type: "invalid_request_error", code: "payload_too_large", param: "body" },
+    });
     const rest = await post("/create_memory");
     expect(rest.status).toBe(413);
     expect(await rest.json()).toMatchObject({ error: { code: "payload_too_large", details: { field: "body" } } });
@@ -78,7 +89,11 @@ describe("on the in-process app", () => {
       .send({ ai_uuid: fixture.aiUuid, messages: [{ role: "user", content: "x".repeat(LIMITS.bodyBytes) }] });
     expect(huge.status).toBe(413);
     expect(huge.body.error).toMatchObject({ type: "invalid_request_error", code: "payload_too_large", param: "body" });
-    const form = await request(app).post("/v1/chat/completions").set("Authorization", ADMIN).type("form").send("messages=hi");
+    const form = await request(app)
+      .post("/v1/chat/completions")
+      .set("Authorization", ADMIN)
+      .type("form")
+      .send("messages=hi");
     expect(form.status).toBe(400);
     expect(form.body.error).toMatchObject({ type: "invalid_request_error", param: "Content-Type" });
   });

@@ -67,7 +67,13 @@ describe("properties over every body field of /openapi.json", () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...targets), anyJson, async (target, value) => {
         const body = withValue(validBodies(fixture)[`${target.method} ${target.template}`], target.path, value);
-        const c: BadCase = { name: "", method: target.method as BadCase["method"], path: fillPath(target.template, fixture), body, field: "" };
+        const c: BadCase = {
+          name: "",
+          method: target.method as BadCase["method"],
+          path: fillPath(target.template, fixture),
+          body,
+          field: "",
+        };
         assertFloor(await probe(server.baseUrl, c, ADMIN));
       }),
       RUNS,
@@ -76,14 +82,24 @@ describe("properties over every body field of /openapi.json", () => {
 
   it("any bytes as a path segment", async () => {
     const templates = Object.keys(doc.paths).filter((path) => path.includes("{"));
-    const percentEncoded = fc.uint8Array({ minLength: 1, maxLength: 12 }).map((bytes) =>
-      [...bytes].map((byte) => `%${byte.toString(16).padStart(2, "0")}`).join(""),
-    );
+    const percentEncoded = fc
+      .uint8Array({ minLength: 1, maxLength: 12 })
+      .map((bytes) => [...bytes].map((byte) => `%${byte.toString(16).padStart(2, "0")}`).join(""));
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...templates), fc.constantFrom("ai_uuid", "memory_type", "memory_id", "session_id"), percentEncoded, async (template, name, segment) => {
-        const c: BadCase = { name: "", method: "get", path: fillPath(template, fixture, { [name]: segment }), field: "" };
-        assertFloor(await probe(server.baseUrl, c, ADMIN));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...templates),
+        fc.constantFrom("ai_uuid", "memory_type", "memory_id", "session_id"),
+        percentEncoded,
+        async (template, name, segment) => {
+          const c: BadCase = {
+            name: "",
+            method: "get",
+            path: fillPath(template, fixture, { [name]: segment }),
+            field: "",
+          };
+          assertFloor(await probe(server.baseUrl, c, ADMIN));
+        },
+      ),
       RUNS,
     );
   }, 120_000);
@@ -96,7 +112,13 @@ describe("properties over every body field of /openapi.json", () => {
     await fc.assert(
       fc.asyncProperty(cursorJson, async (value) => {
         const cursor = Buffer.from(JSON.stringify(value) ?? "").toString("base64url") || "x";
-        const c: BadCase = { name: "", method: "get", path: `/v1/ais/${fixture.aiUuid}/memories`, query: { cursor }, field: "" };
+        const c: BadCase = {
+          name: "",
+          method: "get",
+          path: `/v1/ais/${fixture.aiUuid}/memories`,
+          query: { cursor },
+          field: "",
+        };
         const answer = await probe(server.baseUrl, c, ADMIN);
         assertFloor(answer);
         if (answer.status === 400) expect(namedField(answer)).toBe("query.cursor");
@@ -107,17 +129,34 @@ describe("properties over every body field of /openapi.json", () => {
 
   it("any date: inside Firestore's range a 200, outside it a 400 naming the field", async () => {
     const isoDate = fc
-      .record({ year: fc.integer({ min: -20_000, max: 20_000 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
+      .record({
+        year: fc.integer({ min: -20_000, max: 20_000 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 31 }),
+      })
       .map(({ year, month, day }) => {
-        const y = year >= 0 && year <= 9999 ? String(year).padStart(4, "0") : `${year < 0 ? "-" : "+"}${String(Math.abs(year)).padStart(6, "0")}`;
+        const y =
+          year >= 0 && year <= 9999
+            ? String(year).padStart(4, "0")
+            : `${year < 0 ? "-" : "+"}${String(Math.abs(year)).padStart(6, "0")}`;
         return { year, iso: `${y}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}T00:00:00Z` };
       });
     await fc.assert(
       fc.asyncProperty(isoDate, async ({ year, iso }) => {
-        const c: BadCase = { name: "", method: "get", path: `/v1/ais/${fixture.aiUuid}/memories`, query: { created_after: iso }, field: "" };
+        const c: BadCase = {
+          name: "",
+          method: "get",
+          path: `/v1/ais/${fixture.aiUuid}/memories`,
+          query: { created_after: iso },
+          field: "",
+        };
         const answer = await probe(server.baseUrl, c, ADMIN);
         assertFloor(answer);
-        const valid = year >= 1 && year <= 9999 && !Number.isNaN(Date.parse(iso)) && new Date(iso).toISOString().startsWith(iso.slice(0, 10));
+        const valid =
+          year >= 1 &&
+          year <= 9999 &&
+          !Number.isNaN(Date.parse(iso)) &&
+          new Date(iso).toISOString().startsWith(iso.slice(0, 10));
         expect(answer.status, `${iso}: ${JSON.stringify(answer.body)}`).toBe(valid ? 200 : 400);
       }),
       RUNS,
@@ -125,10 +164,20 @@ describe("properties over every body field of /openapi.json", () => {
   }, 120_000);
 
   it("any query string on a listing", async () => {
-    const query = fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.string(), { maxLength: 3 })), { maxKeys: 4 });
+    const query = fc.dictionary(
+      fc.string({ maxLength: 12 }),
+      fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.string(), { maxLength: 3 })),
+      { maxKeys: 4 },
+    );
     await fc.assert(
       fc.asyncProperty(query, async (params) => {
-        const c: BadCase = { name: "", method: "get", path: `/v1/ais/${fixture.aiUuid}/memories/working_memory`, query: params, field: "" };
+        const c: BadCase = {
+          name: "",
+          method: "get",
+          path: `/v1/ais/${fixture.aiUuid}/memories/working_memory`,
+          query: params,
+          field: "",
+        };
         assertFloor(await probe(server.baseUrl, c, ADMIN));
       }),
       RUNS,

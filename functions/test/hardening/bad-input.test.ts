@@ -20,7 +20,10 @@ beforeAll(async () => {
   ai = await newAi("Fuzz Target");
   const memory = await createMemoryAs(ai, "working_memory", "a fact to keep");
   // Thousands of requests on the AI's own token: past the default rate, which is not under test here.
-  await request(app).patch(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN).send({ settings: { requests_per_minute: 100_000 } });
+  await request(app)
+    .patch(`/v1/ais/${ai.ai_uuid}`)
+    .set("Authorization", ADMIN)
+    .send({ settings: { requests_per_minute: 100_000 } });
   fixture = { aiUuid: ai.ai_uuid, aiName: ai.ai_name, memoryId: memory.id, sessionId: ai.session.session_id };
   const doc = (await request(app).get("/openapi.json")).body as OpenApi;
   cases = badCases(doc, fixture);

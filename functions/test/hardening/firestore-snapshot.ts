@@ -14,9 +14,14 @@ export async function snapshotOfAi(aiUuid: string): Promise<string> {
   const documents: Record<string, unknown> = {};
   await collect(db.collection("ai_registry").doc(aiUuid), documents);
   for (const name of ["chat_sessions", "chats"]) {
-    for (const doc of (await db.collection(name).where("ai_uuid", "==", aiUuid).get()).docs) documents[doc.ref.path] = doc.data();
+    for (const doc of (await db.collection(name).where("ai_uuid", "==", aiUuid).get()).docs)
+      documents[doc.ref.path] = doc.data();
   }
-  return JSON.stringify(Object.keys(documents).sort().map((path) => [path, documents[path]]));
+  return JSON.stringify(
+    Object.keys(documents)
+      .sort()
+      .map((path) => [path, documents[path]]),
+  );
 }
 
 /**

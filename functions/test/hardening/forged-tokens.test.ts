@@ -8,7 +8,13 @@ import { app, config, type HandshakeBody, newAi } from "../../../test-support/em
 // OpenAI's shape on the chat route), never a 500 from a `sub` that cannot name a document.
 
 const signed = (claims: object, options: jwt.SignOptions = {}) =>
-  jwt.sign(claims, config.jwtSecret, { algorithm: "HS256", issuer: AI_TOKEN_ISSUER, audience: AI_TOKEN_AUDIENCE, expiresIn: 60, ...options });
+  jwt.sign(claims, config.jwtSecret, {
+    algorithm: "HS256",
+    issuer: AI_TOKEN_ISSUER,
+    audience: AI_TOKEN_AUDIENCE,
+    expiresIn: 60,
+    ...options,
+  });
 
 const FORGED: Record<string, () => string> = {
   "an empty sub": () => signed({ tv: 1, sub: "" }),
@@ -21,7 +27,8 @@ const FORGED: Record<string, () => string> = {
   "no sub": () => signed({ tv: 1 }),
   "no token version": () => signed({}, { subject: "00000000-0000-4000-8000-000000000000" }),
   "a string token version": () => signed({ tv: "1" }, { subject: "00000000-0000-4000-8000-000000000000" }),
-  "alg none": () => `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "x", tv: 1, iss: AI_TOKEN_ISSUER, aud: AI_TOKEN_AUDIENCE })).toString("base64url")}.`,
+  "alg none": () =>
+    `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "x", tv: 1, iss: AI_TOKEN_ISSUER, aud: AI_TOKEN_AUDIENCE })).toString("base64url")}.`,
 };
 
 let ai: HandshakeBody;
@@ -31,7 +38,11 @@ beforeAll(async () => {
 
 const routes = () => [
   { method: "post" as const, path: "/v1/handshake", body: { ai_uuid: ai.ai_uuid } },
-  { method: "post" as const, path: "/create_memory", body: { ai_uuid: ai.ai_uuid, memory_type: "working_memory", memory_data: "x" } },
+  {
+    method: "post" as const,
+    path: "/create_memory",
+    body: { ai_uuid: ai.ai_uuid, memory_type: "working_memory", memory_data: "x" },
+  },
   { method: "get" as const, path: `/v1/ais/${ai.ai_uuid}`, body: undefined },
   { method: "get" as const, path: `/v1/ais/${ai.ai_uuid}/memories`, body: undefined },
   { method: "post" as const, path: "/v1/relay", body: { action: "join", ai_uuid: ai.ai_uuid } },
@@ -41,7 +52,10 @@ describe("a JWT signed with the right secret but forged claims", () => {
   for (const [name, token] of Object.entries(FORGED)) {
     it(`${name}: 401 on every route`, async () => {
       for (const route of routes()) {
-        const response = await request(app)[route.method](route.path).set("Authorization", `Bearer ${token()}`).send(route.body);
+        const response = await request(app)
+          [route.method](route.path)
+          .set("Authorization", `Bearer ${token()}`)
+          .send(route.body);
         expect(response.status, `${route.path} ${JSON.stringify(response.body)}`).toBe(401);
         expect(response.body.error.code).toBe("unauthenticated");
       }

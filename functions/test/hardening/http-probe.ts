@@ -7,7 +7,13 @@ import { toJsonText } from "./schema-mutations";
 export interface ProbeAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: { error?: { message?: string; param?: string | null; details?: { field?: string; issues?: Array<{ field: string }> } | null } } | null;
+  body: {
+    error?: {
+      message?: string;
+      param?: string | null;
+      details?: { field?: string; issues?: Array<{ field: string }> } | null;
+    };
+  } | null;
   /** Set when no answer came within the bound: a hang. */
   timedOut?: boolean;
 }
@@ -37,7 +43,13 @@ export function probe(baseUrl: string, c: BadCase, authorization: string, timeou
   }
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, method: c.method.toUpperCase(), path: `${url.pathname.replace(/\/$/, "")}${c.path}${queryString(c.query)}`, headers },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: c.method.toUpperCase(),
+        path: `${url.pathname.replace(/\/$/, "")}${c.path}${queryString(c.query)}`,
+        headers,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -80,7 +92,11 @@ export function verdict(c: BadCase, answer: ProbeAnswer, alsoAllowed: number[] =
   if (answer.status >= 500) return `${answer.status} ${JSON.stringify(answer.body)}`;
   // JSON-RPC refuses in the body (an error, or a tool result marked isError); 202 is a batch with nothing to answer.
   if (c.jsonRpc) {
-    const refused = answer.status >= 400 || answer.status === 202 || answer.body?.error || (answer.body as { result?: { isError?: boolean } })?.result?.isError;
+    const refused =
+      answer.status >= 400 ||
+      answer.status === 202 ||
+      answer.body?.error ||
+      (answer.body as { result?: { isError?: boolean } })?.result?.isError;
     return refused ? null : `accepted (${answer.status})`;
   }
   if (answer.status < 400) return `accepted (${answer.status})`;
@@ -89,7 +105,8 @@ export function verdict(c: BadCase, answer: ProbeAnswer, alsoAllowed: number[] =
   if (answer.status !== 400) return null;
   const field = namedField(answer);
   if (!field) return `400 without a field: ${JSON.stringify(answer.body)}`;
-  if (!answer.body?.error?.message?.includes(field)) return `400 message does not name ${field}: ${answer.body?.error?.message}`;
+  if (!answer.body?.error?.message?.includes(field))
+    return `400 message does not name ${field}: ${answer.body?.error?.message}`;
   const related = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
   if (c.field && !related(field, c.field)) return `400 names ${field}, not ${c.field}`;
   return null;

@@ -18,12 +18,22 @@ describe("the request rate of an AI's own token (settings.requests_per_minute)",
     const limited = await get();
     expect(limited.status).toBe(429);
     expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-    expect(limited.body.error).toMatchObject({ code: "resource_exhausted", details: { field: "settings.requests_per_minute", limit: 3 } });
+    expect(limited.body.error).toMatchObject({
+      code: "resource_exhausted",
+      details: { field: "settings.requests_per_minute", limit: 3 },
+    });
 
-    const chat = await request(app).post("/v1/chat/completions").set("Authorization", bearer(ai)).send({ messages: [{ role: "user", content: "hi" }] });
+    const chat = await request(app)
+      .post("/v1/chat/completions")
+      .set("Authorization", bearer(ai))
+      .send({ messages: [{ role: "user", content: "hi" }] });
     expect(chat.status).toBe(429);
     expect(Number(chat.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-    expect(chat.body.error).toMatchObject({ type: "rate_limit_error", code: "resource_exhausted", param: "settings.requests_per_minute" });
+    expect(chat.body.error).toMatchObject({
+      type: "rate_limit_error",
+      code: "resource_exhausted",
+      param: "settings.requests_per_minute",
+    });
 
     expect((await request(app).get(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN)).status).toBe(200);
   });
@@ -47,8 +57,14 @@ describe("the memory quota (settings.max_memories)", () => {
       .set("Authorization", bearer(ai))
       .send({ ai_uuid: ai.ai_uuid, memory_type: "archive", memory_data: "three" });
     expect(third.status).toBe(429);
-    expect(third.body.error).toMatchObject({ code: "resource_exhausted", details: { field: "settings.max_memories", limit: 2 } });
-    const rest = await request(app).post(`/v1/ais/${ai.ai_uuid}/memories/archive`).set("Authorization", bearer(ai)).send({ content: "three" });
+    expect(third.body.error).toMatchObject({
+      code: "resource_exhausted",
+      details: { field: "settings.max_memories", limit: 2 },
+    });
+    const rest = await request(app)
+      .post(`/v1/ais/${ai.ai_uuid}/memories/archive`)
+      .set("Authorization", bearer(ai))
+      .send({ content: "three" });
     expect(rest.status).toBe(429);
     const imported = await request(app)
       .post(`/v1/ais/${ai.ai_uuid}/import`)

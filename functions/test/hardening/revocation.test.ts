@@ -1,6 +1,18 @@
 import { deleteApp, type FirebaseApp, initializeApp } from "firebase/app";
 import { connectAuthEmulator, inMemoryPersistence, initializeAuth, signInWithCustomToken } from "firebase/auth";
-import { collection, connectFirestoreEmulator, doc, type Firestore, getDoc, getDocs, initializeFirestore, onSnapshot, query, setLogLevel, where } from "firebase/firestore";
+import {
+  collection,
+  connectFirestoreEmulator,
+  doc,
+  type Firestore,
+  getDoc,
+  getDocs,
+  initializeFirestore,
+  onSnapshot,
+  query,
+  setLogLevel,
+  where,
+} from "firebase/firestore";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, app, auth as adminAuth, type HandshakeBody, newAi, PROJECT_ID } from "../../../test-support/emulator";
@@ -42,11 +54,19 @@ async function readsAllowed(db: Firestore, ai: HandshakeBody): Promise<boolean[]
     () => getDocs(collection(db, `${registry}/events`)),
     () => getDocs(query(collection(db, "chat_sessions"), where("ai_uuid", "==", ai.ai_uuid))),
   ];
-  return Promise.all(reads.map((read) => read().then(() => true, (error: { code?: string }) => (error.code === "permission-denied" ? false : Promise.reject(error)))));
+  return Promise.all(
+    reads.map((read) =>
+      read().then(
+        () => true,
+        (error: { code?: string }) => (error.code === "permission-denied" ? false : Promise.reject(error)),
+      ),
+    ),
+  );
 }
 
 const handshakeAgain = async (ai: HandshakeBody) =>
-  (await request(app).post("/v1/handshake").set("Authorization", ADMIN).send({ ai_uuid: ai.ai_uuid })).body as HandshakeBody;
+  (await request(app).post("/v1/handshake").set("Authorization", ADMIN).send({ ai_uuid: ai.ai_uuid }))
+    .body as HandshakeBody;
 
 describe("revoke_tokens reaches Firestore", () => {
   it("an earlier custom token and its ID token read nothing; a new handshake's token reads again", async () => {
@@ -62,13 +82,23 @@ describe("revoke_tokens reaches Firestore", () => {
 
     // The same signed-in client (its ID token has most of its hour left), and a new sign-in with the old custom token.
     expect(await readsAllowed(before, ai)).toEqual([false, false, false, false]);
-    expect(await readsAllowed(await signedInClient(ai.tokens.firebase_custom_token), ai)).toEqual([false, false, false, false]);
+    expect(await readsAllowed(await signedInClient(ai.tokens.firebase_custom_token), ai)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     // The Firebase user's refresh tokens are revoked: a verifier that checks revocation refuses the ID token.
     // (The Auth emulator records the revocation but still refreshes; production refuses the refresh.)
     await expect(adminAuth.verifyIdToken(idToken, true)).rejects.toMatchObject({ code: "auth/id-token-revoked" });
 
     const fresh = await handshakeAgain(ai);
-    expect(await readsAllowed(await signedInClient(fresh.tokens.firebase_custom_token), ai)).toEqual([true, true, true, true]);
+    expect(await readsAllowed(await signedInClient(fresh.tokens.firebase_custom_token), ai)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it("an open listener on the room is cut off: no event emitted after the revocation reaches it", async () => {
@@ -85,7 +115,10 @@ describe("revoke_tokens reaches Firestore", () => {
       ),
     );
     const emit = (id: string) =>
-      request(app).post("/v1/relay").set("Authorization", ADMIN).send({ action: "emit", ai_uuid: ai.ai_uuid, event: "message", data: {}, event_id: id });
+      request(app)
+        .post("/v1/relay")
+        .set("Authorization", ADMIN)
+        .send({ action: "emit", ai_uuid: ai.ai_uuid, event: "message", data: {}, event_id: id });
     await emit("before");
     while (!delivered.includes("c-before")) await new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -98,7 +131,9 @@ describe("revoke_tokens reaches Firestore", () => {
       }
     })();
     const error = await ended;
-    console.log(`revocation: the open listener ended ${Date.now() - revokedAt} ms after revoke_tokens answered (Firestore emulator)`);
+    console.log(
+      `revocation: the open listener ended ${Date.now() - revokedAt} ms after revoke_tokens answered (Firestore emulator)`,
+    );
     await emitting;
     expect(error.code).toBe("permission-denied");
     expect(delivered).toEqual(["c-before"]);
@@ -110,15 +145,23 @@ describe("disabling an AI reaches Firestore", () => {
     const ai = await newAi("Disabled Reader");
     const db = await signedInClient(ai.tokens.firebase_custom_token);
     expect(await readsAllowed(db, ai)).toEqual([true, true, true, true]);
-    const patch = (status: string) => request(app).patch(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN).send({ status });
+    const patch = (status: string) =>
+      request(app).patch(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN).send({ status });
 
     expect((await patch("disabled")).status).toBe(200);
     expect(await readsAllowed(db, ai)).toEqual([false, false, false, false]);
-    expect((await request(app).get(`/v1/ais/${ai.ai_uuid}`).set("Authorization", `Bearer ${ai.tokens.ai_token}`)).status).toBe(401);
+    expect(
+      (await request(app).get(`/v1/ais/${ai.ai_uuid}`).set("Authorization", `Bearer ${ai.tokens.ai_token}`)).status,
+    ).toBe(401);
 
     expect((await patch("active")).status).toBe(200);
     expect(await readsAllowed(db, ai)).toEqual([false, false, false, false]);
     const fresh = await handshakeAgain(ai);
-    expect(await readsAllowed(await signedInClient(fresh.tokens.firebase_custom_token), ai)).toEqual([true, true, true, true]);
+    expect(await readsAllowed(await signedInClient(fresh.tokens.firebase_custom_token), ai)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 });

@@ -36,8 +36,9 @@ export const deeplyNested = (depth: number): string => `\u0000nested:${depth}\u0
 
 /** JSON text of a body, with every `deeplyNested` stand-in written out. */
 export const toJsonText = (body: unknown): string =>
-  JSON.stringify(body).replace(/"\\u0000nested:(\d+)\\u0000"/g, (_, depth: string) =>
-    `${'{"a":'.repeat(Number(depth))}"leaf"${"}".repeat(Number(depth))}`,
+  JSON.stringify(body).replace(
+    /"\\u0000nested:(\d+)\\u0000"/g,
+    (_, depth: string) => `${'{"a":'.repeat(Number(depth))}"leaf"${"}".repeat(Number(depth))}`,
   );
 
 const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -123,10 +124,14 @@ export function invalidValues(schema: JsonSchema, name: string, stored = true): 
     }
     if (branch.type === "array" && branch.items) {
       const itemTypes = typesOf(branch.items);
-      values.push(TYPE_SAMPLES.filter(([type]) => !accepts(itemTypes, type)).map(([, sample]) => sample), [[1]]);
+      values.push(
+        TYPE_SAMPLES.filter(([type]) => !accepts(itemTypes, type)).map(([, sample]) => sample),
+        [[1]],
+      );
     }
     // memory_data without `content` is structured content, so an unknown key is not an error there.
-    if (branch.type === "object" && branch.additionalProperties === false && name !== "memory_data") values.push({ not_a_field: 1 });
+    if (branch.type === "object" && branch.additionalProperties === false && name !== "memory_data")
+      values.push({ not_a_field: 1 });
   }
   if (name === "cursor") values.push(...FORGED_CURSORS);
   if (name === "event") values.push("events", "memory_history", "working_memory", "memory_update");

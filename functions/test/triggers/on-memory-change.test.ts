@@ -53,7 +53,10 @@ describe("onMemoryChange, wrapped with firebase-functions-test", () => {
     await emitEvent(db, ai.ai_uuid, { event: "message", data: { text: "hello" }, sender: { kind: "system" } });
     const event = await newestEvent(ai.ai_uuid);
 
-    const outcome = await functions.wrap(onMemoryChange)({ data: event, params: { ai_uuid: ai.ai_uuid, event_id: event.id } });
+    const outcome = await functions.wrap(onMemoryChange)({
+      data: event,
+      params: { ai_uuid: ai.ai_uuid, event_id: event.id },
+    });
 
     expect(outcome).toBe("ignored");
   });

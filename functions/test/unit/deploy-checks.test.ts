@@ -21,7 +21,10 @@ interface Endpoint {
 let report: { endpoints: Endpoint[]; indexes: number; fieldOverrides: number };
 
 beforeAll(async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(root, "scripts/deploy-check.mjs"), "--json"], { cwd: root, timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(root, "scripts/deploy-check.mjs"), "--json"], {
+    cwd: root,
+    timeout: 60_000,
+  });
   report = JSON.parse(stdout) as typeof report;
 }, 90_000);
 
@@ -34,11 +37,14 @@ describe("what firebase deploy checks before it deploys", () => {
   it("puts a ceiling on every function's instances, keeps none warm by default, and retries the triggers", () => {
     for (const endpoint of report.endpoints) expect(endpoint.maxInstances, endpoint.id).toBe(10);
     expect(report.endpoints.find((endpoint) => endpoint.id === "api")?.minInstances).toBe(0);
-    for (const endpoint of report.endpoints.filter((each) => each.id !== "api")) expect(endpoint.retry, endpoint.id).toBe(true);
+    for (const endpoint of report.endpoints.filter((each) => each.id !== "api"))
+      expect(endpoint.retry, endpoint.id).toBe(true);
   });
 
   it("deploys every function to the region the Hosting rewrite names", () => {
-    const hosting = JSON.parse(readFileSync(join(root, "firebase.json"), "utf8")).hosting as { rewrites: Array<{ function?: { region: string } }> };
+    const hosting = JSON.parse(readFileSync(join(root, "firebase.json"), "utf8")).hosting as {
+      rewrites: Array<{ function?: { region: string } }>;
+    };
     const regions = hosting.rewrites.flatMap((rewrite) => (rewrite.function ? [rewrite.function.region] : []));
     expect(new Set(report.endpoints.map((endpoint) => endpoint.region))).toEqual(new Set(regions));
   });

@@ -7,8 +7,13 @@ const answer = (...decisions: Array<Record<string, unknown>>) => JSON.stringify(
 describe("the extraction answer", () => {
   it("is read from plain JSON, or from prose and code fences around it, with absent optional fields as null", () => {
     const decision = { action: "add", fact: "The user likes {curly} tea." };
-    expect(parseExtractionAnswer(answer(decision), shown)).toEqual({ ok: true, decisions: [{ ...decision, valid_from: null, memory_ref: null }] });
-    expect(parseExtractionAnswer(`Sure:\n\`\`\`json\n${answer(decision)}\n\`\`\` {"not": "this"}`, shown)).toMatchObject({ ok: true, decisions: [decision] });
+    expect(parseExtractionAnswer(answer(decision), shown)).toEqual({
+      ok: true,
+      decisions: [{ ...decision, valid_from: null, memory_ref: null }],
+    });
+    expect(
+      parseExtractionAnswer(`Sure:\n\`\`\`json\n${answer(decision)}\n\`\`\` {"not": "this"}`, shown),
+    ).toMatchObject({ ok: true, decisions: [decision] });
   });
 
   it("is refused whole when anything in it is wrong", () => {
@@ -20,7 +25,10 @@ describe("the extraction answer", () => {
       [answer({ action: "add", fact: "x", memory_ref: "m1" }), /an "add" names no memory_ref/],
       [answer({ action: "update", fact: "x", memory_ref: "m9" }), /memory_ref "m9" is none of the memories shown/],
       [answer({ action: "supersede", fact: "x", memory_ref: null }), /memory_ref null is none/],
-      [answer({ action: "update", fact: "x", memory_ref: "m1" }, { action: "supersede", fact: "y", memory_ref: "m1" }), /m1 is changed twice/],
+      [
+        answer({ action: "update", fact: "x", memory_ref: "m1" }, { action: "supersede", fact: "y", memory_ref: "m1" }),
+        /m1 is changed twice/,
+      ],
       [answer(...Array.from({ length: 11 }, () => ({ action: "add", fact: "x" }))), /at most 10 decisions/],
     ];
     for (const [text, reason] of cases) {
@@ -34,7 +42,8 @@ describe("the extraction answer", () => {
     const format = extractionResponseFormat();
     expect(format).toMatchObject({ type: "json_schema", json_schema: { name: "memory_extraction", strict: true } });
     const text = JSON.stringify(format.json_schema.schema);
-    for (const keyword of ["$schema", "default", "pattern", "minLength", "maxLength", "maxItems"]) expect(text).not.toContain(`"${keyword}"`);
+    for (const keyword of ["$schema", "default", "pattern", "minLength", "maxLength", "maxItems"])
+      expect(text).not.toContain(`"${keyword}"`);
     expect(format.json_schema.schema).toMatchObject({ additionalProperties: false, required: ["decisions"] });
   });
 });

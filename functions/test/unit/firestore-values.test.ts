@@ -20,7 +20,10 @@ describe("what one stored Firestore field may hold", () => {
 
   it("no nested arrays, no lone surrogates (in values or keys), finite numbers", () => {
     expect(stored({ a: [[1]] })).toMatchObject({ path: ["a", 0] });
-    expect(stored({ a: ["ok", "\ud800"] })).toMatchObject({ path: ["a", 1], message: expect.stringContaining("lone UTF-16 surrogate") });
+    expect(stored({ a: ["ok", "\ud800"] })).toMatchObject({
+      path: ["a", 1],
+      message: expect.stringContaining("lone UTF-16 surrogate"),
+    });
     expect(stored({ "\udc00": 1 })?.message).toContain("lone UTF-16 surrogate");
     expect(stored({ a: "\ud83d\ude00" })).toBeNull();
     expect(stored({ a: Number.NaN })?.message).toBe("numbers must be finite");
@@ -42,7 +45,9 @@ describe("a request body", () => {
   });
 
   it("refuses a __proto__ key anywhere, as JSON.parse makes it (an own key)", () => {
-    expect(requestValueIssue(JSON.parse('{"a":[{"__proto__":{"admin":true}}]}'))).toMatchObject({ path: ["a", 0, "__proto__"] });
+    expect(requestValueIssue(JSON.parse('{"a":[{"__proto__":{"admin":true}}]}'))).toMatchObject({
+      path: ["a", 0, "__proto__"],
+    });
   });
 });
 
@@ -57,13 +62,26 @@ describe("edge schemas", () => {
 
   it("a cursor decoded and checked field by field", () => {
     const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-    expect(cursorSchema.parse(cursor({ t: 1_700_000_000_000, id: "abc" }))).toEqual({ t: 1_700_000_000_000, id: "abc" });
-    for (const forged of [{ t: 1e300, id: "abc" }, { t: 0, id: "a/b" }, { t: 0, id: "__x__" }, { t: "0", id: "a" }, [0, "a"]]) {
-      expect(() => parseInput(cursorSchema, cursor(forged), "cursor")).toThrow(/^cursor: not a cursor returned by this API$/);
+    expect(cursorSchema.parse(cursor({ t: 1_700_000_000_000, id: "abc" }))).toEqual({
+      t: 1_700_000_000_000,
+      id: "abc",
+    });
+    for (const forged of [
+      { t: 1e300, id: "abc" },
+      { t: 0, id: "a/b" },
+      { t: 0, id: "__x__" },
+      { t: "0", id: "a" },
+      [0, "a"],
+    ]) {
+      expect(() => parseInput(cursorSchema, cursor(forged), "cursor")).toThrow(
+        /^cursor: not a cursor returned by this API$/,
+      );
     }
   });
 
   it("metadata keys that are JavaScript's own are refused, naming the key", () => {
-    expect(() => parseInput(metadataSchema, { constructor: 1 }, "metadata")).toThrow(/^metadata\.constructor: "constructor" is not allowed/);
+    expect(() => parseInput(metadataSchema, { constructor: 1 }, "metadata")).toThrow(
+      /^metadata\.constructor: "constructor" is not allowed/,
+    );
   });
 });

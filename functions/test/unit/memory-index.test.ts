@@ -6,7 +6,11 @@ import { MEMORY_TYPES, type MemoryType } from "../../src/memory/memory-types";
 const NOW = Date.parse("2026-11-25T12:00:00Z");
 const DAY = 86_400_000;
 
-function entry(id: string, text: string, extra: { type?: MemoryType; importance?: number; ageDays?: number; expiresAtMs?: number; invalidated?: boolean } = {}): IndexEntry {
+function entry(
+  id: string,
+  text: string,
+  extra: { type?: MemoryType; importance?: number; ageDays?: number; expiresAtMs?: number; invalidated?: boolean } = {},
+): IndexEntry {
   const made = entryOf({
     id,
     memory_type: extra.type ?? "long_term_memory",
@@ -17,12 +21,27 @@ function entry(id: string, text: string, extra: { type?: MemoryType; importance?
   return { ...made, expiresAtMs: extra.expiresAtMs ?? null, invalidated: extra.invalidated ?? false };
 }
 
-const rank = (index: MemoryIndex, query: string, options: { types?: readonly MemoryType[]; includeSuperseded?: boolean } = {}) =>
-  index.rank(query, { types: options.types ?? MEMORY_TYPES, nowMs: NOW, limit: 10, includeSuperseded: options.includeSuperseded }).map((hit) => hit.entry.id);
+const rank = (
+  index: MemoryIndex,
+  query: string,
+  options: { types?: readonly MemoryType[]; includeSuperseded?: boolean } = {},
+) =>
+  index
+    .rank(query, {
+      types: options.types ?? MEMORY_TYPES,
+      nowMs: NOW,
+      limit: 10,
+      includeSuperseded: options.includeSuperseded,
+    })
+    .map((hit) => hit.entry.id);
 
 describe("an index entry", () => {
   it("survives its compact encoding, and a damaged one reads as nothing", () => {
-    const original = { ...entry("m1", "Ada moved to Paris in 2024; Paris is lovely", { importance: 0.8 }), expiresAtMs: NOW + DAY, invalidated: true };
+    const original = {
+      ...entry("m1", "Ada moved to Paris in 2024; Paris is lovely", { importance: 0.8 }),
+      expiresAtMs: NOW + DAY,
+      invalidated: true,
+    };
     expect(decodeEntry("m1", encodeEntry(original))).toEqual(original);
     expect(decodeEntry("m1", "2|0|x")).toBeNull();
     expect(decodeEntry("m1", "1|9|1f4|0||||0|")).toBeNull();
@@ -96,7 +115,8 @@ describe("the newest entries", () => {
     index.upsert(entry("gone", "was in Porto", { invalidated: true }));
     index.upsert(entry("expired", "a passing note", { expiresAtMs: NOW - DAY }));
     index.upsert(entry("chat", "an exchange", { type: "working_memory" }));
-    const newest = (limit: number) => index.newest({ types: ["long_term_memory"], nowMs: NOW, limit }).map((each) => each.id);
+    const newest = (limit: number) =>
+      index.newest({ types: ["long_term_memory"], nowMs: NOW, limit }).map((each) => each.id);
     expect(newest(2)).toEqual(["new", "mid"]);
     expect(newest(10)).toEqual(["new", "mid", "old"]);
   });

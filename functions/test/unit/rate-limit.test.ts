@@ -33,7 +33,10 @@ describe("the memory quota", () => {
     const quota = new MemoryQuota(async () => stored);
     await quota.reserve(db, ai, 1, 0);
     await quota.reserve(db, ai, 1, 1_000);
-    await expect(quota.reserve(db, ai, 1, 2_000)).rejects.toMatchObject({ code: "resource_exhausted", details: { field: "settings.max_memories" } });
+    await expect(quota.reserve(db, ai, 1, 2_000)).rejects.toMatchObject({
+      code: "resource_exhausted",
+      details: { field: "settings.max_memories" },
+    });
     stored = 1; // one was deleted meanwhile: seen once the count is older than 5 s
     await expect(quota.reserve(db, ai, 1, 4_000)).rejects.toMatchObject({ code: "resource_exhausted" });
     await quota.reserve(db, ai, 1, 6_000);

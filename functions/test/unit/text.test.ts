@@ -28,7 +28,9 @@ describe("search terms", () => {
   });
 
   it("turn structured content into key: value lines, however deep, without recursion", () => {
-    expect(contentToText({ mood: "curious", notes: ["first day", "second"] })).toBe("mood: curious\nnotes: first day\nnotes: second");
+    expect(contentToText({ mood: "curious", notes: ["first day", "second"] })).toBe(
+      "mood: curious\nnotes: first day\nnotes: second",
+    );
     let deep: Record<string, unknown> = { leaf: "bottom" };
     for (let depth = 0; depth < 20_000; depth += 1) deep = { level: deep };
     expect(contentToText(deep)).toBe("leaf: bottom");

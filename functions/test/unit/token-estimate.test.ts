@@ -11,7 +11,14 @@ describe("the token estimate", () => {
   it("never counts a memory block below what the model's tokenizer counts", () => {
     const records = loadLocomo()
       .flatMap((conversation, index) => turnsOf(conversation, index))
-      .map((turn) => JSON.stringify({ kind: "long_term_memory", id: turn.id, created_at: "2026-11-25T12:00:00.000Z", text: turn.text }));
+      .map((turn) =>
+        JSON.stringify({
+          kind: "long_term_memory",
+          id: turn.id,
+          created_at: "2026-11-25T12:00:00.000Z",
+          text: turn.text,
+        }),
+      );
     for (let start = 0; start < records.length; start += 40) {
       const block = records.slice(start, start + 40).join("\n");
       expect(tokenEstimator.count(block)).toBeGreaterThanOrEqual(exact(block));
@@ -22,7 +29,12 @@ describe("the token estimate", () => {
   });
 
   it("holds for other scripts too", () => {
-    for (const text of ["東京は日本の首都です。私は寿司が好きです。", "Привет, как дела? Я живу в Москве.", "Ünïcödé façade naïve café", "1234567890 3.14159 2026-11-25"]) {
+    for (const text of [
+      "東京は日本の首都です。私は寿司が好きです。",
+      "Привет, как дела? Я живу в Москве.",
+      "Ünïcödé façade naïve café",
+      "1234567890 3.14159 2026-11-25",
+    ]) {
       expect(tokenEstimator.count(text), text).toBeGreaterThanOrEqual(exact(text));
     }
   });
