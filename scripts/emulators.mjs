@@ -131,10 +131,12 @@ function start(env, projectId) {
 }
 
 /**
- * What needs no emulator, first, each stopping the run when it fails: the type-checks of the suites
- * and the client SDK (vitest itself only strips types), the unit tier.
+ * What needs no emulator, first, each stopping the run when it fails: the formatter and linter
+ * (biome.json), the type-checks of the suites and the client SDK (vitest itself only strips types),
+ * the unit tier.
  */
 function checksBeforeEmulators(extra) {
+  run(bin("biome"), ["ci", "--colors=off", "."]);
   run(bin("tsc"), ["-p", "tsconfig.json"]);
   run(bin("tsc"), ["-p", join("client", "tsconfig.json"), "--noEmit"]);
   run(bin("vitest"), [
