@@ -5,42 +5,38 @@ import { json, named } from "./response-registry";
 /** The answers of the OpenAI-compatible routes: OpenAI's shapes, plus our `memory` report. */
 
 export const memoryReport = named("MemoryReport", memoryReportSchema);
-export const chatCompletion = named(
-  "ChatCompletion",
+/** A completion and its chunks share their head and usage; a choice holds a message, or a chunk's delta. */
+const completionShaped = <Choice extends z.ZodRawShape, Memory extends z.ZodType>(
+  object: string,
+  choice: Choice,
+  memory: Memory,
+) =>
   z.looseObject({
     id: z.string(),
-    object: z.literal("chat.completion"),
+    object: z.literal(object),
     created: z.number().int(),
     model: z.string(),
-    choices: z.array(
-      z.looseObject({
-        index: z.number().int(),
-        message: z.looseObject({ role: z.string(), content: z.string().nullable() }),
-        finish_reason: z.string().nullable(),
-      }),
-    ),
+    choices: z.array(z.looseObject({ index: z.number().int(), ...choice, finish_reason: z.string().nullable() })),
     usage: json.nullable().optional(),
-    memory: memoryReport,
-  }),
+    memory,
+  });
+
+export const chatCompletion = named(
+  "ChatCompletion",
+  completionShaped(
+    "chat.completion",
+    { message: z.looseObject({ role: z.string(), content: z.string().nullable() }) },
+    memoryReport,
+  ),
 );
 /** One chunk of a streamed chat completion (OpenAI's shape); the last one carries `memory`. */
 named(
   "ChatCompletionChunk",
-  z.looseObject({
-    id: z.string(),
-    object: z.literal("chat.completion.chunk"),
-    created: z.number().int(),
-    model: z.string(),
-    choices: z.array(
-      z.looseObject({
-        index: z.number().int(),
-        delta: z.looseObject({ role: z.string().optional(), content: z.string().nullable().optional() }),
-        finish_reason: z.string().nullable(),
-      }),
-    ),
-    usage: json.nullable().optional(),
-    memory: memoryReport.optional(),
-  }),
+  completionShaped(
+    "chat.completion.chunk",
+    { delta: z.looseObject({ role: z.string().optional(), content: z.string().nullable().optional() }) },
+    memoryReport.optional(),
+  ),
 );
 const model = named(
   "Model",
