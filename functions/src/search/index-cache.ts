@@ -1,6 +1,8 @@
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
-import { roomCollection } from "../events/room-events";
-import { MEMORY_TYPES, type MemoryType, memoryText, type StoredMemory } from "../memory/memory-types";
+import { memoryUpdateSchema } from "../events/memory-update";
+import { type RoomEvent, roomCollection } from "../events/room-events";
+import { storedAs } from "../firestore-converter";
+import { type MemoryType, memoryText, type StoredMemory } from "../memory/memory-types";
 import { memoryCollection } from "../memory/registry-service";
 import { entryOf } from "./index-entry";
 import { readShards } from "./index-shards";
@@ -12,6 +14,9 @@ import { MemoryIndex } from "./memory-index";
  * empty or one event), then only the memories they name are read. A cold one reads the shards.
  * Every memory whose write was acknowledged before a search started is in what that search ranks.
  */
+
+/** What catching up reads of a `memory_update` event: which memory, where, and what happened to it. */
+const namedChange = memoryUpdateSchema.pick({ action: true, memory_type: true, memory_id: true });
 
 /** Past this many new events, reading the shards again is cheaper than catching up. */
 const MAX_CATCH_UP_EVENTS = 300;
@@ -80,18 +85,18 @@ async function catchUp(db: Firestore, cached: CachedIndex, aiUuid: string): Prom
     .orderBy("at")
     .limit(MAX_CATCH_UP_EVENTS)
     .select("at", "event", "data.action", "data.memory_type", "data.memory_id")
+    .withConverter(storedAs<Pick<RoomEvent, "at" | "event" | "data">>())
     .get();
   if (events.size === MAX_CATCH_UP_EVENTS) return false;
   // The last change of each memory decides: deleted, or read it where it is now.
   const latest = new Map<string, { action: string; type: MemoryType }>();
-  for (const event of events.docs) {
-    if (event.get("event") !== "memory_update") continue;
-    latest.set(String(event.get("data.memory_id")), {
-      action: String(event.get("data.action")),
-      type: event.get("data.memory_type"),
-    });
+  for (const doc of events.docs) {
+    const { event, data } = doc.data();
+    const change = event === "memory_update" ? namedChange.safeParse(data) : null;
+    if (change?.success)
+      latest.set(change.data.memory_id, { action: change.data.action, type: change.data.memory_type });
   }
-  const toRead = [...latest].filter(([, change]) => change.action !== "deleted" && MEMORY_TYPES.includes(change.type));
+  const toRead = [...latest].filter(([, change]) => change.action !== "deleted");
   const docs = toRead.length
     ? await db.getAll(...toRead.map(([id, change]) => memoryCollection(db, aiUuid, change.type).doc(id)), {
         fieldMask: ENTRY_FIELDS,
@@ -105,7 +110,7 @@ async function catchUp(db: Firestore, cached: CachedIndex, aiUuid: string): Prom
     cached.index.upsert(entryOf({ ...memory, text: memoryText(memory) }));
   }
   const last = events.docs[events.size - 1];
-  if (last) cached.watermark = last.get("at") as Timestamp;
+  if (last) cached.watermark = last.data().at;
   return true;
 }
 
