@@ -1,9 +1,7 @@
-/** The body of every error answer of the API. */
-export interface ErrorBody {
-  code: string;
-  message: string;
-  details?: unknown;
-}
+import type { components } from "./openapi-types.js";
+
+/** The body of every error answer of the API (`details` is absent in the OpenAI-shaped ones). */
+export type ErrorBody = Omit<components["schemas"]["Error"]["error"], "details"> & { details?: unknown };
 
 /** Every error this SDK throws. */
 export class AiMemoryError extends Error {

@@ -35,7 +35,8 @@ export interface ClientOptions {
 }
 
 type RelayAnswers = { join: JoinAnswer; heartbeat: HeartbeatAnswer; leave: LeaveAnswer };
-type ListQuery = { limit?: number };
+/** The body of a relay action, without the action itself. */
+type RelayBody<A extends keyof RelayAnswers> = Omit<Extract<RequestBody<"relay">, { action: A }>, "action">;
 const enc = encodeURIComponent;
 
 /**
@@ -169,10 +170,10 @@ export class AiMemory {
   readonly sessions = {
     create: (aiUuid: string, body: RequestBody<"createSession"> = {}) =>
       this.call<Answer<"createSession">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/sessions`, body }),
-    list: (aiUuid: string, query: ListQuery = {}) =>
+    list: (aiUuid: string, query: Query<"listSessions"> = {}) =>
       this.call<Answer<"listSessions">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/sessions`, query }),
     /** The session and its exchanges, oldest first. */
-    chats: (aiUuid: string, sessionId: string, query: ListQuery = {}) =>
+    chats: (aiUuid: string, sessionId: string, query: Query<"listSessionChats"> = {}) =>
       this.call<Answer<"listSessionChats">>({
         method: "GET",
         path: `/v1/ais/${enc(aiUuid)}/sessions/${enc(sessionId)}/chats`,
@@ -215,10 +216,9 @@ export class AiMemory {
     /** An emit with an `event_id` is written once however often it is retried. */
     emit: (body: Omit<Extract<RequestBody<"relay">, { event: string }>, "action">) =>
       this.call<EmitAck>({ method: "POST", path: "/v1/relay", body, idempotent: Boolean(body.event_id) }),
-    join: (body: { ai_uuid?: string; client_id?: string } = {}) => this.relayCall<"join">({ action: "join", ...body }),
-    heartbeat: (body: { ai_uuid?: string; client_id: string; status?: string }) =>
-      this.relayCall<"heartbeat">({ action: "heartbeat", ...body }),
-    leave: (body: { ai_uuid?: string; client_id: string }) => this.relayCall<"leave">({ action: "leave", ...body }),
+    join: (body: RelayBody<"join"> = {}) => this.relayCall<"join">({ action: "join", ...body }),
+    heartbeat: (body: RelayBody<"heartbeat">) => this.relayCall<"heartbeat">({ action: "heartbeat", ...body }),
+    leave: (body: RelayBody<"leave">) => this.relayCall<"leave">({ action: "leave", ...body }),
   };
 
   /** Any route: answers the parsed JSON, or throws the APIError subclass of the status. */
