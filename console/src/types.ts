@@ -32,7 +32,14 @@ export const MEMORY_TYPE_LABELS: Record<MemoryType, string> = {
   archive: "Archive",
 };
 
-export const MEMORY_SOURCES = ["api", "chat", "consolidation", "reflection", "import"] as const;
+/** The sources the board filters by; `satisfies` holds each to the generated type. */
+export const MEMORY_SOURCES = [
+  "api",
+  "chat",
+  "consolidation",
+  "reflection",
+  "import",
+] as const satisfies readonly Memory["source"][];
 
 /** A room event as the console shows it, read from Firestore (ordered by `at`, then id). */
 export interface RoomEvent {
