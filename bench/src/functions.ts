@@ -12,4 +12,5 @@ export const { openAiModels } = lib("./chat/model-client.js") as typeof import("
 export const { IMPORT_MAX, importMemories } = lib("./memory/memory-transfer.js") as typeof import("../../functions/src/memory/memory-transfer");
 export const { embeddingHashOf, embeddingsCollection } = lib("./search/embedding-service.js") as typeof import("../../functions/src/search/embedding-service");
 export const { clearIndexCache } = lib("./search/index-cache.js") as typeof import("../../functions/src/search/index-cache");
+export const { roomCollection } = lib("./events/room-events.js") as typeof import("../../functions/src/events/room-events");
 export const { searchMemories } = lib("./search/memory-search.js") as typeof import("../../functions/src/search/memory-search");

@@ -8,10 +8,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { benchChatTurns, type SizedAi } from "./chat-turn";
 import { benchColdStart } from "./cold-start";
-import { growMem0, growProduct } from "./corpus";
+import { expireRoomEvents, growMem0, growProduct, timeRoomQuery } from "./corpus";
 import { benchEventBurst } from "./events";
 import { startFakeModel } from "./fake-model";
 import { countRoutes, opsTable, type OpsTable } from "./firestore-ops";
+import { clearIndexCache } from "./functions";
 import { benchFreshInstance } from "./fresh-instance";
 import { newMem0 } from "./peers";
 import { newLocalAi, startLocalApi } from "./product";
@@ -78,6 +79,12 @@ if (!only.length || sizedSections.some((name) => only.some((word) => name.includ
     const start = now();
     await growProduct(sized.ai.ai_uuid, from, size.count, true);
     await growMem0(sized.mem0, sized.mem0UserId, from, size.count);
+    results.add(`emulator_room_query_${size.label}_ms`, await timeRoomQuery(sized.ai.ai_uuid), "ms", undefined,
+      `the index cache's catch-up query (no new event) with the import's ${size.count - from} events in the room: the emulator scans them ` +
+        "(production reads the `at` index); they are then deleted, as the 7-day TTL would have for an AI that gathered its memories over months");
+    await expireRoomEvents(sized.ai.ai_uuid);
+    // This instance's index would otherwise miss the memories whose events were just deleted.
+    clearIndexCache(sized.ai.ai_uuid);
     log(`load ${size.label} done in ${((now() - start) / 1000).toFixed(1)} s`);
     await section(`chat turns ${size.label}`, () => benchChatTurns(results, model, apps, sized, size.turns));
     await section(`search ${size.label}`, () => benchSearch(results, apps, sized, { keyword: 30, embedded: size.turns.embedded }));

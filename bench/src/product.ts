@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { config as emulatorConfig, db as defaultDb, deps, type HandshakeBody } from "../../functions/test/support/emulator";
+import type { RoomEvent } from "../../functions/src/events/room-events";
 import type { AppDeps } from "../../functions/src/http/app-deps";
 import { EMBEDDING_DIMENSIONS } from "./fake-model";
 import { FirestoreMeter } from "./firestore-meter";
@@ -15,16 +16,21 @@ export { type HandshakeBody };
 export type Firestore = AppDeps["db"];
 const admin = createRequire(new URL("../../functions/package.json", import.meta.url));
 const { getApp } = admin("firebase-admin/app") as { getApp(): unknown };
-const { getFirestore } = admin("firebase-admin/firestore") as { getFirestore(app: unknown, databaseId: string): Firestore };
+const firestore = admin("firebase-admin/firestore") as {
+  getFirestore(app: unknown, databaseId: string): Firestore;
+  FieldValue: { vector(values: number[]): unknown };
+  Timestamp: { now(): RoomEvent["at"] };
+};
+export const { FieldValue, Timestamp } = firestore;
 
-/** The named database the sized AIs live in (see BENCH_DATABASE in README): no trigger watches it. */
-export const BENCH_DATABASE = "bench";
 /**
- * Bulk loads of 50k memories there do not queue 50k runs of the `onMemoryChange` trigger (the
- * Functions emulator watches the (default) database only) that would share this machine's 2 cores
- * with the requests being timed. The trigger path is measured on (default) (the event burst).
+ * The named database the sized AIs live in, which no trigger watches (the Functions emulator runs
+ * `onMemoryChange` for (default) only): bulk loads of 50k memories there do not queue 50k trigger
+ * runs that would share this machine's 2 cores with the requests being timed. The trigger path
+ * runs on (default) in the event burst.
  */
-export const db = getFirestore(getApp(), BENCH_DATABASE);
+export const BENCH_DATABASE = "bench";
+export const db = firestore.getFirestore(getApp(), BENCH_DATABASE);
 export { defaultDb };
 export const ADMIN_BEARER = `Bearer ${emulatorConfig.adminApiKey}`;
 export const meter = new FirestoreMeter(db);
