@@ -11,15 +11,8 @@ import type { OpCounts } from "./firestore-meter";
 import { clearIndexCache } from "./functions";
 import type { Mem0 } from "./peers";
 import { aiBearer, call, type HandshakeBody, type LocalApi, meter } from "./product";
+import type { Samples, SizedAi } from "./sized-ai";
 import { mean, now, percentile, type Results, timeEach } from "./stats";
-
-export interface SizedAi {
-  label: string;
-  count: number;
-  ai: HandshakeBody;
-  mem0: Mem0;
-  mem0UserId: string;
-}
 
 const WARM_UP = 3;
 
@@ -102,11 +95,11 @@ export async function benchChatTurns(
   model: FakeModel,
   apps: { keyword: LocalApi; embedded: LocalApi },
   sized: SizedAi,
-  turns: { keyword: number; embedded: number },
+  turns: Samples,
 ): Promise<void> {
   const { mem0, mem0UserId } = sized;
   await timeEach(WARM_UP, (i) => mem0Turn(mem0, mem0UserId, model, question(i)));
-  const peer = await timeEach(turns.keyword, (i) => mem0Turn(mem0, mem0UserId, model, question(WARM_UP + i)));
+  const peer = await timeEach(turns.peer, (i) => mem0Turn(mem0, mem0UserId, model, question(WARM_UP + i)));
 
   record(results, sized, "", await ourTurns(apps.keyword, sized.ai, turns.keyword), peer);
   record(results, sized, "_embeddings", await ourTurns(apps.embedded, sized.ai, turns.embedded), peer);

@@ -9,10 +9,9 @@
  */
 import { loadLocomo, turnsOf } from "../../functions/test/support/locomo";
 import { hashedEmbedding } from "./fake-model";
-import { embeddingHashOf, embeddingsCollection, IMPORT_MAX, importMemories, roomCollection } from "./functions";
+import { embeddingHashOf, embeddingsCollection, IMPORT_MAX, importMemories } from "./functions";
 import { mem0Add, type Mem0 } from "./peers";
-import { db, EMBEDDING_MODEL, FieldValue, Timestamp } from "./product";
-import { median, now } from "./stats";
+import { db, EMBEDDING_MODEL, FieldValue } from "./product";
 
 const dataset = loadLocomo();
 const turns = dataset.flatMap((conversation, index) => turnsOf(conversation, index).map((turn) => turn.text));
@@ -66,26 +65,4 @@ export async function growMem0(mem0: Mem0, userId: string, from: number, to: num
       Array.from({ length: Math.min(MEM0_PARALLEL, to - start) }, (_, k) => mem0Add(mem0, userId, memoryText(start + k))),
     );
   }
-}
-
-/**
- * The index cache's catch-up query (events after now: none) on the AI's room, timed: the emulator
- * answers it by scanning every event of the room, where production reads its `at` index.
- */
-export async function timeRoomQuery(aiUuid: string, runs = 5): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const start = now();
-    await roomCollection(db, aiUuid).where("at", ">", Timestamp.now()).orderBy("at").limit(300).select("at").get();
-    samples.push(now() - start);
-  }
-  return median(samples);
-}
-
-/**
- * Deletes the AI's room events, as the 7-day TTL on `expires_at` does for an AI whose memories came
- * over months: the import wrote one event per memory, and the emulator applies no TTL.
- */
-export async function expireRoomEvents(aiUuid: string): Promise<void> {
-  await db.recursiveDelete(roomCollection(db, aiUuid), db.bulkWriter({ throttling: false }));
 }

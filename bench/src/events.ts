@@ -53,12 +53,14 @@ async function burst(model: FakeModel, database: Firestore, withClientSdk: boole
   const local = await startLocalApi(model.baseUrl, { database });
   const ai = await newLocalAi(local, "bench-burst");
   const seen = new Map<string, number>();
-  let first = true;
+  let listening: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (listening = resolve));
   const stopListening = roomCollection(database, ai.ai_uuid).orderBy("at").onSnapshot((snapshot) => {
-    // The first snapshot is the room as it is: only later additions are deliveries.
-    if (!first) for (const change of snapshot.docChanges()) if (change.type === "added") seen.set(change.doc.get("data.memory_id"), now());
-    first = false;
+    for (const change of snapshot.docChanges()) if (change.type === "added") seen.set(change.doc.get("data.memory_id"), now());
+    listening();
   });
+  // Nothing is written before the listener's first snapshot (the room as it is) has come.
+  await ready;
   const delivered = new Set<string>();
   const socket = withClientSdk ? await clientSocket(local.url, ai, delivered) : null;
   try {

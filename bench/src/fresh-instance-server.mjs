@@ -1,7 +1,8 @@
 // A fresh instance of the `api` function, as the bench starts it in a child process: it loads the
 // built entry module (functions/lib/index.js) as an instance boots, then composes the app on its
 // first request, as index.ts does through http/api-handler. The one difference: its Firestore is
-// the bench's named database (BENCH_DATABASE), where the sized AIs live. It prints its port.
+// the bench's named database (BENCH_DATABASE), where the sized AIs live. It prints its port, then
+// how long composing the app took (module loading, on the first request's path).
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 
@@ -21,7 +22,11 @@ function compose() {
 }
 
 const server = createServer((req, res) => {
-  app ??= compose();
+  if (!app) {
+    const start = performance.now();
+    app = compose();
+    process.stdout.write(`compose ${performance.now() - start}\n`);
+  }
   app(req, res);
 });
 server.keepAliveTimeout = 60_000;

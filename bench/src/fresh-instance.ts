@@ -6,16 +6,19 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { type SizedAi, openSession, ourTurn } from "./chat-turn";
+import { openSession, ourTurn } from "./chat-turn";
 import { question } from "./corpus";
 import type { FakeModel } from "./fake-model";
 import { BENCH_DATABASE, type LocalApi } from "./product";
+import type { SizedAi } from "./sized-ai";
 import { median, now, type Results } from "./stats";
 
 interface Instance {
   url: string;
   /** From spawn to listening (the entry module loaded). */
   bootMs: number;
+  /** Composing the app on the first request (loading its modules), once it is known. */
+  composeMs: Promise<number>;
   child: ChildProcess;
 }
 
@@ -30,7 +33,8 @@ async function startInstance(model: FakeModel): Promise<Instance> {
     lines.once("line", resolve);
     child.once("exit", (code) => reject(new Error(`the fresh instance exited (${code}) before listening`)));
   });
-  return { url: `http://127.0.0.1:${port.trim()}`, bootMs: now() - start, child };
+  const composeMs = new Promise<number>((resolve) => lines.once("line", (line) => resolve(Number(line.split(" ")[1]))));
+  return { url: `http://127.0.0.1:${port.trim()}`, bootMs: now() - start, composeMs, child };
 }
 
 async function stopInstance(instance: Instance): Promise<void> {
@@ -50,6 +54,7 @@ export async function benchFreshInstance(
   const first: number[] = [];
   const second: number[] = [];
   const boot: number[] = [];
+  const compose: number[] = [];
   for (let i = 0; i < instances; i += 1) {
     const session = await openSession(local.url, sized.ai);
     const instance = await startInstance(model);
@@ -60,12 +65,13 @@ export async function benchFreshInstance(
         samples.push(now() - start);
       }
       boot.push(instance.bootMs);
+      compose.push(await instance.composeMs);
     } finally {
       await stopInstance(instance);
     }
   }
   results.add(`fresh_instance_first_turn_${sized.label}_ms`, median(first), "ms",
     { name: "the same instance's second turn", value: median(second) },
-    `median of ${instances} new processes (AI holding ${sized.count} memories, no embedder); ` +
-      `before it, booting (entry module loaded, listening) took ${median(boot).toFixed(0)} ms`);
+    `median of ${instances} new processes (AI holding ${sized.count} memories, no embedder); in the first turn, loading the app's ` +
+      `modules took ${median(compose).toFixed(0)} ms; before it, booting (entry module loaded, listening) took ${median(boot).toFixed(0)} ms`);
 }

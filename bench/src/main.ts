@@ -5,20 +5,17 @@
  * section) writes bench/.work/results.json only.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { randomUUID } from "node:crypto";
-import { benchChatTurns, type SizedAi } from "./chat-turn";
+import { benchChatTurns } from "./chat-turn";
 import { benchColdStart } from "./cold-start";
-import { expireRoomEvents, growMem0, growProduct, timeRoomQuery } from "./corpus";
 import { benchEventBurst } from "./events";
 import { startFakeModel } from "./fake-model";
 import { countRoutes, opsTable, type OpsTable } from "./firestore-ops";
-import { clearIndexCache } from "./functions";
 import { benchFreshInstance } from "./fresh-instance";
-import { newMem0 } from "./peers";
-import { newLocalAi, startLocalApi } from "./product";
+import { startLocalApi } from "./product";
 import { printReport, updateReadme } from "./report";
 import { benchRetrieval } from "./retrieval";
 import { benchSearch } from "./search";
+import { growSizedAi, newSizedAi } from "./sized-ai";
 import { machine, now, Results } from "./stats";
 import { benchWrites } from "./writes";
 
@@ -31,15 +28,25 @@ const only = words("BENCH_ONLY");
 const onlySizes = words("BENCH_SIZES");
 
 /**
- * The sized AI grows through 1k, 10k and 50k memories; at each size every per-size figure is taken.
- * Turns and queries are fewer with an embedder: the Firestore emulator answers findNearest by a
- * scan of every vector (about 1 s per 10k here), where production uses its vector index.
- * Fresh instances are fewer at the larger sizes, where each first turn reads the whole index.
+ * The sized AI grows through 1k, 10k and 50k memories; at each size every per-size figure is taken,
+ * within the run's 25 minutes: turns and queries are fewer with an embedder at 10k and 50k (the
+ * Firestore emulator answers findNearest by scanning every vector, about 1 s per 10k here, where
+ * production uses its vector index), and fewer for Mem0 at 50k (its search scans every vector in
+ * JavaScript, 5 to 6 s per turn there). Fresh instances are fewer at the larger sizes.
  */
 const SIZES = [
-  { label: "1k", count: 1_000, turns: { keyword: 20, embedded: 20 }, instances: 5, ops: true },
-  { label: "10k", count: 10_000, turns: { keyword: 20, embedded: 10 }, instances: 2, ops: false },
-  { label: "50k", count: 50_000, turns: { keyword: 20, embedded: 6 }, instances: 2, ops: true },
+  {
+    label: "1k", count: 1_000, instances: 5, ops: true,
+    turns: { keyword: 20, embedded: 20, peer: 20 }, searches: { keyword: 30, embedded: 20, peer: 30 },
+  },
+  {
+    label: "10k", count: 10_000, instances: 2, ops: false,
+    turns: { keyword: 20, embedded: 10, peer: 20 }, searches: { keyword: 30, embedded: 10, peer: 20 },
+  },
+  {
+    label: "50k", count: 50_000, instances: 2, ops: true,
+    turns: { keyword: 20, embedded: 6, peer: 10 }, searches: { keyword: 30, embedded: 6, peer: 10 },
+  },
 ].filter((size) => !onlySizes.length || onlySizes.includes(size.label));
 
 const failures: string[] = [];
@@ -68,26 +75,17 @@ await section("cold start (module load)", () => benchColdStart(results));
 await section("sustained creates", () => benchWrites(results, model, apps.keyword));
 await section("event burst", () => benchEventBurst(results, model));
 
-const sizedSections = ["load", "chat turns", "search", "fresh instance", "operations per request"];
+const sizedSections = ["chat turns", "search", "fresh instance", "operations per request"];
 if (!only.length || sizedSections.some((name) => only.some((word) => name.includes(word)))) {
-  const sized: SizedAi = { label: "", count: 0, ai: await newLocalAi(apps.keyword, "bench-sized"), mem0: newMem0(model.baseUrl), mem0UserId: `bench-${randomUUID()}` };
+  const sized = await newSizedAi(apps.keyword, model);
   for (const size of SIZES) {
-    const from = sized.count;
-    Object.assign(sized, { label: size.label, count: size.count });
     // Always runs: every section of this size needs the memories.
-    log(`load ${size.label}: ${from} -> ${size.count} memories (product with embeddings, and Mem0)`);
+    log(`growing the sized AI (product with embeddings, and Mem0) to ${size.label} memories...`);
     const start = now();
-    await growProduct(sized.ai.ai_uuid, from, size.count, true);
-    await growMem0(sized.mem0, sized.mem0UserId, from, size.count);
-    results.add(`emulator_room_query_${size.label}_ms`, await timeRoomQuery(sized.ai.ai_uuid), "ms", undefined,
-      `the index cache's catch-up query (no new event) with the import's ${size.count - from} events in the room: the emulator scans them ` +
-        "(production reads the `at` index); they are then deleted, as the 7-day TTL would have for an AI that gathered its memories over months");
-    await expireRoomEvents(sized.ai.ai_uuid);
-    // This instance's index would otherwise miss the memories whose events were just deleted.
-    clearIndexCache(sized.ai.ai_uuid);
-    log(`load ${size.label} done in ${((now() - start) / 1000).toFixed(1)} s`);
+    await growSizedAi(results, sized, size);
+    log(`grown in ${((now() - start) / 1000).toFixed(1)} s`);
     await section(`chat turns ${size.label}`, () => benchChatTurns(results, model, apps, sized, size.turns));
-    await section(`search ${size.label}`, () => benchSearch(results, apps, sized, { keyword: 30, embedded: size.turns.embedded }));
+    await section(`search ${size.label}`, () => benchSearch(results, apps, sized, size.searches));
     await section(`fresh instance ${size.label}`, () => benchFreshInstance(results, model, apps.keyword, sized, size.instances));
     if (size.ops) await section(`operations per request ${size.label}`, () => countRoutes(ops, size.label, sized.ai, apps.keyword.url));
   }

@@ -5,7 +5,7 @@
  */
 import { question } from "./corpus";
 import { aiBearer, call, type LocalApi } from "./product";
-import type { SizedAi } from "./chat-turn";
+import type { Samples, SizedAi } from "./sized-ai";
 import { percentile, type Results, timeEach } from "./stats";
 
 const WARM_UP = 3;
@@ -23,9 +23,9 @@ export async function benchSearch(
   results: Results,
   apps: { keyword: LocalApi; embedded: LocalApi },
   sized: SizedAi,
-  queries: { keyword: number; embedded: number },
+  queries: Samples,
 ): Promise<void> {
-  const peer = await timed(queries.keyword, (query) => sized.mem0.search(query, { filters: { user_id: sized.mem0UserId }, topK: LIMIT }));
+  const peer = await timed(queries.peer, (query) => sized.mem0.search(query, { filters: { user_id: sized.mem0UserId }, topK: LIMIT }));
   const keyword = await timed(queries.keyword, (query) => search(apps.keyword, sized, query));
   const embedded = await timed(queries.embedded, (query) => search(apps.embedded, sized, query));
   const peerName = "Mem0 OSS search(topK 10), in this process";
