@@ -4,11 +4,12 @@
  * Firestore snapshot listener on the room, ordered by `at`. The event is written with the memory
  * (same commit), so a delivery can beat the answer (a negative time).
  *
- * Twice: in the bench's database, where nothing else runs (the product's write path and Firestore's
- * listener alone); then in (default), where the Functions emulator also runs the `onMemoryChange`
- * trigger once per event on the same 2 cores (production runs triggers on other instances), with
- * the client SDK (client/src: custom-token sign-in, join through the relay, a listener under the
- * security rules) on the room too, counting what it delivered.
+ * In the bench's database, where nothing else runs (the product's write path and Firestore's
+ * listener alone), from one client and then as a burst; then the burst in (default), where the
+ * Functions emulator also runs the `onMemoryChange` trigger once per event on the same 2 cores
+ * (production runs triggers on other instances), with the client SDK (client/src: custom-token
+ * sign-in, join through the relay, a listener under the security rules) on the room too, counting
+ * what it delivered.
  */
 import { AiMemory, type AiMemorySocket, type Handshake } from "../../client/src";
 import { PROJECT_ID } from "../../functions/test/support/emulator";
@@ -18,8 +19,8 @@ import { roomCollection } from "./functions";
 import { ADMIN_BEARER, createMemory, db, defaultDb, type Firestore, type HandshakeBody, newLocalAi, startLocalApi } from "./product";
 import { now, percentile, type Results, timeConcurrent } from "./stats";
 
-const BURST = 300;
-const CLIENTS = 16;
+const BURST = { creates: 300, clients: 16 };
+const ONE_CLIENT = { creates: 30, clients: 1 };
 const WARM_UP = 16;
 const DELIVERY_DEADLINE_MS = 60_000;
 /** How long the client SDK gets, after the plain listener saw every event, to deliver them too. */
@@ -49,7 +50,7 @@ interface Burst {
   lost: number | null;
 }
 
-async function burst(model: FakeModel, database: Firestore, withClientSdk: boolean): Promise<Burst> {
+async function burst(model: FakeModel, database: Firestore, load: typeof BURST, withClientSdk = false): Promise<Burst> {
   const local = await startLocalApi(model.baseUrl, { database });
   const ai = await newLocalAi(local, "bench-burst");
   const seen = new Map<string, number>();
@@ -66,16 +67,16 @@ async function burst(model: FakeModel, database: Firestore, withClientSdk: boole
   try {
     const answered = new Map<string, number>();
     const create = async (index: number) => answered.set(await createMemory(local.url, ai, memoryText(index)), now());
-    await timeConcurrent(WARM_UP, CLIENTS, create);
+    await timeConcurrent(WARM_UP, load.clients, create);
     await until(() => [...answered.keys()].every((id) => seen.has(id)), DELIVERY_DEADLINE_MS);
     answered.clear();
 
-    const run = await timeConcurrent(BURST, CLIENTS, (index) => create(WARM_UP + index));
+    const run = await timeConcurrent(load.creates, load.clients, (index) => create(WARM_UP + index));
     await until(() => [...answered.keys()].every((id) => seen.has(id)), DELIVERY_DEADLINE_MS);
     const delays = [...answered].map(([id, at]) => seen.get(id)! - at);
     if (socket) await until(() => [...answered.keys()].every((id) => delivered.has(id)), CLIENT_GRACE_MS).catch(() => undefined);
     const lost = socket ? [...answered.keys()].filter((id) => !delivered.has(id)).length : null;
-    return { delays, createsPerSecond: (BURST / run.wallMs) * 1000, lost };
+    return { delays, createsPerSecond: (load.creates / run.wallMs) * 1000, lost };
   } finally {
     stopListening();
     await socket?.close();
@@ -84,16 +85,20 @@ async function burst(model: FakeModel, database: Firestore, withClientSdk: boole
 }
 
 export async function benchEventBurst(results: Results, model: FakeModel): Promise<void> {
-  const what = `${BURST} creates from ${CLIENTS} concurrent clients to one AI, a Firestore listener on the room`;
-  const alone = await burst(model, db, false);
+  const single = await burst(model, db, ONE_CLIENT);
+  results.add("event_after_answer_p95_one_client_ms", percentile(single.delays, 95), "ms", undefined,
+    `${ONE_CLIENT.creates} creates one after another, a Firestore listener on the room: the floor without a burst`);
+
+  const what = `${BURST.creates} creates from ${BURST.clients} concurrent clients to one AI, a Firestore listener on the room`;
+  const alone = await burst(model, db, BURST);
   for (const q of [50, 95, 100]) {
     results.add(`event_after_answer_${q === 100 ? "max" : `p${q}`}_ms`, percentile(alone.delays, q), "ms", undefined, `${what}; nothing else running`);
   }
   results.add("event_burst_creates_per_s", alone.createsPerSecond, "creates/s", undefined, what);
 
-  const withTrigger = await burst(model, defaultDb, true);
+  const withTrigger = await burst(model, defaultDb, BURST, true);
   const note = `the same in (default), the trigger running once per event in the Functions emulator`;
   results.add("event_after_answer_p95_with_trigger_ms", percentile(withTrigger.delays, 95), "ms", undefined, note);
-  results.add("event_burst_lost_by_client_sdk", withTrigger.lost ?? 0, `events of ${BURST}`, undefined,
+  results.add("event_burst_lost_by_client_sdk", withTrigger.lost ?? 0, `events of ${BURST.creates}`, undefined,
     `client SDK socket on that room: events it never delivered (${CLIENT_GRACE_MS / 1000} s after the listener had them all)`);
 }
