@@ -53,19 +53,26 @@ interface TurnSamples {
   counts: OpCounts[];
 }
 
+/** One turn, timed and metered. */
+async function meteredTurn(local: LocalApi, ai: HandshakeBody, message: string, session: string): Promise<{ ms: number; counts: OpCounts }> {
+  let ms = 0;
+  const counts = await meter.measure(async () => {
+    const start = now();
+    await ourTurn(local.url, ai, message, session);
+    ms = now() - start;
+  });
+  return { ms, counts };
+}
+
 /** `turns` metered turns of one session (after warm-up turns that bring the AI's index in). */
 async function ourTurns(local: LocalApi, ai: HandshakeBody, turns: number): Promise<TurnSamples> {
   const session = await openSession(local.url, ai);
   await timeEach(WARM_UP, (i) => ourTurn(local.url, ai, question(i), session));
   const samples: TurnSamples = { ms: [], counts: [] };
   for (let i = 0; i < turns; i += 1) {
-    let ms = 0;
-    samples.counts.push(await meter.measure(async () => {
-      const start = now();
-      await ourTurn(local.url, ai, question(WARM_UP + i), session);
-      ms = now() - start;
-    }));
-    samples.ms.push(ms);
+    const turn = await meteredTurn(local, ai, question(WARM_UP + i), session);
+    samples.ms.push(turn.ms);
+    samples.counts.push(turn.counts);
   }
   return samples;
 }
@@ -107,13 +114,8 @@ export async function benchChatTurns(
   clearIndexCache(sized.ai.ai_uuid);
   const session = await openSession(apps.keyword.url, sized.ai);
   clearIndexCache(sized.ai.ai_uuid);
-  let coldMs = 0;
-  const cold = await meter.measure(async () => {
-    const start = now();
-    await ourTurn(apps.keyword.url, sized.ai, question(0), session);
-    coldMs = now() - start;
-  });
+  const cold = await meteredTurn(apps.keyword, sized.ai, question(0), session);
   const note = `first turn after the instance's index cache is dropped: the whole index of ${sized.count} memories is read once`;
-  results.add(`chat_turn_cold_index_docs_read_${sized.label}`, cold.reads, "documents", undefined, note);
-  results.add(`chat_turn_cold_index_kb_read_${sized.label}`, cold.bytes / 1024, "KB", undefined, `${note}; took ${coldMs.toFixed(0)} ms in this process`);
+  results.add(`chat_turn_cold_index_docs_read_${sized.label}`, cold.counts.reads, "documents", undefined, note);
+  results.add(`chat_turn_cold_index_kb_read_${sized.label}`, cold.counts.bytes / 1024, "KB", undefined, `${note}; took ${cold.ms.toFixed(0)} ms in this process`);
 }
