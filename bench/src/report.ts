@@ -41,7 +41,7 @@ const markdownTable = (header: string[], lines: string[][]): string =>
   [header, header.map(() => "---"), ...lines].map((line) => `| ${line.map((text) => text.replaceAll("|", "\\|")).join(" | ")} |`).join("\n");
 
 const targetLines = (figures: Figures) => checkTargets(figures).map((check) => [check.target, verdict(check), check.detail]);
-const TARGET_HEADER = ["target (issue 8)", "", "measured"];
+const TARGET_HEADER = ["target (issue 8)", "verdict", "measured"];
 
 export function printReport(figures: Figures, host: Machine, opsMarkdown: string, seconds: number): void {
   console.log(`\nAI Memory on Firebase: benchmarks (${new Date().toISOString()})`);
