@@ -1,13 +1,33 @@
 import { defineConfig } from "vitest/config";
 
-// Run through `npm test`: it starts the emulators and sets FIRESTORE_EMULATOR_HOST and friends.
+/**
+ * Two tiers. `unit`: pure logic (tokenizer, index, ranking, context, estimates, LoCoMo recall), no
+ * emulator, seconds. `emulator`: everything that talks to Firestore, Auth, Functions or Hosting;
+ * `npm test` starts the emulators for it (and sets FIRESTORE_EMULATOR_HOST and friends), after the
+ * unit tier has passed.
+ */
 export default defineConfig({
   test: {
-    include: ["functions/test/**/*.test.ts", "client/test/**/*.test.ts"],
-    globalSetup: ["functions/test/support/global-setup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     reporters: ["default", "json"],
     outputFile: { json: ".vitest-report.json" },
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["functions/test/unit/**/*.test.ts"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "emulator",
+          include: ["functions/test/**/*.test.ts", "client/test/**/*.test.ts"],
+          exclude: ["functions/test/unit/**"],
+          globalSetup: ["functions/test/support/global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

@@ -10,11 +10,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareFirestoreJava } from "./firestore-java.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+await relaunchOnDeployedNode();
 const localDir = join(root, ".local");
 const firebaseBin = join(root, "node_modules", ".bin", "firebase");
 /** `npm start` runs demo-ai-memory (.firebaserc); tests and benchmarks a project of their own per port offset. */
@@ -30,16 +31,28 @@ const HOSTING_URL = `http://127.0.0.1:${5000 + PORT_OFFSET}`;
 const TEST_LLM_PORT = 18555 + PORT_OFFSET;
 /** The Functions emulator treats an empty secret as missing and asks Secret Manager for it. */
 const NO_OPENAI_KEY = "not-configured";
-/** The params of functions/src/config.ts with their defaults, for the emulator's .env.local. */
-const PARAM_DEFAULTS = {
-  ADMIN_EMAIL: "",
-  OPENAI_BASE_URL: "https://api.openai.com/v1",
-  OPENAI_MODEL: "gpt-4o-mini",
-  EMBEDDING_MODEL: "",
-  EMBEDDING_BASE_URL: "",
-  EMBEDDING_DIMENSIONS: "1536",
-  AI_TOKEN_TTL_SECONDS: "86400",
-};
+/** The params of functions/src/config.ts with their defaults: functions/.env, which deploys read too. */
+function paramDefaults() {
+  const lines = readFileSync(join(root, "functions", ".env"), "utf8").split("\n");
+  return Object.fromEntries(lines.filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line)).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+}
+
+/**
+ * The functions run on Node 22 when deployed, so they run on it here too: the `node` devDependency
+ * (22.x) is first on PATH under `npm run`, and firebase-tools' Functions emulator then picks it.
+ * Started directly (`node scripts/emulators.mjs`) on another Node, the runner re-launches itself with it.
+ */
+async function relaunchOnDeployedNode() {
+  const binDir = join(root, "node_modules", ".bin");
+  const node22 = join(binDir, "node");
+  if (process.versions.node.split(".")[0] === "22" || !existsSync(node22)) return;
+  const child = spawn(node22, process.argv.slice(1), {
+    stdio: "inherit",
+    env: { ...process.env, PATH: `${binDir}${delimiter}${process.env.PATH ?? ""}` },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  await new Promise(() => child.on("exit", (code) => process.exit(code ?? 1)));
+}
 
 const mode = process.argv[2];
 if (!["start", "test", "bench"].includes(mode)) {
@@ -99,7 +112,7 @@ function functionsEnv() {
     env.TEST_LLM_PORT = String(TEST_LLM_PORT);
   }
   for (const key of Object.keys(env)) if (env[key] === "") delete env[key];
-  const params = { ...PARAM_DEFAULTS };
+  const params = paramDefaults();
   for (const key of Object.keys(params)) if (env[key] !== undefined) params[key] = env[key];
   writeFileSync(
     join(root, "functions", `.env.${PROJECT_ID}`),
@@ -153,6 +166,10 @@ if (mode === "test") {
   // The suites and the client SDK are type-checked too: vitest itself only strips types.
   run(join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"]);
   run(join(root, "node_modules", ".bin", "tsc"), ["-p", join("client", "tsconfig.json"), "--noEmit"]);
+  // The unit tier needs no emulator: it runs first, and a failure stops here.
+  run(join(root, "node_modules", ".bin", "vitest"), [
+    "run", "--project", "unit", "--passWithNoTests", "--outputFile.json=.vitest-report-unit.json", ...process.argv.slice(3),
+  ]);
 }
 
 /** firebase.json, or a copy of it with every emulator port shifted by PORT_OFFSET. */
@@ -181,7 +198,7 @@ if (mode === "start") {
   child.on("exit", (code) => process.exit(code ?? 0));
 } else {
   const inner = mode === "test"
-    ? ["npx", "vitest", "run", ...extra]
+    ? ["npx", "vitest", "run", "--project", "emulator", "--passWithNoTests", ...extra]
     : ["node", "bench/run.mjs", ...extra];
   const quoted = inner.map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
   run(firebaseBin, ["emulators:exec", ...firebaseConfigArgs(), "--only", only, "--project", PROJECT_ID, quoted], {

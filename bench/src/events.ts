@@ -11,7 +11,8 @@
  * sign-in, join through the relay, a listener under the security rules) on the room too, counting
  * what it delivered.
  */
-import { AiMemory, type AiMemorySocket, type Handshake } from "../../client/src";
+import { AiMemory, type Handshake } from "../../client/src";
+import { AiMemorySocket } from "../../client/src/socket-entry";
 import { PROJECT_ID } from "../../functions/test/support/emulator";
 import { memoryText } from "./corpus";
 import type { FakeModel } from "./fake-model";
@@ -36,8 +37,13 @@ async function until(done: () => boolean, deadlineMs: number): Promise<void> {
 
 /** A client SDK socket on the AI's room, recording the memory ids it delivers. */
 async function clientSocket(base: string, ai: HandshakeBody, delivered: Set<string>): Promise<AiMemorySocket> {
-  const api = new AiMemory({ baseURL: base, apiKey: ADMIN_BEARER.replace(/^Bearer /, "") });
-  const socket = api.socket({ handshake: ai as unknown as Handshake, firebase: { projectId: PROJECT_ID }, clientId: "bench-listener", heartbeatIntervalMs: 600_000 });
+  const socket = new AiMemorySocket({
+    api: new AiMemory({ baseURL: base, apiKey: ADMIN_BEARER.replace(/^Bearer /, "") }),
+    handshake: ai as unknown as Handshake,
+    firebase: { projectId: PROJECT_ID },
+    clientId: "bench-listener",
+    heartbeatIntervalMs: 600_000,
+  });
   socket.on("memory_update", (data) => delivered.add((data as { memory_id: string }).memory_id));
   await socket.connect();
   return socket;

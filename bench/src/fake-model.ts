@@ -26,13 +26,13 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 const REPLY = "Noted.";
 
-function completion(model: string) {
+function completion(model: string, content = REPLY) {
   return {
     id: "chatcmpl-bench",
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: "assistant", content: REPLY }, finish_reason: "stop", logprobs: null }],
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop", logprobs: null }],
     usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
   };
 }
@@ -45,7 +45,7 @@ function streamCompletion(res: ServerResponse, model: string): void {
   res.end("data: [DONE]\n\n");
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, counts: ModelCalls): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, counts: ModelCalls, fake: FakeModel): Promise<void> {
   const body = await readJson(req);
   const model = typeof body.model === "string" ? body.model : "bench-model";
   const json = (status: number, value: unknown) => {
@@ -55,7 +55,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, counts: ModelCa
   if (req.url?.endsWith("/chat/completions")) {
     counts.chat += 1;
     if (body.stream === true) return streamCompletion(res, model);
-    return json(200, completion(model));
+    return json(200, completion(model, fake.respond?.(body) ?? REPLY));
   }
   if (req.url?.endsWith("/embeddings")) {
     counts.embeddings += 1;
@@ -80,14 +80,17 @@ export interface ModelCalls {
 export interface FakeModel {
   baseUrl: string;
   calls: ModelCalls;
+  /** A section's own answers to plain chat completions (null: the default reply); it sees every request. */
+  respond: ((body: Record<string, unknown>) => string | null) | null;
   close(): Promise<void>;
 }
 
 /** Starts the server on `port` (0 picks a free one). */
 export async function startFakeModel(port = 0): Promise<FakeModel> {
   const calls: ModelCalls = { chat: 0, embeddings: 0 };
+  const fake: FakeModel = { baseUrl: "", calls, respond: null, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
   const server: Server = createServer((req, res) => {
-    handle(req, res, calls).catch((error: unknown) => {
+    handle(req, res, calls, fake).catch((error: unknown) => {
       res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: String(error) } }));
     });
@@ -99,9 +102,6 @@ export async function startFakeModel(port = 0): Promise<FakeModel> {
   });
   const address = server.address();
   const actual = typeof address === "object" && address ? address.port : port;
-  return {
-    baseUrl: `http://127.0.0.1:${actual}/v1`,
-    calls,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  fake.baseUrl = `http://127.0.0.1:${actual}/v1`;
+  return fake;
 }

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { benchChatTurns } from "./chat-turn";
 import { benchColdStart } from "./cold-start";
 import { benchEventBurst } from "./events";
+import { benchExtraction } from "./extraction";
 import { startFakeModel } from "./fake-model";
 import { countRoutes, opsTable, type OpsTable } from "./firestore-ops";
 import { benchFreshInstance } from "./fresh-instance";
@@ -92,7 +93,7 @@ if (!only.length || sizedSections.some((name) => only.some((word) => name.includ
 }
 
 await section("retrieval on LoCoMo", () => benchRetrieval(results, apps.keyword));
-// Fact extraction (bench/src/extraction.ts) is measured here.
+await section("fact extraction", () => benchExtraction(results, model));
 
 const seconds = (now() - started) / 1000;
 const host = machine();

@@ -4,14 +4,15 @@
  */
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { config as emulatorConfig, db as defaultDb, deps, type HandshakeBody } from "../../functions/test/support/emulator";
+import { config as emulatorConfig, db as defaultDb, deps, type HandshakeBody, newAi } from "../../functions/test/support/emulator";
 import type { RoomEvent } from "../../functions/src/events/room-events";
 import type { AppDeps } from "../../functions/src/http/app-deps";
 import { EMBEDDING_DIMENSIONS } from "./fake-model";
 import { FirestoreMeter } from "./firestore-meter";
 import { createApp, openAiModels } from "./functions";
 
-export { type HandshakeBody };
+/** `newAi` makes an AI in (default), through the test app. */
+export { type HandshakeBody, newAi };
 
 export type Firestore = AppDeps["db"];
 const admin = createRequire(new URL("../../functions/package.json", import.meta.url));
@@ -33,6 +34,8 @@ export const BENCH_DATABASE = "bench";
 export const db = firestore.getFirestore(getApp(), BENCH_DATABASE);
 export { defaultDb };
 export const ADMIN_BEARER = `Bearer ${emulatorConfig.adminApiKey}`;
+/** The `api` function on the Functions emulator, where the deployed triggers run beside it. */
+export const FUNCTIONS_URL = `http://127.0.0.1:${5001 + Number(process.env.EMULATOR_PORT_OFFSET ?? 0)}/${process.env.AI_MEMORY_PROJECT_ID ?? "demo-ai-memory-bench"}/us-central1/api`;
 export const meter = new FirestoreMeter(db);
 /** The embedding model the bench configures; the fake model serves it. */
 export const EMBEDDING_MODEL = "bench-embedding";

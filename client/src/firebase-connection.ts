@@ -1,9 +1,9 @@
 import { type FirebaseApp, type FirebaseOptions, initializeApp } from "firebase/app";
 import { type Auth, connectAuthEmulator, inMemoryPersistence, initializeAuth } from "firebase/auth";
 import { connectFirestoreEmulator, type DocumentData, type Firestore, initializeFirestore, type Timestamp } from "firebase/firestore";
-import { hostAndPort, readEnv } from "./env";
-import { AiMemoryError } from "./errors";
-import type { RoomEvent } from "./types";
+import { hostAndPort, readEnv } from "./env.js";
+import { AiMemoryError } from "./errors.js";
+import type { RoomEvent } from "./types.js";
 
 export interface FirebaseConnectionOptions {
   /** The web app's Firebase config; projectId defaults to AI_MEMORY_FIREBASE_PROJECT_ID, apiKey to AI_MEMORY_FIREBASE_API_KEY. */

@@ -1,157 +1,174 @@
-import { readEnv } from "./env";
-import { AiMemoryError, APIConnectionError, APIConnectionTimeoutError, APIError, type ErrorBody } from "./errors";
-import type { SocketOptions } from "./socket";
-import { AiMemorySocket } from "./socket";
-import type {
-  EmitAck,
-  Handshake,
-  JoinAnswer,
-  Memory,
-  MemoryData,
-  MemoryType,
-  Presence,
-  RelayRequest,
-  RetrieveResult,
-  Session,
-} from "./types";
+import { ChatStream } from "./chat-stream.js";
+import { readEnv } from "./env.js";
+import { AiMemoryError } from "./errors.js";
+import { type Call, randomId, type RequestOptions, Transport } from "./transport.js";
+import type { Answer, ChatCompletionRequest, EmitAck, HeartbeatAnswer, JoinAnswer, LeaveAnswer, MemoryType, Query, RequestBody } from "./types.js";
 
 export interface ClientOptions {
-  /** The API's root, e.g. https://<site>.web.app. Defaults to AI_MEMORY_BASE_URL. */
+  /** The API's root: the `api` function's URL, or your Hosting site. Defaults to AI_MEMORY_BASE_URL. */
   baseURL?: string;
+  /**
+   * Where streamed chat goes. Firebase Hosting buffers a rewritten function's answer, so give the
+   * `api` function's own URL here (https://<region>-<project>.cloudfunctions.net/api) when baseURL
+   * is a Hosting site. Defaults to AI_MEMORY_STREAMING_BASE_URL, then baseURL.
+   */
+  streamingBaseURL?: string;
   /** The bearer: the admin key, an AI's ai_token, or a Firebase ID token. Defaults to AI_MEMORY_API_KEY. */
   apiKey?: string;
-  /** Per-request timeout in milliseconds (default 60 s). */
+  /** Per attempt, until the answer's headers (default 60 s). */
   timeoutMs?: number;
+  /** Retries of reads and of calls carrying an Idempotency-Key (creates and chat get one automatically). Default 2. */
+  maxRetries?: number;
   /** A fetch implementation (default: the global one), for tests, proxies or old runtimes. */
   fetch?: typeof fetch;
   defaultHeaders?: Record<string, string>;
 }
 
-type Ai = { ai_uuid: string; ai_name?: string };
+type RelayAnswers = { join: JoinAnswer; heartbeat: HeartbeatAnswer; leave: LeaveAnswer };
+type ListQuery = { limit?: number };
+const enc = encodeURIComponent;
 
 /**
- * The HTTP API, typed: the seed routes, sessions, chat and the relay. Every error status becomes its
- * own error class (see errors.ts); a failed connection is an APIConnectionError.
+ * The HTTP API, typed from its OpenAPI document: the seed routes, the REST resources, chat (plain
+ * and streamed) and the relay. Every error status is its own error class (see errors.ts).
+ * Socket-style events live in the separate entry point `ai-memory-client/socket`.
  */
 export class AiMemory {
   readonly baseURL: string;
+  readonly streamingBaseURL: string;
   readonly apiKey: string | undefined;
   private readonly options: ClientOptions;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: Transport;
 
   constructor(options: ClientOptions = {}) {
     const baseURL = options.baseURL ?? readEnv("AI_MEMORY_BASE_URL");
     if (!baseURL) throw new AiMemoryError("baseURL is missing: pass { baseURL } or set AI_MEMORY_BASE_URL");
     this.baseURL = baseURL.replace(/\/+$/, "");
+    this.streamingBaseURL = (options.streamingBaseURL ?? readEnv("AI_MEMORY_STREAMING_BASE_URL") ?? this.baseURL).replace(/\/+$/, "");
     this.apiKey = options.apiKey ?? readEnv("AI_MEMORY_API_KEY");
     this.options = options;
-    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.transport = new Transport({
+      baseURL: this.baseURL,
+      apiKey: this.apiKey,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      maxRetries: options.maxRetries ?? 2,
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      defaultHeaders: options.defaultHeaders,
+    });
   }
 
   /** The same client with some options changed, e.g. `withOptions({ apiKey: handshake.tokens.ai_token })`. */
   withOptions(options: ClientOptions): AiMemory {
-    return new AiMemory({ ...this.options, baseURL: this.baseURL, apiKey: this.apiKey, ...options });
-  }
-
-  /** A socket-style client over the AI's room; call `connect()` on it. */
-  socket(options: Omit<SocketOptions, "api">): AiMemorySocket {
-    return new AiMemorySocket({ ...options, api: this });
+    return new AiMemory({ ...this.options, baseURL: this.baseURL, streamingBaseURL: this.streamingBaseURL, apiKey: this.apiKey, ...options });
   }
 
   /** `{ai_name}` creates an AI (admin); `{ai_uuid}` resumes one with fresh tokens and a new session. */
-  handshake(body: { ai_name: string; session_name?: string } | { ai_uuid: string; ai_name?: string; session_name?: string }) {
-    return this.post<Handshake>("/v1/handshake", body);
+  handshake(body: RequestBody<"handshake">, options?: RequestOptions) {
+    return this.call<Answer<"handshake">>({ method: "POST", path: "/v1/handshake", body, ...options });
   }
 
+  readonly ais = {
+    list: (query: Query<"listAis"> = {}) => this.call<Answer<"listAis">>({ method: "GET", path: "/v1/ais", query }),
+    create: (body: RequestBody<"createAi">) => this.call<Answer<"createAi">>({ method: "POST", path: "/v1/ais", body }),
+    retrieve: (aiUuid: string) => this.call<Answer<"getAi">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}` }),
+    update: (aiUuid: string, body: RequestBody<"updateAi">) => this.call<Answer<"updateAi">>({ method: "PATCH", path: `/v1/ais/${enc(aiUuid)}`, body }),
+    delete: (aiUuid: string) => this.call<Answer<"deleteAi">>({ method: "DELETE", path: `/v1/ais/${enc(aiUuid)}` }),
+    revokeTokens: (aiUuid: string) => this.call<Answer<"revokeTokens">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/revoke_tokens` }),
+    /** The AI's whole memory, to keep or to import elsewhere. */
+    export: (aiUuid: string) => this.call<Answer<"exportAi">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/export` }),
+    import: (aiUuid: string, body: RequestBody<"importMemories">) =>
+      this.call<Answer<"importMemories">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/import`, body }),
+  };
+
   readonly memories = {
-    create: (body: Ai & { memory_type: MemoryType; memory_data: MemoryData }) => this.post<Memory>("/create_memory", body),
-    edit: (body: Ai & { memory_type: MemoryType; memory_id: string; memory_data: MemoryData }) =>
-      this.post<Memory>("/edit_memory", body),
-    delete: (body: Ai & { memory_type: MemoryType; memory_id: string }) =>
-      this.post<{ deleted: true; memory_id: string; memory_type?: MemoryType }>("/delete_memory", body),
-    move: (body: Ai & { from_memory_type: MemoryType; to_memory_type: MemoryType; document_id: string }) =>
-      this.post<Memory>("/move_memory", body),
-    retrieve: (body: Ai & { memory_type?: MemoryType | "all"; limit?: number; filter_query?: unknown; cursor?: string }) =>
-      this.post<RetrieveResult>("/retrieve_memories", body),
+    /** Retried safely: an Idempotency-Key is sent (a fresh one unless given). */
+    create: (body: RequestBody<"createMemory">, options?: RequestOptions) =>
+      this.call<Answer<"createMemory">>({ method: "POST", path: "/create_memory", body, ...options, idempotencyKey: options?.idempotencyKey ?? randomId() }),
+    edit: (body: RequestBody<"editMemory">) => this.call<Answer<"editMemory">>({ method: "POST", path: "/edit_memory", body }),
+    delete: (body: RequestBody<"deleteMemory">) => this.call<Answer<"deleteMemory">>({ method: "POST", path: "/delete_memory", body }),
+    move: (body: RequestBody<"moveMemory">) => this.call<Answer<"moveMemory">>({ method: "POST", path: "/move_memory", body }),
+    retrieve: (body: Omit<RequestBody<"retrieveMemories">, "memory_type"> & { memory_type?: RequestBody<"retrieveMemories">["memory_type"] }) =>
+      this.call<Answer<"retrieveMemories">>({ method: "POST", path: "/retrieve_memories", body: { memory_type: "all", ...body }, idempotent: true }),
+    /** Newest first, filtered by the query (q, tags, source, created_after/before), paged by cursor. */
+    list: (aiUuid: string, query: Query<"listAiMemories"> = {}) =>
+      this.call<Answer<"listAiMemories">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/memories`, query }),
     get: (aiUuid: string, type: MemoryType, id: string) =>
-      this.request<Memory>("GET", `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}`),
+      this.call<Answer<"getAiMemory">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}` }),
     history: (aiUuid: string, type: MemoryType, id: string) =>
-      this.request<{ versions: Memory[] }>("GET", `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/history`),
+      this.call<Answer<"aiMemoryHistory">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/history` }),
+    /** By relevance to a query (keyword, and vector when the server has embeddings). */
+    search: (aiUuid: string, body: RequestBody<"searchMemories">) =>
+      this.call<Answer<"searchMemories">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/memories/search`, body, idempotent: true }),
+    /** Undoes a supersession (admin): the memory, and the exchanges hidden with it, current again. */
+    restore: (aiUuid: string, type: MemoryType, id: string) =>
+      this.call<Answer<"restoreAiMemory">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}/restore` }),
+  };
+
+  /** What fact extraction did with each chat exchange (admin). */
+  readonly extractions = {
+    list: (aiUuid: string, query: Query<"listExtractions"> = {}) =>
+      this.call<Answer<"listExtractions">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/extractions`, query }),
+    retrieve: (aiUuid: string, chatId: string) =>
+      this.call<Answer<"getExtraction">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/extractions/${enc(chatId)}` }),
   };
 
   readonly sessions = {
-    create: (aiUuid: string, body: { name?: string; user_id?: string } = {}) =>
-      this.post<Session>(`/v1/ais/${enc(aiUuid)}/sessions`, body),
-    list: (aiUuid: string) => this.request<{ sessions: Session[] }>("GET", `/v1/ais/${enc(aiUuid)}/sessions`),
+    create: (aiUuid: string, body: RequestBody<"createSession"> = {}) =>
+      this.call<Answer<"createSession">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/sessions`, body }),
+    list: (aiUuid: string, query: ListQuery = {}) => this.call<Answer<"listSessions">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/sessions`, query }),
     /** The session and its exchanges, oldest first. */
-    chats: (aiUuid: string, sessionId: string) =>
-      this.request<{ session: Session; chats: Array<Record<string, unknown>> }>(
-        "GET",
-        `/v1/ais/${enc(aiUuid)}/sessions/${enc(sessionId)}/chats`,
-      ),
+    chats: (aiUuid: string, sessionId: string, query: ListQuery = {}) =>
+      this.call<Answer<"listSessionChats">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/sessions/${enc(sessionId)}/chats`, query }),
   };
 
   readonly chat = {
     completions: {
-      /** OpenAI's request (without streaming), plus `session_id` or, for the admin, `ai_uuid`. */
-      create: (body: Record<string, unknown> & { messages: Array<Record<string, unknown>> }) =>
-        this.post<Record<string, unknown> & { memory?: Record<string, unknown> }>("/v1/chat/completions", { ...body, stream: false }),
+      /**
+       * OpenAI's request plus `session_id` (a new id starts that session) or, for the admin,
+       * `ai_uuid`. With `stream: true`, a ChatStream sent to `streamingBaseURL`. Retried safely:
+       * an Idempotency-Key is sent (a fresh one unless given).
+       */
+      create: ((body: ChatCompletionRequest, options?: RequestOptions) => {
+        const call: Call = { method: "POST", path: "/v1/chat/completions", body, ...options, idempotencyKey: options?.idempotencyKey ?? randomId() };
+        return body.stream ? this.stream(call) : this.call<Answer<"createChatCompletion">>(call);
+      }) as {
+        (body: ChatCompletionRequest & { stream: true }, options?: RequestOptions): Promise<ChatStream>;
+        (body: ChatCompletionRequest & { stream?: false }, options?: RequestOptions): Promise<Answer<"createChatCompletion">>;
+      },
     },
   };
 
-  readonly relay = {
-    emit: (body: Omit<Extract<RelayRequest, { action: "emit" }>, "action">) =>
-      this.post<EmitAck>("/v1/relay", { action: "emit", ...body }),
-    join: (body: Omit<Extract<RelayRequest, { action: "join" }>, "action"> = {}) =>
-      this.post<JoinAnswer>("/v1/relay", { action: "join", ...body }),
-    heartbeat: (body: Omit<Extract<RelayRequest, { action: "heartbeat" }>, "action">) =>
-      this.post<Presence & { online: Presence[] }>("/v1/relay", { action: "heartbeat", ...body }),
-    leave: (body: Omit<Extract<RelayRequest, { action: "leave" }>, "action">) =>
-      this.post<{ left: true; client_id: string }>("/v1/relay", { action: "leave", ...body }),
+  readonly models = {
+    list: () => this.call<Answer<"listModels">>({ method: "GET", path: "/v1/models" }),
+    retrieve: (model: string) => this.call<Answer<"getModel">>({ method: "GET", path: `/v1/models/${enc(model)}` }),
   };
 
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>("POST", path, body);
-  }
+  readonly relay = {
+    /** An emit with an `event_id` is written once however often it is retried. */
+    emit: (body: Omit<Extract<RequestBody<"relay">, { event: string }>, "action">) =>
+      this.call<EmitAck>({ method: "POST", path: "/v1/relay", body, idempotent: Boolean(body.event_id) }),
+    join: (body: { ai_uuid?: string; client_id?: string } = {}) => this.relayCall<"join">({ action: "join", ...body }),
+    heartbeat: (body: { ai_uuid?: string; client_id: string; status?: string }) => this.relayCall<"heartbeat">({ action: "heartbeat", ...body }),
+    leave: (body: { ai_uuid?: string; client_id: string }) => this.relayCall<"leave">({ action: "leave", ...body }),
+  };
 
   /** Any route: answers the parsed JSON, or throws the APIError subclass of the status. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: "application/json", ...this.options.defaultHeaders };
-    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const controller = new AbortController();
-    const timeoutMs = this.options.timeoutMs ?? 60_000;
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let response: Response;
-    try {
-      response = await this.fetchImpl(`${this.baseURL}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: controller.signal,
-      });
-    } catch (error) {
-      if (controller.signal.aborted) throw new APIConnectionTimeoutError(`${method} ${path}: no answer within ${timeoutMs} ms`);
-      throw new APIConnectionError(`${method} ${path}: ${(error as Error).message}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
-    const text = await response.text();
-    const parsed = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const error = (parsed as { error?: ErrorBody } | undefined)?.error;
-      throw APIError.generate(response.status, error, response.headers);
-    }
-    return parsed as T;
+  request<T>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T> {
+    return this.call<T>({ method, path, body, idempotent: method === "GET", ...options });
   }
-}
 
-const enc = encodeURIComponent;
+  private call<T>(call: Call): Promise<T> {
+    return this.transport.json<T>({ idempotent: call.method === "GET", ...call });
+  }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { error: { code: "invalid_response", message: text.slice(0, 500) } };
+  private relayCall<A extends keyof RelayAnswers>(body: RequestBody<"relay">) {
+    return this.call<RelayAnswers[A]>({ method: "POST", path: "/v1/relay", body, idempotent: true });
+  }
+
+  private async stream(call: Call): Promise<ChatStream> {
+    const controller = new AbortController();
+    call.signal?.addEventListener("abort", () => controller.abort(), { once: true });
+    const response = await this.transport.send({ ...call, baseURL: this.streamingBaseURL, signal: controller.signal, headers: { ...call.headers, accept: "text/event-stream" } });
+    return new ChatStream(response, controller);
   }
 }

@@ -1,5 +1,6 @@
-export { AiMemory, type ClientOptions } from "./http-client";
-export { AiMemorySocket, type SocketOptions } from "./socket";
-export type { SocketEventMap } from "./socket-emitter";
-export * from "./errors";
-export * from "./types";
+/** The HTTP client. Socket-style events (Firebase listeners) are in `ai-memory-client/socket`. */
+export { AiMemory, type ClientOptions } from "./http-client.js";
+export { ChatStream } from "./chat-stream.js";
+export type { RequestOptions } from "./transport.js";
+export * from "./errors.js";
+export * from "./types.js";

@@ -1,4 +1,4 @@
-import type { JoinAnswer, MemoryUpdate, Presence, RoomEvent } from "./types";
+import type { JoinAnswer, MemoryUpdate, Presence, RoomEvent } from "./types.js";
 
 /** The events a socket delivers: room events (with the stored event) and its own lifecycle. */
 export interface SocketEventMap {

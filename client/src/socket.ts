@@ -12,11 +12,11 @@ import {
   Timestamp,
   type Unsubscribe,
 } from "firebase/firestore";
-import { AiMemoryError, APIConnectionError } from "./errors";
-import { type FirebaseConnectionOptions, openFirebase, toRoomEvent } from "./firebase-connection";
-import type { AiMemory } from "./http-client";
-import { SocketEmitter } from "./socket-emitter";
-import type { EmitAck, Handshake, JoinAnswer, RoomPosition } from "./types";
+import { AiMemoryError, APIConnectionError } from "./errors.js";
+import { type FirebaseConnectionOptions, openFirebase, toRoomEvent } from "./firebase-connection.js";
+import type { AiMemory } from "./http-client.js";
+import { SocketEmitter } from "./socket-emitter.js";
+import type { EmitAck, Handshake, JoinAnswer, RoomPosition } from "./types.js";
 
 export interface SocketOptions extends FirebaseConnectionOptions {
   /** The HTTP client; the relay is called with the handshake's ai_token when there is one. */

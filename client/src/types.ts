@@ -1,81 +1,71 @@
-/** The API's shapes, as the SDK's callers see them (see GET /openapi.json for every field). */
+import type { components, operations } from "./openapi-types.js";
+
+/**
+ * The API's shapes, generated from its /openapi.json (openapi-types.ts): a test regenerates them
+ * from the server and fails when they differ, so they cannot drift from what the server answers.
+ */
+type Schemas = components["schemas"];
+type JsonOf<T> = T extends { content: { "application/json": infer Body } } ? Body : never;
+
+/** The JSON body an operation takes. */
+export type RequestBody<Op extends keyof operations> = JsonOf<NonNullable<operations[Op]["requestBody"]>>;
+/** The JSON answer of an operation's success. */
+export type Answer<Op extends keyof operations> = JsonOf<operations[Op]["responses"][Extract<keyof operations[Op]["responses"], 200 | 201>]>;
+/** The query parameters of an operation. */
+export type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
 
 export const MEMORY_TYPES = ["working_memory", "long_term_memory", "personal_logs", "archive"] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
 
-export interface Memory {
+export type Memory = Schemas["Memory"];
+export type MemoryData = RequestBody<"createMemory">["memory_data"];
+export type RetrieveResult = Schemas["MemoryList"];
+export type SearchHit = Schemas["SearchHit"];
+export type ExtractionRecord = Schemas["ExtractionRecord"];
+export type AppliedDecision = Schemas["AppliedDecision"];
+export type Ai = Schemas["Ai"];
+export type Handshake = Schemas["Handshake"];
+export type Session = Schemas["Session"];
+export type Chat = Schemas["Chat"];
+export type MemoryReport = Schemas["MemoryReport"];
+export type ChatCompletion = Schemas["ChatCompletion"];
+export type Model = Schemas["Model"];
+export type ExportedMemory = Schemas["Export"];
+export type EventSender = Schemas["EventSender"];
+export type EmitAck = Schemas["EmitAck"];
+export type JoinAnswer = Schemas["JoinAnswer"];
+/** A place in a room: the commit time of an event (to the nanosecond) and its id. */
+export type RoomPosition = Schemas["RoomPosition"];
+export type Presence = Schemas["Presence"];
+export type HeartbeatAnswer = Schemas["HeartbeatAnswer"];
+export type LeaveAnswer = Schemas["LeaveAnswer"];
+export type RelayRequest = RequestBody<"relay">;
+
+/** The chat request: OpenAI's, plus `session_id` (or the X-Session-Id header) and, for the admin, `ai_uuid`. */
+export type ChatCompletionRequest = RequestBody<"createChatCompletion">;
+
+/** One chunk of a streamed chat completion (OpenAI's shape); the last one carries `memory`. */
+export interface ChatCompletionChunk {
   id: string;
-  memory_id: string;
-  ai_uuid: string;
-  memory_type: MemoryType;
-  content: string | Record<string, unknown>;
-  text: string;
-  metadata: Record<string, unknown>;
-  tags: string[];
-  importance: number;
-  source: string;
-  session_id: string | null;
-  created_at: string;
-  updated_at: string;
-  version: number;
-  expires_at: string | null;
-  moved_from?: MemoryType;
-  moved_at?: string;
+  object: "chat.completion.chunk";
+  created: number;
+  model: string;
+  choices: Array<{ index: number; delta: { role?: string; content?: string | null; [field: string]: unknown }; finish_reason: string | null }>;
+  usage?: Record<string, unknown> | null;
+  memory?: MemoryReport;
 }
-
-/** `memory_data` of the seed routes: the content, or an object with content and its fields. */
-export type MemoryData =
-  | string
-  | Record<string, unknown>
-  | { content: string | Record<string, unknown>; metadata?: Record<string, unknown>; tags?: string[]; importance?: number; expires_at?: string | null };
-
-export interface Session {
-  session_id: string;
-  [field: string]: unknown;
-}
-
-export interface Handshake {
-  ai_uuid: string;
-  ai_name: string;
-  created_at: string;
-  status?: string;
-  session: Session;
-  tokens: { ai_token: string; token_type?: string; expires_at: string; firebase_custom_token: string };
-  database_paths: {
-    registry: string;
-    memories: Record<MemoryType, string>;
-    room: string;
-    presence: string;
-    chat_sessions: string;
-    chats: string;
-  };
-}
-
-export interface RetrieveResult {
-  memories: Memory[];
-  next_cursor: string | null;
-}
-
-/** Who wrote an event: the memory triggers, or a client through the relay. */
-export type EventSender =
-  | { kind: "system" }
-  | { kind: "ai"; ai_uuid: string; client_id: string | null }
-  | { kind: "admin"; user_id: string; client_id: string | null };
 
 /**
- * One event of an AI's room. The room's order is (`at`, `id`): `at` is the commit time of the write
- * that made the event. `at` and `expires_at` are Dates when read from Firestore.
+ * One event of an AI's room, as a Firestore listener reads it: `at` and `expires_at` are Dates there.
+ * The room's order is (`at`, `id`): `at` is the commit time of the write that made the event.
  */
-export interface RoomEvent<D = unknown> {
-  id: string;
-  ai_uuid: string;
-  event: string;
+export type RoomEvent<D = unknown> = Omit<Schemas["RoomEvent"], "data" | "at" | "expires_at"> & {
   data: D;
-  sender: EventSender;
   at: Date | string;
   expires_at: Date | string;
-}
+};
 
+/** The data of a `memory_update` event. */
 export interface MemoryUpdate {
   action: "created" | "updated" | "deleted" | "moved" | "superseded" | "restored";
   memory_type: MemoryType;
@@ -86,43 +76,3 @@ export interface MemoryUpdate {
   from?: MemoryType;
   to?: MemoryType;
 }
-
-export interface EmitAck {
-  ack: true;
-  event_id: string;
-  at: string;
-}
-
-/** A place in a room: the commit time of an event (to the nanosecond) and its id. */
-export interface RoomPosition {
-  event_id: string;
-  at: string;
-  at_timestamp: { seconds: number; nanoseconds: number };
-}
-
-export interface JoinAnswer {
-  ai_uuid: string;
-  room: string;
-  presence: string;
-  order_by: ["at", "__name__"];
-  /** The newest event when joining (null in an empty room): listen after it. */
-  resume_after: RoomPosition | null;
-  heartbeat_interval_ms: number;
-  presence_ttl_ms: number;
-}
-
-export interface Presence {
-  client_id: string;
-  ai_uuid: string;
-  sender: EventSender;
-  status: string;
-  connected_at: string;
-  last_seen: string;
-  expires_at: string;
-}
-
-export type RelayRequest =
-  | { action: "emit"; ai_uuid?: string; client_id?: string; event: string; data?: unknown; event_id?: string }
-  | { action: "join"; ai_uuid?: string; client_id?: string }
-  | { action: "heartbeat"; ai_uuid?: string; client_id: string; status?: string }
-  | { action: "leave"; ai_uuid?: string; client_id: string };

@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, expect } from "vitest";
 import { app, newAi, PROJECT_ID, type HandshakeBody } from "../../functions/test/support/emulator";
-import { AiMemory, type AiMemorySocket, type Handshake, type RoomEvent } from "../src";
+import { AiMemory, type Handshake, type RoomEvent } from "../src";
+import { AiMemorySocket } from "../src/socket-entry";
 
 // The API app of the test process on a real port: the same code the `api` function serves, with the
 // test's secrets (the Functions emulator reads its secrets from a file every concurrent run rewrites).
@@ -24,7 +25,7 @@ export async function connectedAi(name: string, options: { clientId?: string } =
 }
 
 export async function openSocket(ai: HandshakeBody, options: { clientId?: string; heartbeatIntervalMs?: number } = {}) {
-  const socket = adminClient().socket({ handshake: ai as unknown as Handshake, firebase: { projectId: PROJECT_ID }, ...options });
+  const socket = new AiMemorySocket({ api: adminClient(), handshake: ai as unknown as Handshake, firebase: { projectId: PROJECT_ID }, ...options });
   return socket.connect();
 }
 

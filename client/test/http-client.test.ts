@@ -60,7 +60,7 @@ describe("AiMemory (HTTP)", () => {
       [502, UpstreamError], [503, ServiceUnavailableError], [504, UpstreamTimeoutError], [507, InternalServerError],
     ] as const;
     for (const [status, ErrorClass] of classes) {
-      const client = new AiMemory({ baseURL: "http://api.test", fetch: answering(status, { error: { code: "c", message: "m", details: { status } } }) });
+      const client = new AiMemory({ baseURL: "http://api.test", maxRetries: 0, fetch: answering(status, { error: { code: "c", message: "m", details: { status } } }) });
       const error = await client.request("GET", "/x").catch((caught: unknown) => caught);
       expect(error, String(status)).toBeInstanceOf(ErrorClass);
       expect(error).toBeInstanceOf(APIError);
@@ -69,11 +69,11 @@ describe("AiMemory (HTTP)", () => {
   });
 
   it("tells a failed connection and a timeout apart from an answer", async () => {
-    const refused = new AiMemory({ baseURL: "http://127.0.0.1:1" });
+    const refused = new AiMemory({ baseURL: "http://127.0.0.1:1", maxRetries: 0 });
     await expect(refused.request("GET", "/healthz")).rejects.toBeInstanceOf(APIConnectionError);
     const hanging = (async (_url: string, init: RequestInit) =>
       new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(new Error("aborted"))))) as unknown as typeof fetch;
-    const slow = new AiMemory({ baseURL: "http://api.test", fetch: hanging, timeoutMs: 50 });
+    const slow = new AiMemory({ baseURL: "http://api.test", fetch: hanging, timeoutMs: 50, maxRetries: 0 });
     await expect(slow.request("GET", "/x")).rejects.toBeInstanceOf(APIConnectionTimeoutError);
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { db, newAi } from "../../functions/test/support/emulator";
-import type { AiMemorySocket, MemoryUpdate } from "../src";
+import type { MemoryUpdate } from "../src";
+import type { AiMemorySocket } from "../src/socket-entry";
 import { connectedAi, openSocket, record, settle, until } from "./helpers";
 
 const sockets: AiMemorySocket[] = [];

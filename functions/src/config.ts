@@ -38,6 +38,20 @@ export const AI_TOKEN_TTL_SECONDS = defineInt("AI_TOKEN_TTL_SECONDS", {
   description: "Lifetime of an AI's ai_token",
 });
 
+/** Where the functions run: firebase.json's Hosting rewrite names the same region (it cannot read a param). */
+export const FUNCTIONS_REGION = defineString("FUNCTIONS_REGION", {
+  default: "us-central1",
+  description: "Region of every function; keep it the Hosting rewrite's region and near the Firestore database's location",
+});
+export const MAX_INSTANCES = defineInt("MAX_INSTANCES", {
+  default: 10,
+  description: "At most this many instances of each function, a cost guard (rate limits hold per instance)",
+});
+export const API_MIN_INSTANCES = defineInt("API_MIN_INSTANCES", {
+  default: 0,
+  description: "Instances of the api function kept warm, billed while idle; 0 scales to zero",
+});
+
 export const SECRETS = [ADMIN_API_KEY, JWT_SECRET_KEY, OPENAI_API_KEY];
 
 /** The configuration services receive: plain values, so tests can build one by hand. */

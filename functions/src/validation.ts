@@ -12,46 +12,39 @@ export function strictObject<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-const pathOf = (prefix: string, path: PropertyKey[]): string =>
+export const pathOf = (prefix: string, path: readonly PropertyKey[]): string =>
   [prefix, ...path.map(String)].filter(Boolean).join(".");
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union's issues, replaced by those of the branch the value was meant for: the branches whose
+ * type matched (their issues are deeper than the union itself), or failing that all of them.
+ */
+function explain(issue: Issue): Issue[] {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
+  const typeMatched = issue.errors.filter((branch) => !branch.some((inner) => inner.path.length === 0 && inner.code === "invalid_type"));
+  if (typeMatched.length !== 1) return [issue];
+  return typeMatched[0].flatMap((inner) => explain({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
+}
+
+/** One issue per failing field: an unknown key is named as the field it would be. */
+const fieldIssues = (issue: Issue, prefix: string) =>
+  (issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
+    field: pathOf(prefix, path) || "(body)",
+    message: issue.message,
+  }));
 
 /** Parses at the edge; a failure is one 400 whose message names every failing field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    field: pathOf(prefix, issue.path) || "(body)",
-    message: issue.message,
-  }));
+  const issues = result.error.issues.flatMap(explain).flatMap((issue) => fieldIssues(issue, prefix));
   throw new AppError(
     "invalid_argument",
     issues.map((issue) => `${issue.field}: ${issue.message}`).join("; "),
-    { issues },
+    { field: issues[0].field, issues },
   );
-}
-
-/** JSON values Firestore can store: no nested arrays, no empty map keys. */
-export function firestoreJsonIssue(value: unknown, insideArray = false): string | null {
-  if (value === null || ["string", "number", "boolean"].includes(typeof value)) {
-    return typeof value === "number" && !Number.isFinite(value) ? "numbers must be finite" : null;
-  }
-  if (Array.isArray(value)) {
-    if (insideArray) return "arrays may not contain arrays (Firestore cannot store nested arrays)";
-    for (const item of value) {
-      const issue = firestoreJsonIssue(item, true);
-      if (issue) return issue;
-    }
-    return null;
-  }
-  if (typeof value === "object") {
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (key === "" || key.startsWith("__")) return `keys must be non-empty and not start with "__" (got "${key}")`;
-      const issue = firestoreJsonIssue(item, false);
-      if (issue) return issue;
-    }
-    return null;
-  }
-  return `unsupported value of type ${typeof value}`;
 }
 
 export const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");

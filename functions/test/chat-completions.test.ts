@@ -106,8 +106,9 @@ describe("POST /v1/chat/completions", () => {
     const foreign = await chatAs(app, other, { ai_uuid: ai.ai_uuid, messages: [{ role: "user", content: "hi" }] });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.type).toBe("permission_error");
-    const badSession = await chatAs(app, ai, { messages: [{ role: "user", content: "hi" }] }, { "X-Session-Id": "no-such-session" });
-    expect(badSession.status).toBe(404);
+    const badSession = await chatAs(app, ai, { messages: [{ role: "user", content: "hi" }] }, { "X-Session-Id": "bad/session" });
+    expect(badSession.status).toBe(400);
+    expect(badSession.body.error.message).toMatch(/^X-Session-Id: /);
     const invalid = await chatAs(app, ai, { messages: [] });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.param).toBe("messages");

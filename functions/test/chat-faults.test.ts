@@ -11,31 +11,79 @@ let fake: FakeOpenAi;
 beforeAll(async () => ({ app, fake } = await chatApp({ timeoutMs: 1000, maxRetries: 1 })));
 afterAll(() => fake.close());
 
-describe("chat faults: a clear error, bounded in time, nothing written", () => {
+describe("chat faults: a clear error in OpenAI's shape, bounded in time, nothing written", () => {
+  const ask = (ai: Awaited<ReturnType<typeof newAi>>, model: string, extra: Record<string, unknown> = {}) =>
+    chatAs(app, ai, { model, messages: [{ role: "user", content: `hello ${model}` }], ...extra });
+
   it.each([
-    ["fail-500", 502, /HTTP 500.*fake upstream failure 500/],
-    ["fail-429", 502, /HTTP 429.*fake upstream failure 429/],
-    ["fail-400", 502, /HTTP 400/],
-    ["slow-4000", 504, /did not answer within 1 s/],
-  ])("model %s gives %i", async (model, status, message) => {
+    ["fail-500", 502, "upstream_error", /HTTP 500.*fake upstream failure 500/],
+    ["fail-503", 502, "upstream_error", /HTTP 503/],
+    ["fail-401", 502, "upstream_error", /HTTP 401.*check OPENAI_API_KEY/],
+    ["slow-4000", 504, "timeout_error", /did not answer within 1 s/],
+    ["never", 504, "timeout_error", /did not answer within 1 s/],
+    ["stall-body", 504, "timeout_error", /did not answer within 1 s/],
+    ["text-plain", 502, "upstream_error", /is not a chat completion/],
+    ["empty-object", 502, "upstream_error", /is not a chat completion/],
+    ["no-choices", 502, "upstream_error", /has no choices/],
+    ["huge-2000000", 502, "upstream_error", /larger than 200000 bytes/],
+  ])("model %s gives %i", async (model, status, type, message) => {
     const ai = await newAi("Faulty");
-    const answer = await chatAs(app, ai, { model, messages: [{ role: "user", content: "hello" }] });
+    const answer = await ask(ai, model);
     expect(answer.status).toBe(status);
     expect(answer.body.error.message).toMatch(message);
-    expect(answer.body.error.type).toBe(status === 504 ? "timeout_error" : "upstream_error");
+    expect(answer.body.error.type).toBe(type);
     expect(await storedFor(ai.ai_uuid)).toEqual(nothingStored);
   });
 
-  it.each([["cut-stream"], ["stall-stream"], ["fail-500"]])("a streamed %s ends in an error event or status, nothing stored", async (model) => {
+  it.each([
+    ["fail-400", 400, "fake_error"],
+    ["fail-404", 404, "fake_error"],
+    ["fail-422", 422, "fake_error"],
+  ])("passes the model's refusal %s through as %i with its own error", async (model, status, type) => {
+    const ai = await newAi("Refused");
+    const calls = fake.requests.length;
+    const answer = await ask(ai, model);
+    expect(answer.status).toBe(status);
+    expect(answer.body.error).toEqual({ message: `fake upstream failure ${status}`, type, code: `fake_${status}`, param: null });
+    expect(fake.requests.length - calls).toBe(1); // a refusal is not retried
+    expect(await storedFor(ai.ai_uuid)).toEqual(nothingStored);
+  });
+
+  it("answers a rate limit at once as a 429 with the model's Retry-After, however long it asks to wait", async () => {
+    const ai = await newAi("Limited");
+    const calls = fake.requests.length;
+    const answer = await ask(ai, "ratelimit-3600");
+    expect(answer.status).toBe(429);
+    expect(answer.headers["retry-after"]).toBe("3600");
+    expect(answer.body.error).toMatchObject({ type: "rate_limit_error", message: "Rate limit reached, slow down" });
+    expect(fake.requests.length - calls).toBe(1);
+    expect(await storedFor(ai.ai_uuid)).toEqual(nothingStored);
+  });
+
+  it("retries a transient failure once, within the same deadline", async () => {
+    const ai = await newAi("Flaky");
+    const calls = fake.requests.length;
+    const answer = await ask(ai, "flaky-503");
+    expect(answer.status).toBe(200);
+    expect(answer.body.choices[0].message.content).toBe("Echo: hello flaky-503");
+    expect(fake.requests.length - calls).toBe(2);
+  });
+
+  it.each([["cut-stream"], ["stall-stream"], ["huge-2000000"]])("a streamed %s ends in an error event and a closed stream, nothing stored", async (model) => {
     const ai = await newAi("Cut");
-    const answer = await chatAs(app, ai, { model, stream: true, messages: [{ role: "user", content: "tell me a story" }] });
-    if (model === "fail-500") {
-      expect(answer.status).toBe(502);
-    } else {
-      expect(answer.status).toBe(200);
-      expect(answer.text).toMatch(/"error":\{"message":"the language model/);
-      expect(answer.text).not.toContain("[DONE]");
-    }
+    const answer = await ask(ai, model, { stream: true });
+    expect(answer.status).toBe(200);
+    const events = answer.text.trim().split("\n\n");
+    expect(events.at(-1)).toMatch(/^data: \{"error":\{"message":"the language model/);
+    expect(answer.text).not.toContain("[DONE]");
+    expect(await storedFor(ai.ai_uuid)).toEqual(nothingStored);
+  });
+
+  it.each([["fail-500", 502], ["fail-400", 400], ["ratelimit-3600", 429]])("a streamed %s fails before the stream starts, with status %i", async (model, status) => {
+    const ai = await newAi("StreamRefused");
+    const answer = await ask(ai, model, { stream: true });
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.message).toBeTruthy();
     expect(await storedFor(ai.ai_uuid)).toEqual(nothingStored);
   });
 

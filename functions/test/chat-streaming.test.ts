@@ -1,29 +1,21 @@
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import OpenAI from "openai";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatApp, NOTHING_STORED, storedFor } from "./support/chat-app";
+import { chatServer, NOTHING_STORED, storedFor } from "./support/chat-app";
 import { ADMIN, app as emulatorApp, HOSTING_URL, newAi } from "./support/emulator";
 import type { FakeOpenAi } from "./support/fake-openai-server";
 
 type MemoryChunk = { memory?: { session_id: string; context_memory_ids: string[]; stored_memory_ids: string[] } };
 
-let server: Server;
 let fake: FakeOpenAi;
 let localUrl: string;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const built = await chatApp();
-  fake = built.fake;
-  server = built.app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  localUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  let url: string;
+  ({ fake, url, close } = await chatServer());
+  localUrl = `${url}/v1`;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await fake.close();
-});
+afterAll(() => close());
 
 async function collect(client: OpenAI, content: string, headers: Record<string, string> = {}) {
   const stream = await client.chat.completions.create({ model: "test-model", stream: true, messages: [{ role: "user", content }] }, { headers });

@@ -23,7 +23,8 @@ describe("POST /v1/handshake", () => {
 
     const registry = await db.doc(`ai_registry/${body.ai_uuid}`).get();
     expect(registry.data()).toMatchObject({ name: "Assistant Name", status: "active", token_version: 1 });
-    const session = await db.doc(`chat_sessions/${body.session.session_id}`).get();
+    // Session ids are per AI: the document id carries the AI (chat_sessions/{ai_uuid}:{session_id}).
+    const session = await db.doc(`chat_sessions/${body.ai_uuid}:${body.session.session_id}`).get();
     expect(session.data()).toMatchObject({ ai_uuid: body.ai_uuid, message_count: 0 });
   });
 

@@ -26,7 +26,11 @@ export type HandshakeInput =
 export async function handshake(deps: HandshakeDeps, input: HandshakeInput) {
   const created = "create" in input;
   const ai = created ? newAiRecord(input.create.name, input.create.ownerId) : input.resume;
-  const firebaseCustomToken = await deps.auth.createCustomToken(aiFirebaseUid(ai.ai_uuid), { ai_uuid: ai.ai_uuid });
+  // `tv` is the token version: firestore.rules refuse the token once the registry's version moves on.
+  const firebaseCustomToken = await deps.auth.createCustomToken(aiFirebaseUid(ai.ai_uuid), {
+    ai_uuid: ai.ai_uuid,
+    tv: ai.token_version,
+  });
   const aiToken = signAiToken(deps.config.jwtSecret, ai.ai_uuid, ai.token_version, deps.config.aiTokenTtlSeconds);
   const { ref: sessionRef, session } = newSession(deps.db, {
     aiUuid: ai.ai_uuid,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../errors";
 import { recordMemoryChange } from "../memory/memory-changes";
 import { buildMemory } from "../memory/memory-service";
@@ -46,22 +46,23 @@ export async function findReplay(db: Firestore, chatId: string, requestHash: str
 
 export interface Exchange {
   chat: Omit<StoredChat, "timestamp" | "stored_memory_ids">;
-  /** Written with the exchange when the session is new; null for an existing session. */
-  newSession: ChatSession | null;
+  /** The session's document, and the session to create there when it does not exist yet. */
+  session: { ref: DocumentReference; initial: ChatSession };
 }
 
 /**
  * Writes the exchange in one transaction: the chat, its working memory (same id), and the session
- * (created, or its count and time bumped). A chat already stored under this id (a retry that raced
- * the first request) wins, and nothing is written twice.
+ * (created, or its count and time bumped: two first messages of a new session id may race). A
+ * chat already stored under this id (a retry that raced the first request) wins, and nothing is
+ * written twice.
  */
 export async function recordExchange(db: Firestore, exchange: Exchange, now = Timestamp.now()): Promise<{ chat: StoredChat; replayed: boolean }> {
   const { chat } = exchange;
   const chatRef = chatsCollection(db).doc(chat.id);
   const memoryRef = memoryCollection(db, chat.ai_uuid, "working_memory").doc(chat.id);
-  const sessionRef = sessionsCollection(db).doc(chat.session_id);
+  const sessionRef = exchange.session.ref;
   return db.runTransaction(async (tx) => {
-    const existing = await tx.get(chatRef);
+    const [existing, session] = await tx.getAll(chatRef, sessionRef);
     if (existing.exists) return { chat: existing.data() as StoredChat, replayed: true };
     const stored: StoredChat = { ...chat, timestamp: now, stored_memory_ids: [memoryRef.id] };
     const memory = buildMemory(chat.ai_uuid, "working_memory", memoryRef.id, {
@@ -70,8 +71,8 @@ export async function recordExchange(db: Firestore, exchange: Exchange, now = Ti
       source: "chat",
       session_id: chat.session_id,
     }, now);
-    if (exchange.newSession) tx.create(sessionRef, { ...exchange.newSession, message_count: 1, updated_at: now });
-    else tx.update(sessionRef, { message_count: FieldValue.increment(1), updated_at: now });
+    if (session.exists) tx.update(sessionRef, { message_count: FieldValue.increment(1), updated_at: now });
+    else tx.create(sessionRef, { ...exchange.session.initial, message_count: 1, updated_at: now });
     tx.create(chatRef, stored);
     tx.create(memoryRef, memory);
     recordMemoryChange(tx, db, { action: "created", memory }, now);
@@ -79,22 +80,21 @@ export async function recordExchange(db: Firestore, exchange: Exchange, now = Ti
   });
 }
 
+/** The chats of one AI's session: session ids are per AI, so the AI is part of the query. */
+const chatsOfSession = (db: Firestore, aiUuid: string, sessionId: string) =>
+  chatsCollection(db).where("ai_uuid", "==", aiUuid).where("session_id", "==", sessionId);
+
 /** The last exchanges of a session, oldest first. */
-export async function recentTurns(db: Firestore, sessionId: string, count: number): Promise<RecentTurn[]> {
-  const snapshot = await chatsCollection(db)
-    .where("session_id", "==", sessionId)
-    .orderBy("timestamp", "desc")
-    .limit(count)
-    .select("message", "response", "timestamp")
-    .get();
+export async function recentTurns(db: Firestore, aiUuid: string, sessionId: string, count: number): Promise<RecentTurn[]> {
+  const snapshot = await chatsOfSession(db, aiUuid, sessionId).orderBy("timestamp", "desc").limit(count).select("message", "response", "timestamp").get();
   return snapshot.docs
     .map((doc) => doc.data() as StoredChat)
     .reverse()
     .map((chat) => ({ message: chat.message, response: chat.response, at: chat.timestamp.toDate().toISOString() }));
 }
 
-export async function listChats(db: Firestore, sessionId: string, limit: number): Promise<StoredChat[]> {
-  const snapshot = await chatsCollection(db).where("session_id", "==", sessionId).orderBy("timestamp", "asc").limit(limit).get();
+export async function listChats(db: Firestore, session: ChatSession, limit: number): Promise<StoredChat[]> {
+  const snapshot = await chatsOfSession(db, session.ai_uuid, session.id).orderBy("timestamp", "asc").limit(limit).get();
   return snapshot.docs.map((doc) => doc.data() as StoredChat);
 }
 

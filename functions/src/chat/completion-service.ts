@@ -1,4 +1,4 @@
-import type { Firestore } from "firebase-admin/firestore";
+import type { DocumentReference, Firestore } from "firebase-admin/firestore";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -12,7 +12,7 @@ import { fetchHits, rankMemories } from "../search/memory-search";
 import { chatIdFor, findReplay, recentTurns, recordExchange, requestHashOf, type StoredChat } from "./chat-log";
 import { assembleContext, contextCandidates } from "./context-builder";
 import { type ChatModel, type ModelDeps, requireChatModel } from "./model-client";
-import { type ChatSession, getSession, newSession } from "./session-service";
+import { type ChatSession, findSession, newSession } from "./session-service";
 import { tokenEstimator } from "./token-estimate";
 
 /** The caller's OpenAI request, without our own fields and without `stream`. */
@@ -49,7 +49,7 @@ type Prepared =
       chatId: string;
       requestHash: string;
       session: ChatSession;
-      isNewSession: boolean;
+      sessionRef: DocumentReference;
       model: ChatModel;
       upstream: ChatCompletionCreateParamsBase & { model: string };
       contextIds: string[];
@@ -64,6 +64,17 @@ export function textOf(content: ChatCompletionMessageParam["content"] | null | u
 const lastUserMessage = (messages: ChatCompletionMessageParam[]): string =>
   textOf([...messages].reverse().find((message) => message.role === "user")?.content);
 
+/**
+ * The turn's session: the one of this AI with the given id, or a new one (with the client's id
+ * when it gave one: the first message of a conversation starts its session).
+ */
+async function sessionOf(db: Firestore, input: CompletionInput) {
+  const found = input.sessionId ? await findSession(db, input.ai.ai_uuid, input.sessionId) : null;
+  if (found) return { ...found, isNew: false };
+  const { ref, session } = newSession(db, { aiUuid: input.ai.ai_uuid, userId: input.userId, sessionId: input.sessionId ?? undefined });
+  return { ref, session, isNew: true };
+}
+
 /** The session, the memory context and the model request of one turn; nothing is written yet. */
 async function prepare(deps: CompletionDeps, input: CompletionInput): Promise<Prepared> {
   const { ai, request } = input;
@@ -74,19 +85,17 @@ async function prepare(deps: CompletionDeps, input: CompletionInput): Promise<Pr
     if (replay) return { kind: "replay", chat: replay };
   }
   const model = requireChatModel(deps.models);
-  const session = input.sessionId
-    ? await getSession(deps.db, ai.ai_uuid, input.sessionId)
-    : newSession(deps.db, { aiUuid: ai.ai_uuid, userId: input.userId }).session;
+  const { session, ref: sessionRef, isNew } = await sessionOf(deps.db, input);
   const query = lastUserMessage(request.messages);
   const [ranked, turns] = await Promise.all([
     rankMemories(deps.db, ai.ai_uuid, { query, types: MEMORY_TYPES, limit: SEARCH_LIMIT, embedder: deps.models.embedder }),
-    input.sessionId ? recentTurns(deps.db, session.id, RECENT_TURNS) : Promise.resolve([]),
+    isNew ? Promise.resolve([]) : recentTurns(deps.db, ai.ai_uuid, session.id, RECENT_TURNS),
   ]);
   // Only the memories that can make it into the context are read, and only the fields it shows.
   const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked), CONTEXT_FIELDS);
   const context = assembleContext({ ai, messages: request.messages, hits, recentTurns: turns, counter: tokenEstimator });
   const upstream = { ...request, model: request.model || ai.settings.model || model.defaultModel, messages: context.messages };
-  return { kind: "fresh", chatId, requestHash, session, isNewSession: !input.sessionId, model, upstream, contextIds: context.memoryIds };
+  return { kind: "fresh", chatId, requestHash, session, sessionRef, model, upstream, contextIds: context.memoryIds };
 }
 
 /** Stores the exchange once; the answer of a retry that won the race is the one returned. */
@@ -112,7 +121,7 @@ async function store(
       request_hash: turn.requestHash,
       completion: answer.completion(memory),
     },
-    newSession: turn.isNewSession ? turn.session : null,
+    session: { ref: turn.sessionRef, initial: turn.session },
   });
   return chat;
 }
@@ -159,7 +168,7 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
     yield* replayChunks(turn.chat.completion);
     return;
   }
-  const stream = await turn.model.stream({ ...turn.upstream, stream: true, stream_options: { include_usage: true } });
+  const stream = await turn.model.stream({ ...turn.upstream, stream: true });
   let text = "";
   const calls = new Map<number, { id: string; type: "function"; function: { name: string; arguments: string } }>();
   let last: ChatCompletionChunk | null = null;
@@ -168,7 +177,8 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
   for await (const chunk of stream) {
     last = chunk;
     if (chunk.usage) usage = chunk.usage as unknown as Record<string, unknown>;
-    for (const choice of chunk.choices ?? []) {
+    // With `n` > 1, the first choice is the one stored.
+    for (const choice of (chunk.choices ?? []).filter((item) => (item.index ?? 0) === 0)) {
       text += choice.delta?.content ?? "";
       finishReason = choice.finish_reason ?? finishReason;
       for (const call of choice.delta?.tool_calls ?? []) {

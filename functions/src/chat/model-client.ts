@@ -1,4 +1,3 @@
-import type { OpenAI } from "openai";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -7,13 +6,19 @@ import type {
 } from "openai/resources/chat/completions";
 import type { AppConfig } from "../config";
 import { AppError } from "../errors";
+import { jsonBytes } from "../validation";
+import { badAnswer } from "./model-errors";
+import { boundedStream } from "./model-stream";
+import { boundedCall, lazyClient, type ModelLimits, toModelError } from "./model-transport";
 
 /** The language model, as the chat and consolidation services use it. */
 export interface ChatModel {
   readonly defaultModel: string;
   complete(request: ChatCompletionCreateParamsNonStreaming): Promise<ChatCompletion>;
-  /** Resolves once the model has answered with a success status; chunks follow. */
+  /** Resolves once the model has answered with a success status; chunks follow. Usage is asked for when the server takes `stream_options`. */
   stream(request: ChatCompletionCreateParamsStreaming): Promise<AsyncIterable<ChatCompletionChunk>>;
+  /** The model ids the server lists (`GET /models`); empty when it lists none or fails. */
+  listModels(): Promise<string[]>;
 }
 
 /** Any OpenAI-compatible embeddings endpoint. */
@@ -29,123 +34,84 @@ export interface ModelDeps {
   readonly embedder: Embedder | null;
 }
 
-export interface ModelOptions {
-  /** Per attempt, and the longest pause between two streamed chunks. */
-  timeoutMs?: number;
-  maxRetries?: number;
-}
+export type ModelOptions = Partial<ModelLimits>;
 
 export const OPENAI_DEFAULT_URL = "https://api.openai.com/v1";
-/** Within the `api` function's 120 s: two attempts of 50 s at the most. */
-const DEFAULTS = { timeoutMs: 50_000, maxRetries: 1 };
-
-type OpenAiSdk = typeof import("openai");
-let sdk: OpenAiSdk | null = null;
-
 /**
- * The openai package, loaded on the first model call: a cold start that serves memory routes
- * never pays for it (about 45 ms here).
+ * A chat turn ends before Hosting's 60 s: 45 s for the model, retries included; a stream may run
+ * 100 s (through the function's own URL), within the function's 120 s. 200 kB of answer at most:
+ * the exchange is stored twice (chat log and memory) under Firestore's 1 MiB per document.
  */
-async function loadSdk(): Promise<OpenAiSdk> {
-  sdk ??= await import("openai");
-  return sdk;
+export const MODEL_LIMITS: ModelLimits = { timeoutMs: 45_000, streamMs: 100_000, maxRetries: 1, maxAnswerBytes: 200_000 };
+const MODEL_LIST_TIMEOUT_MS = 5_000;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A completion the caller can rely on: an object with choices that hold messages, within the size limit. */
+function checkedCompletion(value: unknown, maxAnswerBytes: number): ChatCompletion {
+  if (!isObject(value) || !Array.isArray(value.choices)) throw badAnswer("is not a chat completion");
+  if (value.choices.length === 0) throw badAnswer("has no choices");
+  if (!value.choices.every((choice) => isObject(choice) && isObject(choice.message))) throw badAnswer("has a choice without a message");
+  if (jsonBytes(value) > maxAnswerBytes) throw badAnswer(`is larger than ${maxAnswerBytes} bytes`);
+  return value as unknown as ChatCompletion;
 }
 
-/** A client built on first use, with the SDK loaded then. */
-function lazyClient(options: ConstructorParameters<typeof OpenAI>[0]): () => Promise<OpenAI> {
-  let client: Promise<OpenAI> | null = null;
-  return () => (client ??= loadSdk().then(({ OpenAI: Client }) => new Client(options)));
-}
+/** Servers that refuse `stream_options` (some OpenAI-compatible ones) say so in a 400 naming it. */
+const refusesStreamOptions = (error: AppError): boolean => error.status === 400 && /stream_options/i.test(error.message);
 
-/** The real OpenAI error of a chat request, as an error the caller may read. */
-export function upstreamError(error: unknown, timeoutMs: number): AppError {
-  if (error instanceof AppError) return error;
-  if (!sdk) return new AppError("upstream_error", `the language model failed: ${(error as Error)?.message ?? String(error)}`);
-  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk;
-  if (error instanceof APIConnectionTimeoutError || error instanceof APIUserAbortError) {
-    return new AppError("upstream_timeout", `the language model did not answer within ${timeoutMs / 1000} s`);
-  }
-  if (error instanceof APIConnectionError) {
-    return new AppError("upstream_error", `the language model could not be reached: ${error.message}`);
-  }
-  if (error instanceof APIError) {
-    const reason = error.error && typeof error.error === "object" && "message" in error.error ? String(error.error.message) : error.message;
-    return new AppError("upstream_error", `the language model failed (HTTP ${error.status ?? "stream"}): ${reason}`, {
-      upstream_status: error.status ?? null,
+function openAiChatModel(config: AppConfig["openai"], limits: ModelLimits): ChatModel {
+  const client = lazyClient({ apiKey: config.apiKey || "not-needed", baseURL: config.baseUrl || OPENAI_DEFAULT_URL, maxAnswerBytes: limits.maxAnswerBytes });
+  const toError = (error: unknown) => toModelError(error, limits.timeoutMs);
+  let takesStreamOptions = true;
+
+  const openStream = async (request: ChatCompletionCreateParamsStreaming) => {
+    const controller = new AbortController();
+    const source = await boundedCall(limits, async ({ signal, ...options }) => {
+      signal.addEventListener("abort", () => controller.abort(), { once: true });
+      return (await client()).chat.completions.create(request, { ...options, signal: controller.signal });
     });
-  }
-  return new AppError("upstream_error", `the language model failed: ${(error as Error)?.message ?? String(error)}`);
-}
+    return boundedStream(source, controller, limits, toError);
+  };
 
-/** Chunks of a stream; a pause longer than `idleMs` aborts it (a stalled stream is a timeout). */
-async function* withIdleTimeout<T>(source: AsyncIterable<T>, controller: AbortController, idleMs: number): AsyncGenerator<T> {
-  let timedOut = false;
-  const arm = () => setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, idleMs);
-  let timer = arm();
-  try {
-    for await (const item of source) {
-      clearTimeout(timer);
-      yield item;
-      timer = arm();
-    }
-  } catch (error) {
-    throw upstreamError(error, idleMs);
-  } finally {
-    clearTimeout(timer);
-  }
-  // The SDK ends an aborted stream quietly: a stall must not pass for a complete answer.
-  if (timedOut) throw new AppError("upstream_timeout", `the language model did not answer within ${idleMs / 1000} s`);
-}
-
-function openAiChatModel(config: AppConfig["openai"], options: Required<ModelOptions>): ChatModel {
-  const client = lazyClient({
-    apiKey: config.apiKey || "not-needed",
-    baseURL: config.baseUrl || OPENAI_DEFAULT_URL,
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-  });
   return {
     defaultModel: config.model,
     async complete(request) {
-      try {
-        return await (await client()).chat.completions.create(request);
-      } catch (error) {
-        throw upstreamError(error, options.timeoutMs);
-      }
+      const answer = await boundedCall(limits, async (options) => (await client()).chat.completions.create(request, options));
+      return checkedCompletion(answer, limits.maxAnswerBytes);
     },
     async stream(request) {
-      const controller = new AbortController();
+      if (!takesStreamOptions || request.stream_options) return openStream(request);
       try {
-        const stream = await (await client()).chat.completions.create(request, { signal: controller.signal });
-        return withIdleTimeout(stream, controller, options.timeoutMs);
+        return await openStream({ ...request, stream_options: { include_usage: true } });
       } catch (error) {
-        throw upstreamError(error, options.timeoutMs);
+        if (!(error instanceof AppError) || !refusesStreamOptions(error)) throw error;
+        takesStreamOptions = false;
+        return openStream(request);
       }
+    },
+    async listModels() {
+      const list = await boundedCall({ ...limits, timeoutMs: MODEL_LIST_TIMEOUT_MS, maxRetries: 0 }, async (options) =>
+        (await client()).models.list(options),
+      ).catch(() => null);
+      return (list?.data ?? []).map((model) => model.id).filter((id): id is string => typeof id === "string");
     },
   };
 }
 
-function openAiEmbedder(config: AppConfig, options: Required<ModelOptions>): Embedder {
+function openAiEmbedder(config: AppConfig, limits: ModelLimits): Embedder {
   const client = lazyClient({
     apiKey: config.openai.apiKey || "not-needed",
     baseURL: config.embedding.baseUrl || config.openai.baseUrl || OPENAI_DEFAULT_URL,
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
+    maxAnswerBytes: 64 * limits.maxAnswerBytes,
   });
   const { model, dimensions } = config.embedding;
   return {
     model,
     dimensions,
     async embed(texts) {
-      try {
-        const answer = await (await client()).embeddings.create({ model, input: texts, dimensions });
-        return answer.data.sort((a, b) => a.index - b.index).map((item) => item.embedding);
-      } catch (error) {
-        throw upstreamError(error, options.timeoutMs);
-      }
+      const answer = await boundedCall(limits, async (options) => (await client()).embeddings.create({ model, input: texts, dimensions }, options));
+      if (!Array.isArray(answer?.data)) throw badAnswer("is not a list of embeddings");
+      return answer.data.sort((a, b) => a.index - b.index).map((item) => item.embedding);
     },
   };
 }
@@ -156,16 +122,16 @@ export const chatModelConfigured = (config: AppConfig["openai"]): boolean =>
 
 /** The models of a configuration, each client built on first use. */
 export function openAiModels(config: AppConfig, options: ModelOptions = {}): ModelDeps {
-  const resolved = { ...DEFAULTS, ...options };
+  const limits = { ...MODEL_LIMITS, ...options };
   let chat: ChatModel | null | undefined;
   let embedder: Embedder | null | undefined;
   return {
     get chat() {
-      if (chat === undefined) chat = chatModelConfigured(config.openai) ? openAiChatModel(config.openai, resolved) : null;
+      if (chat === undefined) chat = chatModelConfigured(config.openai) ? openAiChatModel(config.openai, limits) : null;
       return chat;
     },
     get embedder() {
-      if (embedder === undefined) embedder = config.embedding.model && chatModelConfigured(config.openai) ? openAiEmbedder(config, resolved) : null;
+      if (embedder === undefined) embedder = config.embedding.model && chatModelConfigured(config.openai) ? openAiEmbedder(config, limits) : null;
       return embedder;
     },
   };

@@ -1,7 +1,7 @@
-import { type Firestore, Timestamp } from "firebase-admin/firestore";
-import { notFound } from "../errors";
+import { type DocumentReference, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { AppError, notFound } from "../errors";
 
-/** A conversation of one AI (`chat_sessions/{session_id}`). */
+/** A conversation of one AI (`chat_sessions/{ai_uuid}:{session_id}`). */
 export interface ChatSession {
   id: string;
   name: string;
@@ -14,15 +14,29 @@ export interface ChatSession {
 
 export const sessionsCollection = (db: Firestore) => db.collection("chat_sessions");
 
+/**
+ * Where a session lives. Session ids are the AI's own (a client may pick them, e.g. its thread
+ * id), so the document id carries the AI too: another AI's same id is another document.
+ */
+export const sessionRef = (db: Firestore, aiUuid: string, sessionId: string): DocumentReference =>
+  sessionsCollection(db).doc(`${aiUuid}:${sessionId}`);
+
+/** Sessions made before ids were scoped live at `chat_sessions/{session_id}`, an auto-id. */
+const LEGACY_ID = /^[A-Za-z0-9]{20}$/;
+
+interface NewSessionInput {
+  aiUuid: string;
+  userId: string;
+  name?: string;
+  /** The client's id for it; a new random one when absent. */
+  sessionId?: string;
+}
+
 /** A new session document and where it goes; the caller writes it, alone or in a batch. */
-export function newSession(
-  db: Firestore,
-  input: { aiUuid: string; userId: string; name?: string },
-  now = Timestamp.now(),
-) {
-  const ref = sessionsCollection(db).doc();
+export function newSession(db: Firestore, input: NewSessionInput, now = Timestamp.now()) {
+  const id = input.sessionId ?? sessionsCollection(db).doc().id;
   const session: ChatSession = {
-    id: ref.id,
+    id,
     name: input.name ?? `Session ${now.toDate().toISOString()}`,
     user_id: input.userId,
     ai_uuid: input.aiUuid,
@@ -30,24 +44,46 @@ export function newSession(
     updated_at: now,
     message_count: 0,
   };
-  return { ref, session };
+  return { ref: sessionRef(db, input.aiUuid, id), session };
 }
 
-export async function createSession(
-  db: Firestore,
-  input: { aiUuid: string; userId: string; name?: string },
-): Promise<ChatSession> {
+export async function createSession(db: Firestore, input: NewSessionInput): Promise<ChatSession> {
   const { ref, session } = newSession(db, input);
   await ref.create(session);
   return session;
 }
 
+/** The AI's session with this id and its document, or null: another AI's session is never seen. */
+export async function findSession(
+  db: Firestore,
+  aiUuid: string,
+  sessionId: string,
+): Promise<{ ref: DocumentReference; session: ChatSession } | null> {
+  const scoped = sessionRef(db, aiUuid, sessionId);
+  const refs = LEGACY_ID.test(sessionId) ? [scoped, sessionsCollection(db).doc(sessionId)] : [scoped];
+  const snapshots = await db.getAll(...refs);
+  const found = snapshots.find((snapshot) => snapshot.exists && snapshot.get("ai_uuid") === aiUuid);
+  return found ? { ref: found.ref, session: found.data() as ChatSession } : null;
+}
+
 /** A session of this AI; another AI's session is "not found", so existence does not leak. */
 export async function getSession(db: Firestore, aiUuid: string, sessionId: string): Promise<ChatSession> {
-  const snapshot = await sessionsCollection(db).doc(sessionId).get();
-  const session = snapshot.data() as ChatSession | undefined;
-  if (!session || session.ai_uuid !== aiUuid) throw notFound(`session ${sessionId}`);
-  return session;
+  const found = await findSession(db, aiUuid, sessionId);
+  if (!found) throw notFound(`session ${sessionId}`);
+  return found.session;
+}
+
+/**
+ * A session named by its id alone (the admin's `GET /v1/sessions/{id}/chats`): the id must name
+ * one AI's session; two AIs may use the same id, and then the AI must be named.
+ */
+export async function getSessionOfAnyAi(db: Firestore, sessionId: string): Promise<ChatSession> {
+  const found = await sessionsCollection(db).where("id", "==", sessionId).limit(2).get();
+  if (found.empty) throw notFound(`session ${sessionId}`);
+  if (found.size > 1) {
+    throw new AppError("failed_precondition", `session ${sessionId}: several AIs use this id; ask /v1/ais/{ai_uuid}/sessions/${sessionId}/chats`);
+  }
+  return found.docs[0].data() as ChatSession;
 }
 
 export function toSessionView(session: ChatSession) {

@@ -2,14 +2,16 @@ import { Router } from "express";
 import { assertAdmin } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
+import { memoryQuota } from "../memory/memory-quota";
 import { exportMemories, importMemories } from "../memory/memory-transfer";
-import { aiView, listAis, registryRef, revokeAiTokens, updateAi } from "../memory/registry-service";
+import { aiView, listAis, registryRef, updateAi } from "../memory/registry-service";
 import { reindexAi } from "../search/reindex-service";
+import { revokeAiAccess } from "../auth/revocation";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
-import { aiUuidSchema, createAiSchema, importSchema, limitSchema, updateAiSchema } from "./schemas";
+import { aiUuidSchema, createAiSchema, importSchema, listAisQuerySchema, updateAiSchema } from "./schemas";
 
 /** REST routes over the AI registry: `/v1/ais[/{ai_uuid}]`, tokens, export and import. */
 export function aiRoutes(deps: AppDeps): Router {
@@ -19,7 +21,7 @@ export function aiRoutes(deps: AppDeps): Router {
 
   router.get("/ais", async (req, res) => {
     assertAdmin(principalOf(res));
-    const limit = parseInput(limitSchema.default(100), req.query.limit, "limit");
+    const { limit } = parseInput(listAisQuerySchema, req.query, "query");
     res.json({ ais: await Promise.all((await listAis(deps.db, limit)).map((ai) => aiView(deps.db, ai))) });
   });
 
@@ -40,6 +42,8 @@ export function aiRoutes(deps: AppDeps): Router {
     const body = parseInput(updateAiSchema, req.body);
     if (body.status !== undefined) assertAdmin(principalOf(res));
     const updated = await updateAi(deps.db, ai.ai_uuid, { name: body.ai_name, status: body.status, settings: body.settings });
+    // Disabling ends the AI's tokens for good: enabling it again does not revive them.
+    if (body.status === "disabled") await revokeAiAccess(deps, ai.ai_uuid);
     res.json(await aiView(deps.db, updated));
   });
 
@@ -52,7 +56,7 @@ export function aiRoutes(deps: AppDeps): Router {
 
   router.post("/ais/:ai_uuid/revoke_tokens", async (req, res) => {
     const ai = await aiOf(req, res);
-    res.json({ ai_uuid: ai.ai_uuid, token_version: await revokeAiTokens(deps.db, ai.ai_uuid) });
+    res.json({ ai_uuid: ai.ai_uuid, token_version: await revokeAiAccess(deps, ai.ai_uuid) });
   });
 
   router.post("/ais/:ai_uuid/reindex", async (req, res) => {
@@ -70,6 +74,7 @@ export function aiRoutes(deps: AppDeps): Router {
     const ai = await aiOf(req, res);
     const body = parseInput(importSchema, req.body);
     body.memories.forEach((memory, index) => assertMemoryDataSize(memory, `memories.${index}`));
+    await memoryQuota.reserve(deps.db, ai, body.memories.length);
     res.status(201).json(await importMemories(deps.db, ai.ai_uuid, body.memories));
   });
 

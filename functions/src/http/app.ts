@@ -3,9 +3,11 @@ import { LIMITS } from "../memory/memory-types";
 import { aiRoutes } from "./ai-routes";
 import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth-middleware";
-import { bodyLimit } from "./body-limit";
-import { completionsRoutes } from "./completions-routes";
+import { bodyLimit, jsonBodiesOnly, requestGuard } from "./body-limit";
+import { completionsRoutes, openAiErrorBody } from "./completions-routes";
+import { mcpRoutes } from "../mcp/mcp-routes";
 import { errorMiddleware, notFoundRoute } from "./error-middleware";
+import { factRoutes } from "./fact-routes";
 import { memoryRoutes } from "./memory-routes";
 import { openApiDocument } from "./openapi";
 import { relayRoutes } from "./relay-routes";
@@ -19,7 +21,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(bodyLimit(LIMITS.bodyBytes));
+  app.use(jsonBodiesOnly());
   app.use(express.json({ limit: LIMITS.bodyBytes }));
+  app.use(requestGuard());
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -36,8 +40,10 @@ export function createApp(deps: AppDeps): Express {
   app.use("/v1", sessionRoutes(deps));
   app.use("/v1", searchRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
   app.use("/v1", memoryRoutes(deps));
+  app.use("/v1", factRoutes(deps));
   app.use("/v1", relayRoutes(deps));
+  app.use("/mcp", mcpRoutes(deps));
   app.use(notFoundRoute);
-  app.use(errorMiddleware);
+  app.use(errorMiddleware({ "/v1/chat/completions": openAiErrorBody, "/v1/models": openAiErrorBody }));
   return app;
 }

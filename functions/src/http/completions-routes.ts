@@ -1,20 +1,32 @@
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { logger } from "firebase-functions/logger";
 import { type CompletionInput, completeChat, type ModelRequest, streamChat } from "../chat/completion-service";
-import { AppError, type ErrorCode, invalid, retryAfterOf } from "../errors";
+import { ModelError } from "../chat/model-errors";
+import { listModels } from "../chat/model-list";
+import { AppError, type ErrorCode, invalid, notFound, retryAfterOf } from "../errors";
 import { parseInput } from "../validation";
 import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import { authenticate, principalOf } from "./auth-middleware";
-import { chatCompletionSchema, FORWARDED_FIELDS, sessionIdSchema } from "./chat-schemas";
+import { chatCompletionSchema, OWN_FIELDS, sessionIdSchema } from "./chat-schemas";
 import { registerRouteDocs } from "./openapi";
+import * as answers from "./response-schemas";
 
-registerRouteDocs({
-  method: "post",
-  path: "/v1/chat/completions",
-  summary: "OpenAI-compatible chat with memory: the answer (or SSE chunks) plus a memory object",
-  body: chatCompletionSchema,
-});
+registerRouteDocs(
+  {
+    method: "post",
+    path: "/v1/chat/completions",
+    summary: "OpenAI-compatible chat with memory: the answer (or SSE chunks with stream: true) plus a memory object",
+    operationId: "createChatCompletion",
+    tag: "chat",
+    body: chatCompletionSchema,
+    responses: { 200: answers.chatCompletion },
+    streams: true,
+    errors: "openai",
+  },
+  { method: "get", path: "/v1/models", summary: "The models chat may use", operationId: "listModels", tag: "chat", responses: { 200: answers.modelList }, errors: "openai" },
+  { method: "get", path: "/v1/models/{model}", summary: "One model", operationId: "getModel", tag: "chat", responses: { 200: answers.modelView }, errors: "openai" },
+);
 
 /** OpenAI's `error.type` for each of our codes, so OpenAI SDKs raise their usual error classes. */
 const OPENAI_TYPE: Record<ErrorCode, string> = {
@@ -37,17 +49,30 @@ const paramOf = (details: unknown): string | null => {
   return value?.field ?? value?.issues?.[0]?.field ?? null;
 };
 
-/** Our error in OpenAI's shape: `{error: {message, type, code, param}}`. */
-export function openAiErrorBody(error: unknown): { status: number; body: { error: Record<string, unknown> } } {
-  if (error instanceof AppError) {
-    return { status: error.status, body: { error: { message: error.message, type: OPENAI_TYPE[error.code], code: error.code, param: paramOf(error.details) } } };
-  }
-  logger.error("chat completion failed", { error: String((error as Error)?.stack ?? error) });
-  return { status: 500, body: { error: { message: "internal error", type: "server_error", code: "internal", param: null } } };
+interface OpenAiErrorAnswer {
+  status: number;
+  body: { error: { message: string; type: string | null; code: string | null; param: string | null } };
+  headers: Record<string, string>;
 }
 
+/** Our error in OpenAI's shape: `{error: {message, type, code, param}}`; a model's refusal keeps its own. */
+export function openAiErrorBody(error: unknown): OpenAiErrorAnswer {
+  if (error instanceof ModelError && error.upstream.error) {
+    const headers: Record<string, string> = error.upstream.retryAfter ? { "Retry-After": error.upstream.retryAfter } : {};
+    return { status: error.status, body: { error: error.upstream.error }, headers };
+  }
+  if (error instanceof AppError) {
+    const retryAfter = retryAfterOf(error);
+    const headers: Record<string, string> = retryAfter === null ? {} : { "Retry-After": String(retryAfter) };
+    return { status: error.status, body: { error: { message: error.message, type: OPENAI_TYPE[error.code], code: error.code, param: paramOf(error.details) } }, headers };
+  }
+  logger.error("chat completion failed", { error: String((error as Error)?.stack ?? error) });
+  return { status: 500, body: { error: { message: "internal error", type: "server_error", code: "internal", param: null } }, headers: {} };
+}
+
+/** Every OpenAI field of the request, our own left out: nothing the caller sent is dropped silently. */
 const fromRequest = (body: Record<string, unknown>): ModelRequest =>
-  Object.fromEntries(FORWARDED_FIELDS.filter((key) => body[key] !== undefined).map((key) => [key, body[key]])) as unknown as ModelRequest;
+  Object.fromEntries(Object.entries(body).filter(([key, value]) => !OWN_FIELDS.includes(key) && value !== undefined)) as unknown as ModelRequest;
 
 async function completionInput(deps: AppDeps, req: Request, res: Response): Promise<{ input: CompletionInput; stream: boolean }> {
   const body = parseInput(chatCompletionSchema, req.body);
@@ -92,22 +117,35 @@ async function sendStream(chunks: AsyncGenerator<Record<string, unknown>>, res: 
 }
 
 /**
- * `POST /v1/chat/completions`, mounted before the app-wide authentication so that every failure,
- * a missing token too, answers in OpenAI's error shape.
+ * `POST /v1/chat/completions` and `GET /v1/models`, mounted before the app-wide authentication so
+ * that every failure, a missing token too, answers in OpenAI's error shape.
  */
 export function completionsRoutes(deps: AppDeps): Router {
   const router = Router();
-  const completionDeps = { db: deps.db, models: deps.models };
+  const { models } = deps;
+  const completionDeps = { db: deps.db, models };
   router.post("/chat/completions", authenticate(deps), async (req, res) => {
     const { input, stream } = await completionInput(deps, req, res);
     if (stream) await sendStream(streamChat(completionDeps, input), res);
     else res.json(await completeChat(completionDeps, input));
   });
-  router.use("/chat/completions", (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const { status, body } = openAiErrorBody(error);
-    const retryAfter = error instanceof AppError ? retryAfterOf(error) : null;
-    if (retryAfter !== null) res.set("Retry-After", String(retryAfter));
-    res.status(status).json(body);
+
+  const modelsOf = (res: Response) => {
+    const principal = principalOf(res);
+    return listModels(models, principal.kind === "ai" ? principal.ai.settings.model ?? null : null);
+  };
+  router.get("/models", authenticate(deps), async (_req, res) => {
+    res.json(await modelsOf(res));
+  });
+  router.get("/models/:model", authenticate(deps), async (req, res) => {
+    const model = (await modelsOf(res)).data.find((entry) => entry.id === req.params.model);
+    if (!model) throw notFound(`model ${req.params.model}`);
+    res.json(model);
+  });
+
+  router.use(["/chat/completions", "/models"], (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const { status, body, headers } = openAiErrorBody(error);
+    res.status(status).set(headers).json(body);
   });
   return router;
 }

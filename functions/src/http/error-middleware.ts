@@ -2,32 +2,62 @@ import type { NextFunction, Request, Response } from "express";
 import { logger } from "firebase-functions/logger";
 import { AppError, retryAfterOf } from "../errors";
 
-interface BodyParserError {
+interface HttpLibraryError {
   type?: string;
   status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
 }
 
-/** Maps body-parser's own failures (malformed JSON, too large) onto the error vocabulary. */
-function fromBodyParser(error: BodyParserError): AppError | null {
-  if (error.type === "entity.parse.failed") return new AppError("invalid_argument", "body: malformed JSON");
-  if (error.type === "entity.too.large") return new AppError("payload_too_large", "body: the request body is too large");
+/**
+ * Maps the failures of Express and body-parser (malformed JSON, too large, an undecodable path)
+ * onto the error vocabulary. They carry a 4xx status; anything else stays unknown.
+ */
+function fromHttpLibrary(error: HttpLibraryError): AppError | null {
+  if (typeof error !== "object" || error === null) return null;
+  if (error.type === "entity.parse.failed") return new AppError("invalid_argument", "body: malformed JSON", { field: "body" });
+  if (error.type === "entity.too.large" || error.status === 413) {
+    return new AppError("payload_too_large", "body: the request body is too large", { field: "body" });
+  }
   if (error.type === "encoding.unsupported" || error.type === "charset.unsupported") {
-    return new AppError("invalid_argument", "body: unsupported encoding");
+    return new AppError("invalid_argument", "body: unsupported encoding", { field: "body" });
   }
-  return null;
+  const status = error.status ?? error.statusCode;
+  if (typeof status !== "number" || status < 400 || status > 499) return null;
+  if (/decode param/i.test(error.message ?? "")) {
+    return new AppError("invalid_argument", "path: a path segment is not valid percent-encoded UTF-8", { field: "path" });
+  }
+  return new AppError("invalid_argument", `request: ${error.expose ? error.message : "malformed request"}`, { field: "request" });
 }
 
-/** The one place errors become HTTP answers. Unknown errors are logged and hidden behind a 500. */
-export function errorMiddleware(error: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const appError = error instanceof AppError ? error : fromBodyParser(error as BodyParserError);
-  if (appError) {
-    const retryAfter = retryAfterOf(appError);
-    if (retryAfter !== null) res.set("Retry-After", String(retryAfter));
-    res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details ?? null } });
-    return;
+/** Turns an error into a status and a body; the REST shape by default. */
+export type ErrorShape = (error: AppError | unknown) => { status: number; body: unknown };
+
+const restShape: ErrorShape = (error) => {
+  if (error instanceof AppError) {
+    return { status: error.status, body: { error: { code: error.code, message: error.message, details: error.details ?? null } } };
   }
-  logger.error("unhandled error", { path: req.path, method: req.method, error: String((error as Error)?.stack ?? error) });
-  res.status(500).json({ error: { code: "internal", message: "internal error", details: null } });
+  return { status: 500, body: { error: { code: "internal", message: "internal error", details: null } } };
+};
+
+/**
+ * The one place errors become HTTP answers. Unknown errors are logged and hidden behind a 500.
+ * `shapes` answers the paths under some prefixes in another shape (the OpenAI-compatible routes in
+ * OpenAI's; it logs what it hides),
+ * so that a failure before the route runs (too large, not JSON) still answers as its clients expect.
+ */
+export function errorMiddleware(shapes: Record<string, ErrorShape> = {}) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const known = error instanceof AppError ? error : fromHttpLibrary(error as HttpLibraryError);
+    const path = req.path.toLowerCase();
+    const shape = Object.entries(shapes).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))?.[1];
+    if (!known && !shape) logger.error("unhandled error", { path: req.path, method: req.method, error: String((error as Error)?.stack ?? error) });
+    const retryAfter = known ? retryAfterOf(known) : null;
+    if (retryAfter !== null) res.set("Retry-After", String(retryAfter));
+    const { status, body } = (shape ?? restShape)(known ?? error);
+    res.status(status).json(body);
+  };
 }
 
 export function notFoundRoute(req: Request, res: Response): void {

@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from "express";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { type FilterQuery, retrieveMemories } from "../memory/memory-query";
+import { memoryQuota } from "../memory/memory-quota";
 import { createMemory, deleteMemory, editMemory, getMemory, listHistory, moveMemory } from "../memory/memory-service";
 import { MEMORY_TYPES, type MemoryType, memoryTypeSchema, toMemory } from "../memory/memory-types";
 import { parseInput } from "../validation";
@@ -21,10 +22,10 @@ export function memoryRoutes(deps: AppDeps): Router {
 
   const target = async (req: Request, res: Response) => {
     const aiUuid = parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid");
-    await accessAi(deps, res, aiUuid);
+    const ai = await accessAi(deps, res, aiUuid);
     const type = req.params.memory_type === undefined ? undefined : parseInput(memoryTypeSchema, req.params.memory_type, "memory_type");
     const id = req.params.memory_id === undefined ? undefined : parseInput(memoryIdSchema, req.params.memory_id, "memory_id");
-    return { aiUuid, type: type as MemoryType, id: id as string };
+    return { aiUuid, ai, type: type as MemoryType, id: id as string };
   };
 
   const list = async (req: Request, res: Response) => {
@@ -46,9 +47,10 @@ export function memoryRoutes(deps: AppDeps): Router {
   router.get("/ais/:ai_uuid/memories/:memory_type", list);
 
   router.post("/ais/:ai_uuid/memories/:memory_type", async (req, res) => {
-    const { aiUuid, type } = await target(req, res);
+    const { aiUuid, type, ai } = await target(req, res);
     const body = parseInput(restMemoryBodySchema, req.body);
     assertMemoryDataSize(body, "body");
+    await memoryQuota.reserve(deps.db, ai, 1);
     const { memory, replayed } = await createMemory(deps.db, aiUuid, type, body, { idempotencyKey: idempotencyKeyOf(req) });
     res.status(201).set("Idempotent-Replayed", String(replayed)).json(toMemory(memory));
   });

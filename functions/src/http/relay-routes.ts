@@ -3,41 +3,52 @@ import { z } from "zod";
 import type { EventSender } from "../events/room-events";
 import { toEventView } from "../events/room-events";
 import { emitEvent, heartbeat, joinRoom, leave, onlineClients, toPresenceView } from "../events/relay-service";
-import { firestoreJsonIssue, jsonBytes, assertSize, parseInput, strictObject } from "../validation";
+import { documentIdSchema, fitsFirestoreField } from "../firestore-values";
+import { MEMORY_TYPES } from "../memory/memory-types";
+import { jsonBytes, assertSize, parseInput, strictObject } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { registerRouteDocs } from "./openapi";
+import { relayAnswer } from "./response-schemas";
 import { aiUuidSchema } from "./schemas";
 
 /** A client event's payload is small: rooms carry signals, memories carry content. */
 export const RELAY_DATA_BYTES = 16_000;
-/** Names the server speaks itself; clients emit anything else, `message` above all. */
-const RESERVED_EVENTS = ["connect", "authenticate", "join", "heartbeat", "leave", "memory_update", "presence"];
+/**
+ * Names the server speaks itself, and the names of the AI's collections (a client event named like
+ * one would read as one in logs and listeners); clients emit anything else, `message` above all.
+ */
+const RESERVED_EVENTS = [
+  "connect", "authenticate", "join", "heartbeat", "leave", "memory_update", "presence",
+  ...MEMORY_TYPES, "events", "memory_history", "versions", "embeddings", "search_index", "idempotency_keys",
+  "event_cursors", "chat_sessions", "chats", "ai_registry",
+];
 
-const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be 1 to 64 letters, digits, _ or -" });
+const idSchema = documentIdSchema(64);
 const eventNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_.:-]{0,63}$/, { error: "must be 1 to 64 lowercase letters, digits or _ . : -, starting with a letter" })
   .refine((name) => !RESERVED_EVENTS.includes(name), { error: `is reserved (${RESERVED_EVENTS.join(", ")})` });
-const jsonSchema = z.unknown().superRefine((value, ctx) => {
-  const issue = value === undefined ? null : firestoreJsonIssue(value);
-  if (issue) ctx.addIssue({ code: "custom", message: issue });
-});
+const jsonSchema = fitsFirestoreField(z.unknown(), "data");
 const room = { ai_uuid: aiUuidSchema.optional(), client_id: idSchema.optional() };
 
+/** `{event, data}` without an action is an emit, as a socket's `emit(event, data)`. */
 export const relaySchema = z.discriminatedUnion("action", [
-  strictObject({ action: z.literal("emit"), ...room, event: eventNameSchema, data: jsonSchema, event_id: idSchema.optional() }),
+  strictObject({ action: z.literal("emit").default("emit"), ...room, event: eventNameSchema, data: jsonSchema, event_id: idSchema.optional() }),
   strictObject({ action: z.literal("join"), ...room }),
-  strictObject({ action: z.literal("heartbeat"), ...room, client_id: idSchema, status: z.string().max(32).optional() }),
+  strictObject({ action: z.literal("heartbeat"), ...room, client_id: idSchema, status: z.string().min(1, "must not be empty").max(32, "must be at most 32 characters").optional() }),
   strictObject({ action: z.literal("leave"), ...room, client_id: idSchema }),
 ]);
 
 registerRouteDocs({
   method: "post",
   path: "/v1/relay",
-  summary: "Socket-style events: emit (ack = event id), join (where to listen from), heartbeat and leave (presence)",
+  summary: "Socket-style events: emit (the default; ack = event id), join (where to listen from), heartbeat and leave (presence)",
+  operationId: "relay",
+  tag: "relay",
   body: relaySchema,
+  responses: { 201: relayAnswer, 200: relayAnswer },
 });
 
 function senderOf(res: Response, clientId: string | undefined): EventSender {

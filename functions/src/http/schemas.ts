@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { expiresAtSchema, importanceSchema, memoryDataSchema, metadataSchema, structuredContentSchema, tagsSchema } from "../memory/memory-data";
-import { filterQuerySchema } from "../memory/memory-query";
+import { documentIdSchema, firestoreDateSchema } from "../firestore-values";
+import { cursorSchema, filterQuerySchema } from "../memory/memory-query";
+import { settingsPatchSchema } from "../memory/ai-settings";
 import { IMPORT_MAX } from "../memory/memory-transfer";
-import { LIMITS, MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
+import { LIMITS, MEMORY_SOURCES, MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
 import { strictObject } from "../validation";
 
 /** Request schemas of the HTTP API: the edge validation and the OpenAPI document both come from here. */
@@ -15,16 +17,12 @@ export const aiNameSchema = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u, "may hold letters, digits, spaces and _ . ' - and must start with a letter or digit");
 
 export const aiUuidSchema = z.uuid({ error: "must be a UUID" });
-export const memoryIdSchema = z
-  .string({ error: "must be a string" })
-  .min(1, "must not be empty")
-  .max(128, "must be at most 128 characters")
-  .regex(/^[A-Za-z0-9_-]+$/, "may hold only letters, digits, _ and -");
+export const memoryIdSchema = documentIdSchema(128);
 
 export const handshakeSchema = strictObject({
   ai_name: aiNameSchema.optional(),
   ai_uuid: aiUuidSchema.optional(),
-  session_name: z.string().trim().min(1).max(200).optional(),
+  session_name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
 }).refine((body) => body.ai_name !== undefined || body.ai_uuid !== undefined, {
   message: "give ai_name to create an AI or ai_uuid to resume one",
   path: ["ai_name"],
@@ -56,18 +54,28 @@ const memoryTypeOrAllSchema = z.enum([...MEMORY_TYPES, "all"], {
   error: () => `must be one of ${MEMORY_TYPES.join(", ")}, or all`,
 });
 
-export const limitSchema = z.coerce
+/** A page size in a JSON body: a number, never `true`, `"5"` or `[5]`. */
+export const limitSchema = z
   .number({ error: "must be a number" })
   .int("must be a whole number")
   .min(1, "must be at least 1")
   .max(LIMITS.retrieveMax, `must be at most ${LIMITS.retrieveMax}`);
+
+/**
+ * A page size in a query string: digits only (no `1e3`, ` 5` or `true`), then the same rules. Its
+ * JSON schema is limitSchema's, so the OpenAPI document types it as the integer it is.
+ */
+export const queryLimitSchema = z.preprocess(
+  (value) => (typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : value),
+  limitSchema,
+);
 
 export const retrieveMemoriesSchema = strictObject({
   ...aiRef,
   memory_type: memoryTypeOrAllSchema,
   limit: limitSchema.default(LIMITS.retrieveDefault),
   filter_query: filterQuerySchema.optional(),
-  cursor: z.string().min(1).optional(),
+  cursor: cursorSchema.optional(),
 });
 
 /** REST: the memory fields directly in the body. */
@@ -85,29 +93,27 @@ export const restMemoryPatchSchema = restMemoryBodySchema.partial().extend({
 
 export const restMoveSchema = strictObject({ to_memory_type: memoryTypeSchema });
 
+const queryText = (max: number) => z.string({ error: "must be given once" }).trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
 export const restListQuerySchema = strictObject({
   memory_type: memoryTypeOrAllSchema.optional(),
-  limit: limitSchema.default(LIMITS.retrieveDefault),
-  cursor: z.string().min(1).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
-  tags: z.string().optional().describe("comma-separated: every one of these tags"),
-  source: z.string().optional(),
-  created_after: z.iso.datetime({ offset: true }).optional(),
-  created_before: z.iso.datetime({ offset: true }).optional(),
+  limit: queryLimitSchema.default(LIMITS.retrieveDefault),
+  cursor: cursorSchema.optional(),
+  q: queryText(200).optional(),
+  tags: queryText(2000).optional().describe("comma-separated: every one of these tags"),
+  source: z.enum(MEMORY_SOURCES, { error: () => `must be one of ${MEMORY_SOURCES.join(", ")}` }).optional(),
+  created_after: firestoreDateSchema.optional(),
+  created_before: firestoreDateSchema.optional(),
 });
 
 export const createAiSchema = strictObject({ ai_name: aiNameSchema });
 
+export const listAisQuerySchema = strictObject({ limit: queryLimitSchema.default(100) });
+
 export const updateAiSchema = strictObject({
   ai_name: aiNameSchema.optional(),
   status: z.enum(["active", "disabled"]).optional(),
-  settings: strictObject({
-    model: z.string().min(1).max(200).nullable().optional(),
-    system_prompt: z.string().max(8000).nullable().optional(),
-    memory_token_budget: z.number().int().min(100).max(100_000).optional(),
-    working_memory_limit: z.number().int().min(5).max(10_000).optional(),
-    reflections: z.boolean().optional(),
-  }).optional(),
+  settings: settingsPatchSchema.optional(),
 });
 
 export const importSchema = strictObject({

@@ -6,6 +6,7 @@ import { parseInput, strictObject } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { registerRouteDocs } from "./openapi";
+import { searchResults } from "./response-schemas";
 import { aiUuidSchema } from "./schemas";
 
 export const memorySearchSchema = strictObject({
@@ -19,7 +20,10 @@ registerRouteDocs({
   method: "post",
   path: "/v1/ais/{ai_uuid}/memories/search",
   summary: "Memories by relevance: every memory ranked (BM25, importance, recency), fused with vector search when configured",
+  operationId: "searchMemories",
+  tag: "memories",
   body: memorySearchSchema,
+  responses: { 200: searchResults },
 });
 
 /**

@@ -3,6 +3,7 @@ import { handshake } from "../auth/handshake-service";
 import { assertAdmin } from "../auth/principal";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { retrieveMemories } from "../memory/memory-query";
+import { memoryQuota } from "../memory/memory-quota";
 import { createMemory, deleteMemory, editMemory, moveMemory } from "../memory/memory-service";
 import { MEMORY_TYPES, toMemory } from "../memory/memory-types";
 import { parseInput } from "../validation";
@@ -39,7 +40,7 @@ export function seedRoutes(deps: AppDeps): Router {
   router.post("/create_memory", async (req, res) => {
     const body = parseInput(createMemorySchema, req.body);
     assertMemoryDataSize(body.memory_data);
-    await accessAi(deps, res, body.ai_uuid, body.ai_name);
+    await memoryQuota.reserve(deps.db, await accessAi(deps, res, body.ai_uuid, body.ai_name), 1);
     const { memory, replayed } = await createMemory(deps.db, body.ai_uuid, body.memory_type, body.memory_data, {
       idempotencyKey: idempotencyKeyOf(req),
     });

@@ -1,20 +1,20 @@
 import { type Response, Router } from "express";
 import { listChats, listSessions, toChatView } from "../chat/chat-log";
-import { createSession, getSession, sessionsCollection, type ChatSession, toSessionView } from "../chat/session-service";
-import { notFound } from "../errors";
+import { type ChatSession, createSession, getSession, getSessionOfAnyAi, toSessionView } from "../chat/session-service";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { createSessionSchema, listQuerySchema, sessionIdSchema } from "./chat-schemas";
 import { registerRouteDocs } from "./openapi";
+import * as answers from "./response-schemas";
 import { aiUuidSchema } from "./schemas";
 
 registerRouteDocs(
-  { method: "get", path: "/v1/ais/{ai_uuid}/sessions", summary: "The AI's chat sessions, most recently active first" },
-  { method: "post", path: "/v1/ais/{ai_uuid}/sessions", summary: "Start a chat session", body: createSessionSchema, status: 201 },
-  { method: "get", path: "/v1/ais/{ai_uuid}/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first" },
-  { method: "get", path: "/v1/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first" },
+  { method: "get", path: "/v1/ais/{ai_uuid}/sessions", summary: "The AI's chat sessions, most recently active first", operationId: "listSessions", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionList } },
+  { method: "post", path: "/v1/ais/{ai_uuid}/sessions", summary: "Start a chat session", operationId: "createSession", tag: "sessions", body: createSessionSchema, responses: { 201: answers.sessionView } },
+  { method: "get", path: "/v1/ais/{ai_uuid}/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first", operationId: "listSessionChats", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionChats } },
+  { method: "get", path: "/v1/sessions/{session_id}/chats", summary: "A session's exchanges, oldest first (an AI's own session, or the admin's when one AI uses the id)", operationId: "listChatsBySession", tag: "sessions", query: listQuerySchema, responses: { 200: answers.sessionChats } },
 );
 
 /** Sessions and the chat log. */
@@ -37,7 +37,7 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   const chatsOf = async (session: ChatSession, query: unknown) => {
     const { limit } = parseInput(listQuerySchema, query, "query");
-    return { session: toSessionView(session), chats: (await listChats(deps.db, session.id, limit)).map(toChatView) };
+    return { session: toSessionView(session), chats: (await listChats(deps.db, session, limit)).map(toChatView) };
   };
 
   router.get("/ais/:ai_uuid/sessions/:session_id/chats", async (req, res) => {
@@ -48,10 +48,9 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   router.get("/sessions/:session_id/chats", async (req, res) => {
     const sessionId = parseInput(sessionIdSchema, req.params.session_id, "session_id");
-    const session = (await sessionsCollection(deps.db).doc(sessionId).get()).data() as ChatSession | undefined;
-    // Another AI's session is "not found" to an AI token: existence does not leak.
+    // An AI token names its own AI (another AI's session is "not found": nothing leaks).
     const principal = principalOf(res);
-    if (!session || (principal.kind === "ai" && principal.aiUuid !== session.ai_uuid)) throw notFound(`session ${sessionId}`);
+    const session = principal.kind === "ai" ? await getSession(deps.db, principal.aiUuid, sessionId) : await getSessionOfAnyAi(deps.db, sessionId);
     await accessAi(deps, res, session.ai_uuid);
     res.json(await chatsOf(session, req.query));
   });

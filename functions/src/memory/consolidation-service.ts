@@ -5,6 +5,7 @@ import type { ChatModel } from "../chat/model-client";
 import { type MemoryChange, recordMemoryChanges } from "./memory-changes";
 import { buildMemory, movedMemory } from "./memory-service";
 import { memoryText, type StoredMemory } from "./memory-types";
+import { neverCommitted } from "./transactions";
 import { getAi, memoryCollection } from "./registry-service";
 
 /** Below the limit, consolidation leaves this share of it, so one summary covers several memories. */
@@ -58,9 +59,16 @@ export async function consolidateWorkingMemory(db: Firestore, aiUuid: string, mo
     const take = Math.min(count - Math.floor(limit * KEEP_SHARE), MAX_BATCH);
     const oldest = (await working.orderBy("created_at").orderBy(FieldPath.documentId()).limit(take).get()).docs.map((doc) => doc.data() as StoredMemory);
     const modelName = ai.settings.model || model?.defaultModel || "";
-    const summary = model ? await ask(model, modelName, "Summarize them as concise, durable facts about the user and the conversation, keeping names, dates and numbers.", oldest) : null;
-    const reflection = model && ai.settings.reflections ? await ask(model, modelName, "Write a short first-person reflection (two or three sentences) on what these exchanges taught you.", oldest) : null;
-    const result = await commit(db, aiUuid, oldest, summary, reflection);
+    // Exchanges whose facts were superseded are archived too, but kept out of the summary.
+    const current = oldest.filter((memory) => !memory.invalidated_at);
+    const summarize = model && current.length > 0 ? model : null;
+    const summary = summarize ? await ask(summarize, modelName, "Summarize them as concise, durable facts about the user and the conversation, keeping names, dates and numbers.", current) : null;
+    const reflection = summarize && ai.settings.reflections ? await ask(summarize, modelName, "Write a short first-person reflection (two or three sentences) on what these exchanges taught you.", current) : null;
+    // A conflict, or a transaction closed before it committed: look again (nothing was written).
+    const result = await commit(db, aiUuid, oldest, summary, reflection).catch((error: unknown) => {
+      if (neverCommitted(error)) return null;
+      throw error;
+    });
     if (result) return result;
   }
   logger.warn("consolidation: gave up after repeated conflicts", { aiUuid });

@@ -1,24 +1,23 @@
 import { z } from "zod";
-import { assertSize, firestoreJsonIssue, jsonBytes, strictObject } from "../validation";
+import { firestoreDateSchema, fitsFirestoreField, OBJECT_MACHINERY_KEYS } from "../firestore-values";
+import { assertSize, jsonBytes, strictObject } from "../validation";
 import { LIMITS } from "./memory-types";
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const firestoreJson = <T extends z.ZodType>(schema: T) =>
-  schema.superRefine((value, ctx) => {
-    const issue = firestoreJsonIssue(value);
-    if (issue) ctx.addIssue({ code: "custom", message: issue });
-  });
-
-export const structuredContentSchema = firestoreJson(
-  z.record(z.string(), z.unknown()).refine((value) => Object.keys(value).length > 0, "must not be empty"),
+export const structuredContentSchema = fitsFirestoreField(
+  z.record(z.string(), z.unknown(), { error: "must be a JSON object" }).refine((value) => Object.keys(value).length > 0, "must not be empty"),
+  "content",
 );
 
-export const metadataSchema = firestoreJson(
+/** Metadata keys become lookups (and `filter_query.metadata`): JavaScript's own names are refused. */
+export const metadataSchema = fitsFirestoreField(
   z
-    .record(z.string(), z.unknown())
+    .record(z.string(), z.unknown(), { error: "must be a JSON object" })
     .refine((value) => Object.keys(value).length <= LIMITS.metadataKeys, `at most ${LIMITS.metadataKeys} keys`),
+  "metadata",
+  OBJECT_MACHINERY_KEYS,
 );
 
 export const tagsSchema = z
@@ -32,7 +31,7 @@ export const tagsSchema = z
   .max(LIMITS.tags, `at most ${LIMITS.tags} tags`);
 
 export const importanceSchema = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
-export const expiresAtSchema = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).nullable();
+export const expiresAtSchema = firestoreDateSchema.nullable();
 
 const memoryFieldsSchema = strictObject({
   content: z.union([z.string().trim().min(1, "must not be empty"), structuredContentSchema], {

@@ -1,49 +1,65 @@
 import { FieldPath, type Firestore, type Query, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
-import { invalid } from "../errors";
+import { documentIdSchema, firestoreDateSchema, fitsFirestoreField, OBJECT_MACHINERY_KEYS, timestampMillisSchema } from "../firestore-values";
 import { strictObject } from "../validation";
 import { MEMORY_SOURCES, type MemoryType, memoryText, type StoredMemory } from "./memory-types";
 import { memoryCollection } from "./registry-service";
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: "must be a string, number, boolean or null" });
+const tagListSchema = z.array(z.string().min(1, "must not be empty").max(200, "must be at most 200 characters")).max(10, "at most 10 tags");
+const textSchema = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
 
 /** `filter_query` of retrieve: a string is a text search; an object combines these conditions. */
-export const filterQuerySchema = z.union([
-  z.string().trim().min(1).max(200),
-  strictObject({
-    tags: z.array(z.string().min(1)).max(10).optional().describe("every one of these tags"),
-    tags_any: z.array(z.string().min(1)).max(10).optional().describe("at least one of these tags"),
-    metadata: z.record(z.string(), scalar).optional().describe("metadata fields equal to these values"),
-    created_after: z.iso.datetime({ offset: true }).optional(),
-    created_before: z.iso.datetime({ offset: true }).optional(),
-    source: z.enum(MEMORY_SOURCES).optional(),
-    session_id: z.string().min(1).optional(),
-    text_contains: z.string().trim().min(1).max(200).optional().describe("case-insensitive substring of the text"),
-  }),
-]);
+export const filterQuerySchema = z.union(
+  [
+    textSchema,
+    strictObject({
+      tags: tagListSchema.optional().describe("every one of these tags"),
+      tags_any: tagListSchema.optional().describe("at least one of these tags"),
+      metadata: fitsFirestoreField(z.record(z.string(), scalar), "metadata", OBJECT_MACHINERY_KEYS)
+        .optional()
+        .describe("metadata fields equal to these values"),
+      created_after: firestoreDateSchema.optional(),
+      created_before: firestoreDateSchema.optional(),
+      source: z.enum(MEMORY_SOURCES, { error: () => `must be one of ${MEMORY_SOURCES.join(", ")}` }).optional(),
+      session_id: z.string().min(1, "must not be empty").max(256, "must be at most 256 characters").optional(),
+      text_contains: textSchema.optional().describe("case-insensitive substring of the text"),
+    }),
+  ],
+  { error: "must be a text to search for or an object of conditions" },
+);
 export type FilterQuery = z.infer<typeof filterQuerySchema>;
 type FilterObject = Exclude<FilterQuery, string>;
 
 /** Documents read at the most per retrieve call; past it the answer is partial with a cursor. */
 const SCAN_LIMIT = 1000;
 
-interface Cursor {
-  t: number;
-  id: string;
-}
+/** A page boundary: the last memory's creation time and id. */
+const cursorFieldsSchema = z.strictObject({ t: timestampMillisSchema, id: documentIdSchema(128) });
+type Cursor = z.infer<typeof cursorFieldsSchema>;
 
 export const encodeCursor = (memory: StoredMemory): string =>
   Buffer.from(JSON.stringify({ t: memory.created_at.toMillis(), id: memory.id })).toString("base64url");
 
-function decodeCursor(cursor: string): Cursor {
+const decodeJson = (text: string): unknown => {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
-    if (typeof parsed.t === "number" && typeof parsed.id === "string") return parsed;
+    return JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
   } catch {
-    // falls through to the error below
+    return null;
   }
-  throw invalid("cursor: not a cursor returned by this API", { field: "cursor" });
-}
+};
+
+/** A cursor as the API hands it out, decoded at the edge and checked field by field (a client may forge one). */
+export const cursorSchema = z
+  .string({ error: "must be a string" })
+  .min(1, "must not be empty")
+  .max(512, "must be at most 512 characters")
+  .transform((text, ctx) => {
+    const parsed = cursorFieldsSchema.safeParse(decodeJson(text));
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: "custom", message: "not a cursor returned by this API" });
+    return z.NEVER;
+  });
 
 function matches(memory: StoredMemory, filter: FilterObject, now: number): boolean {
   if (memory.expires_at && memory.expires_at.toMillis() <= now) return false;
@@ -64,7 +80,7 @@ export interface RetrieveOptions {
   types: MemoryType[];
   limit: number;
   filter?: FilterQuery;
-  cursor?: string;
+  cursor?: Cursor;
 }
 
 export interface RetrieveResult {
@@ -80,7 +96,7 @@ export interface RetrieveResult {
  */
 export async function retrieveMemories(db: Firestore, aiUuid: string, options: RetrieveOptions): Promise<RetrieveResult> {
   const filter: FilterObject = typeof options.filter === "string" ? { text_contains: options.filter } : options.filter ?? {};
-  const cursor = options.cursor ? decodeCursor(options.cursor) : null;
+  const cursor = options.cursor ?? null;
   const now = Date.now();
   const perType = await Promise.all(
     options.types.map((type) => scanType(db, aiUuid, type, filter, cursor, options.limit, now)),

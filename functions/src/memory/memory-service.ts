@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type DocumentReference, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { type DocumentReference, type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
 import { contentToText } from "../search/text";
 import type { MemoryData } from "./memory-data";
@@ -109,6 +109,34 @@ export async function getMemory(db: Firestore, aiUuid: string, type: MemoryType,
 /** The fields an edit may set; the supersession fields are for the services that reconcile facts. */
 export type MemoryEdit = Partial<MemoryData> & Partial<Pick<StoredMemory, "invalidated_at" | "superseded_by">>;
 
+/** A memory's next version: the fields given replaced, the others kept, `version` + 1. */
+export function nextVersion(current: StoredMemory, data: MemoryEdit, now: Timestamp): StoredMemory {
+  const { text: _previousText, ...kept } = current;
+  const content = data.content ?? current.content;
+  return {
+    ...kept,
+    content,
+    ...textField(content),
+    metadata: data.metadata ?? current.metadata,
+    tags: data.tags ?? current.tags,
+    importance: data.importance ?? current.importance,
+    expires_at: data.expires_at !== undefined ? toTimestamp(data.expires_at) : current.expires_at,
+    ...(data.invalidated_at !== undefined ? { invalidated_at: data.invalidated_at } : {}),
+    ...(data.superseded_by !== undefined ? { superseded_by: data.superseded_by } : {}),
+    version: current.version + 1,
+    updated_at: now,
+  };
+}
+
+/**
+ * Writes a version made by `nextVersion` in the caller's transaction, the previous one into
+ * memory_history; its index entry and event are the caller's to record (`recordMemoryChanges`).
+ */
+export function writeVersion(tx: Transaction, db: Firestore, current: StoredMemory, next: StoredMemory): void {
+  tx.set(historyCollection(db, current.ai_uuid, current.id).doc(String(current.version)), current);
+  tx.set(memoryRef(db, current.ai_uuid, current.memory_type, current.id), next);
+}
+
 /**
  * Replaces the fields given, keeps the others, bumps `version`, and keeps the previous version
  * readable under memory_history; the index entry and the event go in the same transaction.
@@ -134,23 +162,8 @@ export async function editMemory(
       );
     }
     const now = options.now ?? Timestamp.now();
-    const { text: _previousText, ...kept } = current;
-    const content = data.content ?? current.content;
-    const next: StoredMemory = {
-      ...kept,
-      content,
-      ...textField(content),
-      metadata: data.metadata ?? current.metadata,
-      tags: data.tags ?? current.tags,
-      importance: data.importance ?? current.importance,
-      expires_at: data.expires_at !== undefined ? toTimestamp(data.expires_at) : current.expires_at,
-      ...(data.invalidated_at !== undefined ? { invalidated_at: data.invalidated_at } : {}),
-      ...(data.superseded_by !== undefined ? { superseded_by: data.superseded_by } : {}),
-      version: current.version + 1,
-      updated_at: now,
-    };
-    tx.set(historyCollection(db, aiUuid, id).doc(String(current.version)), current);
-    tx.set(ref, next);
+    const next = nextVersion(current, data, now);
+    writeVersion(tx, db, current, next);
     recordMemoryChange(tx, db, { action: options.action ?? "updated", memory: next }, now);
     return next;
   });

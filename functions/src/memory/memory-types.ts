@@ -9,7 +9,7 @@ export const memoryTypeSchema = z.enum(MEMORY_TYPES, {
   error: () => `must be one of ${MEMORY_TYPES.join(", ")}`,
 });
 
-export const MEMORY_SOURCES = ["api", "chat", "consolidation", "reflection", "import"] as const;
+export const MEMORY_SOURCES = ["api", "chat", "consolidation", "reflection", "import", "extraction"] as const;
 export type MemorySource = (typeof MEMORY_SOURCES)[number];
 
 /** Size limits. Firestore caps a document at 1 MiB; these keep a memory well below it. */

@@ -1,16 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
+import { type AiSettings, DEFAULT_SETTINGS, settingsOf } from "./ai-settings";
 import { MEMORY_TYPES, type MemoryType } from "./memory-types";
 
-/** Per-AI settings: the chat model, its persona and the limits of memory processing. */
-export interface AiSettings {
-  model: string | null;
-  system_prompt: string | null;
-  memory_token_budget: number;
-  working_memory_limit: number;
-  reflections: boolean;
-}
+export type { AiSettings };
 
 /** The registry document of one AI (`ai_registry/{ai_uuid}`). */
 export interface AiRecord {
@@ -25,13 +19,8 @@ export interface AiRecord {
   token_version: number;
 }
 
-export const DEFAULT_SETTINGS: AiSettings = {
-  model: null,
-  system_prompt: null,
-  memory_token_budget: 2000,
-  working_memory_limit: 50,
-  reflections: false,
-};
+/** A setting of the AI, or its default when the AI was registered before the setting existed. */
+export const settingOf = <K extends keyof AiSettings>(ai: AiRecord, key: K): AiSettings[K] => settingsOf(ai.settings)[key];
 
 export const registryRef = (db: Firestore, aiUuid: string) => db.collection("ai_registry").doc(aiUuid);
 export const memoryCollection = (db: Firestore, aiUuid: string, type: MemoryType) =>
@@ -148,7 +137,7 @@ export function toAiView(ai: AiRecord) {
     status: ai.status,
     created_at: ai.created_at.toDate().toISOString(),
     updated_at: ai.updated_at.toDate().toISOString(),
-    settings: ai.settings,
+    settings: settingsOf(ai.settings),
     database_paths: databasePaths(ai.ai_uuid),
   };
 }

@@ -5,12 +5,17 @@ import { AppError } from "../errors";
  * Transactions on contended memories end within a bounded time: each try that Firestore aborts for
  * contention is retried after a short jittered pause (the Admin SDK's own pauses are 1 s, 1.5 s,
  * 2.25 s ...), and once the deadline is past the caller gets a 503 with Retry-After instead. Only
- * ABORTED is retried: it means nothing was committed, so an error answer never comes with an
- * applied change. Within one instance, changes of the same memory also wait their turn instead of
+ * a transaction that certainly did not commit is retried (aborted, or closed before its commit by an
+ * expiry), so an error answer never comes with an applied change. Within one instance, changes of the same memory also wait their turn instead of
  * aborting each other.
  */
 const DEADLINE_MS = 7_000;
-const ABORTED = 10;
+
+/** ABORTED, or INVALID_ARGUMENT for a transaction the server closed (expired) before it committed. */
+export function neverCommitted(error: unknown): boolean {
+  const { code, message } = error as { code?: number; message?: string };
+  return code === 10 || (code === 3 && /transaction (is invalid or closed|has expired)/i.test(message ?? ""));
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,7 +56,7 @@ export async function boundedTransaction<T>(db: Firestore, key: string, work: (t
       try {
         return await db.runTransaction(work, { maxAttempts: 1 });
       } catch (error) {
-        if ((error as { code?: number }).code !== ABORTED) throw error;
+        if (!neverCommitted(error)) throw error;
         const pause = Math.min(20 * 2 ** attempt, 400) * (0.5 + Math.random());
         if (Date.now() + pause > deadline) throw overloaded(Date.now() - started);
         await sleep(pause);

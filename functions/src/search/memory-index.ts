@@ -146,6 +146,12 @@ export class MemoryIndex {
     return ranked.slice(0, options.limit);
   }
 
+  /** The newest entries a search with these options may return, newest first (a scan of the index). */
+  newest(options: RankOptions): IndexEntry[] {
+    const live = this.slots.filter((entry): entry is IndexEntry => entry !== null && this.isSearchable(entry, options));
+    return live.sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? -1 : 1)).slice(0, options.limit);
+  }
+
   /** Rebuilds the postings without the slots of removed entries. */
   private compact(): void {
     const live = this.slots.filter((entry): entry is IndexEntry => entry !== null);

@@ -1,6 +1,7 @@
 import type { DocumentData } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/logger";
 import { composeTriggerDeps, type TriggerDeps } from "../compose";
+import { extractFacts } from "../facts/extraction-service";
 import { consolidateWorkingMemory } from "../memory/consolidation-service";
 import { MEMORY_TYPES, type MemoryType, memoryText, type StoredMemory } from "../memory/memory-types";
 import { memoryCollection } from "../memory/registry-service";
@@ -16,6 +17,7 @@ interface MemoryUpdate {
   action: string;
   memory_type: MemoryType;
   memory_id: string;
+  source?: string;
 }
 
 function memoryUpdateOf(event: RoomEventTrigger): MemoryUpdate | null {
@@ -48,10 +50,22 @@ async function consolidationStep(deps: TriggerDeps, aiUuid: string, change: Memo
 }
 
 /**
+ * A chat exchange (its working memory has the chat's id) may teach the AI facts: they are
+ * extracted and reconciled with its long-term memory once per exchange. A failed attempt throws,
+ * so the platform redelivers the event, up to the attempts the exchange's record allows.
+ */
+async function extractionStep(deps: TriggerDeps, aiUuid: string, change: MemoryUpdate): Promise<void> {
+  if (change.action !== "created" || change.source !== "chat" || change.memory_type !== "working_memory") return;
+  const outcome = await extractFacts(deps, aiUuid, change.memory_id);
+  logger.info("fact extraction", { ai_uuid: aiUuid, chat_id: change.memory_id, outcome });
+}
+
+/**
  * The one trigger behind every memory change: it runs on the `memory_update` event the service
  * wrote with the change, so it knows what happened without reading it back. Each step is
- * idempotent (embeddings by text hash, consolidation by the set it moves), so a redelivery
- * changes nothing twice. Other room events (clients' messages) return at once.
+ * idempotent (embeddings by text hash, consolidation by the set it moves, extraction by its
+ * record per chat), so a redelivery changes nothing twice. Other room events (clients'
+ * messages) return at once.
  */
 export async function handleRoomEvent(event: RoomEventTrigger, deps: TriggerDeps = composeTriggerDeps()): Promise<string> {
   const change = memoryUpdateOf(event);
@@ -59,5 +73,6 @@ export async function handleRoomEvent(event: RoomEventTrigger, deps: TriggerDeps
   const aiUuid = event.params.ai_uuid;
   const embedded = await embeddingStep(deps, aiUuid, change);
   await consolidationStep(deps, aiUuid, change);
+  await extractionStep(deps, aiUuid, change);
   return embedded;
 }

@@ -37,7 +37,8 @@ const MEMORY_TYPES = ["working_memory", "long_term_memory", "personal_logs", "ar
 let env: RulesTestEnvironment;
 /** The context's compat instance, typed as the modular one it works with. */
 const firestoreOf = (context: RulesTestContext) => context.firestore() as unknown as Firestore;
-const asAi = (uuid: string) => firestoreOf(env.authenticatedContext(`ai-${uuid}`, { ai_uuid: uuid }));
+/** An AI's Firebase user, as its custom token makes it: claims ai_uuid and tv (the token version). */
+const asAi = (uuid: string, tv: unknown = 1) => firestoreOf(env.authenticatedContext(`ai-${uuid}`, { ai_uuid: uuid, tv }));
 const asAdmin = () => firestoreOf(env.authenticatedContext("admin-user", { admin: true }));
 const contexts = (): Record<string, RulesTestContext> => ({
   anonymous: env.unauthenticatedContext(),
@@ -48,7 +49,7 @@ const contexts = (): Record<string, RulesTestContext> => ({
 async function seed(db: Firestore, uuid: string) {
   const registry = `ai_registry/${uuid}`;
   const soon = Timestamp.fromMillis(Date.now() + 60_000);
-  await setDoc(doc(db, registry), { ai_uuid: uuid, name: uuid });
+  await setDoc(doc(db, registry), { ai_uuid: uuid, name: uuid, status: "active", token_version: 1 });
   for (const type of MEMORY_TYPES) await setDoc(doc(db, `${registry}/${type}/m1`), { id: "m1", ai_uuid: uuid, version: 1 });
   await setDoc(doc(db, `${registry}/memory_history/m1/versions/1`), { id: "m1", version: 1 });
   await setDoc(doc(db, `${registry}/events/e1`), { at: Timestamp.now(), event: "memory_update", expires_at: soon });
@@ -56,6 +57,7 @@ async function seed(db: Firestore, uuid: string) {
   await setDoc(doc(db, `${registry}/search_index/s00`), { entries: {} });
   await setDoc(doc(db, `${registry}/embeddings/m1`), { hash: "h" });
   await setDoc(doc(db, `${registry}/idempotency_keys/k1`), { content_hash: "h" });
+  await setDoc(doc(db, `${registry}/extractions/c1`), { chat_id: "c1", status: "done" });
   await setDoc(doc(db, `chat_sessions/s-${uuid}`), { id: `s-${uuid}`, ai_uuid: uuid });
   await setDoc(doc(db, `chats/c-${uuid}`), { id: `c-${uuid}`, ai_uuid: uuid, session_id: `s-${uuid}` });
 }
@@ -135,7 +137,7 @@ describe("an AI signed in with its custom token", () => {
   });
 
   it("cannot read server bookkeeping or anything outside its paths", async () => {
-    for (const path of ["search_index/s00", "embeddings/m1", "idempotency_keys/k1"]) await assertFails(getDoc(doc(asAi(A), `${own}/${path}`)));
+    for (const path of ["search_index/s00", "embeddings/m1", "idempotency_keys/k1", "extractions/c1"]) await assertFails(getDoc(doc(asAi(A), `${own}/${path}`)));
     await assertFails(getDoc(doc(asAi(A), "config/secret")));
   });
 
@@ -149,6 +151,43 @@ describe("an AI signed in with its custom token", () => {
     await assertFails(updateDoc(doc(db, own), { token_version: 100 }));
     await assertFails(setDoc(doc(db, `${own}/search_index/s00`), { entries: { forged: "1|0|1f4|0||||" } }));
     await assertFails(setDoc(doc(db, "chat_sessions/new"), { ai_uuid: A }));
+  });
+});
+
+describe("a revoked or disabled AI's token", () => {
+  const C = "cccccccc-0000-4000-8000-000000000003";
+  const own = `ai_registry/${C}`;
+  const reads = (db: Firestore): Array<Promise<unknown>> => [
+    getDoc(doc(db, own)),
+    getDocs(collection(db, `${own}/working_memory`)),
+    getDoc(doc(db, `${own}/memory_history/m1/versions/1`)),
+    getDocs(query(collection(db, `${own}/events`), orderBy("at"))),
+    getDocs(collection(db, `${own}/presence`)),
+    getDocs(query(collection(db, "chat_sessions"), where("ai_uuid", "==", C))),
+    getDocs(query(collection(db, "chats"), where("ai_uuid", "==", C))),
+  ];
+  const setRegistry = (fields: object) =>
+    env.withSecurityRulesDisabled((context) => updateDoc(doc(firestoreOf(context), own), fields));
+
+  beforeAll(async () => {
+    await env.withSecurityRulesDisabled((context) => seed(firestoreOf(context), C));
+  });
+
+  it("reads nothing once the registry's token_version has moved past the token's tv", async () => {
+    await setRegistry({ token_version: 2, status: "active" });
+    for (const read of reads(asAi(C, 1))) await assertFails(read);
+    for (const read of reads(asAi(C, 2))) await assertSucceeds(read);
+  });
+
+  it("reads nothing while the AI is disabled, whatever its tv", async () => {
+    await setRegistry({ token_version: 2, status: "disabled" });
+    for (const read of reads(asAi(C, 2))) await assertFails(read);
+  });
+
+  it("reads nothing without a tv claim (a custom token made before token versions were in it)", async () => {
+    await setRegistry({ token_version: 1, status: "active" });
+    for (const read of reads(asAi(C, null))) await assertFails(read);
+    for (const read of reads(firestoreOf(env.authenticatedContext(`ai-${C}`, { ai_uuid: C })))) await assertFails(read);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import request from "supertest";
 import { type ModelDeps, type ModelOptions, openAiModels } from "../../src/chat/model-client";
@@ -41,3 +42,17 @@ export async function storedFor(aiUuid: string) {
 
 /** storedFor() of an AI that only did its handshake. */
 export const NOTHING_STORED = { sessions: 1, chats: 0, working: 0 };
+
+/** chatApp() listening on a free port: for clients that need a URL (the openai SDK, MCP, our SDK). */
+export async function chatServer(options: Parameters<typeof chatApp>[0] = {}) {
+  const built = await chatApp(options);
+  const server = built.app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await built.fake.close();
+  };
+  return { ...built, url, close };
+}

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { measureRecall } from "./support/locomo";
+import { measureRecall } from "../support/locomo";
 
 it("LoCoMo evidence recall@10: our keyword ranking beats a plain BM25 on the same turns by 15 % or more", () => {
   const report = measureRecall(undefined, 10);

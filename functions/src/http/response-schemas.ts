@@ -1,0 +1,247 @@
+import { z } from "zod";
+import { aiSettingsSchema } from "../memory/ai-settings";
+import { MEMORY_SOURCES, MEMORY_TYPES } from "../memory/memory-types";
+
+/**
+ * The answers of the API, each a named component of `/openapi.json`: the client SDK's types are
+ * generated from them, and a test holds every route's real answer to its schema.
+ */
+export const responseRegistry = z.registry<{ id: string }>();
+
+function named<S extends z.ZodType>(id: string, schema: S): S {
+  responseRegistry.add(schema, { id });
+  return schema;
+}
+
+const time = z.string().describe("ISO 8601");
+const memoryType = z.enum(MEMORY_TYPES);
+const json = z.record(z.string(), z.unknown());
+
+const memoryShape = {
+  id: z.string(),
+  memory_id: z.string(),
+  ai_uuid: z.string(),
+  memory_type: memoryType,
+  content: z.union([z.string(), json]),
+  text: z.string(),
+  metadata: json,
+  tags: z.array(z.string()),
+  importance: z.number(),
+  source: z.enum(MEMORY_SOURCES),
+  session_id: z.string().nullable(),
+  created_at: time,
+  updated_at: time,
+  version: z.number().int(),
+  expires_at: time.nullable(),
+  moved_from: memoryType.optional(),
+  moved_at: time.optional(),
+  invalidated_at: time.nullable().optional().describe("set when a newer fact superseded this one"),
+  superseded_by: z.string().nullable().optional(),
+};
+export const memoryView = named("Memory", z.strictObject(memoryShape));
+export const memoryList = named("MemoryList", z.strictObject({ memories: z.array(memoryView), next_cursor: z.string().nullable() }));
+export const deletedMemory = named("DeletedMemory", z.strictObject({ deleted: z.literal(true), memory_id: z.string(), memory_type: memoryType }));
+export const memoryHistory = named("MemoryHistory", z.strictObject({ memory_id: z.string(), versions: z.array(memoryView) }));
+export const restoredMemory = named(
+  "RestoredMemory",
+  z.strictObject({ ...memoryShape, restored_exchange_ids: z.array(z.string()).describe("exchanges hidden with the fact, current again") }),
+);
+export const extractionRecord = named(
+  "ExtractionRecord",
+  z.strictObject({
+    chat_id: z.string(),
+    ai_uuid: z.string(),
+    session_id: z.string().nullable(),
+    status: z.enum(["running", "retrying", "done", "failed", "skipped"]),
+    attempts: z.number().int(),
+    model: z.string().nullable(),
+    call_day: z.string().nullable().describe("UTC day of the last model call"),
+    last_error: z.string().nullable(),
+    decisions: z.array(
+      named(
+        "AppliedDecision",
+        z.strictObject({
+          action: z.enum(["add", "update", "supersede", "none"]),
+          fact: z.string(),
+          valid_from: z.string().nullable(),
+          memory_id: z.string().nullable().describe("the existing memory the decision is about"),
+          outcome: z.enum(["added", "updated", "superseded", "known"]),
+          result_memory_id: z.string().nullable(),
+        }),
+      ),
+    ),
+    stated_memory_ids: z.array(z.string()),
+    hidden_exchange_ids: z.array(z.string()),
+    prompt_tokens: z.number().int().nullable(),
+    created_at: time,
+    updated_at: time,
+  }),
+);
+export const extractionList = named("ExtractionList", z.strictObject({ extractions: z.array(extractionRecord) }));
+export const searchResults = named(
+  "SearchResults",
+  z.strictObject({ results: z.array(named("SearchHit", z.strictObject({ ...memoryShape, score: z.number(), distance: z.number().nullable() }))) }),
+);
+
+const databasePaths = named(
+  "DatabasePaths",
+  z.strictObject({
+    registry: z.string(),
+    memories: z.strictObject(Object.fromEntries(MEMORY_TYPES.map((type) => [type, z.string()])) as Record<(typeof MEMORY_TYPES)[number], z.ZodString>),
+    room: z.string(),
+    presence: z.string(),
+    chat_sessions: z.string(),
+    chats: z.string(),
+  }),
+);
+const aiSettings = named("AiSettings", aiSettingsSchema);
+const aiRecordShape = {
+  ai_uuid: z.string(),
+  ai_name: z.string(),
+  owner_id: z.string(),
+  status: z.enum(["active", "disabled"]),
+  created_at: time,
+  updated_at: time,
+  settings: aiSettings,
+  database_paths: databasePaths,
+};
+export const aiView = named(
+  "Ai",
+  z.strictObject({
+    ...aiRecordShape,
+    stats: z.record(z.string(), z.number()).describe("memories per type, counted when asked"),
+    last_activity_at: time.nullable().describe("the newest room event's time"),
+  }),
+);
+export const aiList = named("AiList", z.strictObject({ ais: z.array(aiView) }));
+export const deletedAi = named("DeletedAi", z.strictObject({ deleted: z.literal(true), ai_uuid: z.string() }));
+export const reindexAnswer = named(
+  "ReindexResult",
+  z.strictObject({ ai_uuid: z.string(), indexed: z.number().int(), stale_entries_removed: z.number().int(), documents_migrated: z.number().int() }),
+);
+export const revokedTokens = named("RevokedTokens", z.strictObject({ ai_uuid: z.string(), token_version: z.number().int() }));
+
+export const sessionView = named(
+  "Session",
+  z.strictObject({
+    session_id: z.string(),
+    id: z.string(),
+    name: z.string(),
+    user_id: z.string(),
+    ai_uuid: z.string(),
+    created_at: time,
+    updated_at: time,
+    message_count: z.number().int(),
+  }),
+);
+export const sessionList = named("SessionList", z.strictObject({ sessions: z.array(sessionView) }));
+const chatView = named(
+  "Chat",
+  z.strictObject({
+    chat_id: z.string(),
+    session_id: z.string(),
+    ai_uuid: z.string(),
+    user_id: z.string(),
+    message: z.string(),
+    response: z.string(),
+    model: z.string(),
+    usage: json.nullable(),
+    context_memory_ids: z.array(z.string()),
+    stored_memory_ids: z.array(z.string()),
+    timestamp: time,
+  }),
+);
+export const sessionChats = named("SessionChats", z.strictObject({ session: sessionView, chats: z.array(chatView) }));
+
+export const handshakeAnswer = named(
+  "Handshake",
+  z.strictObject({
+    ai_uuid: z.string(),
+    ai_name: z.string(),
+    created_at: time,
+    status: z.enum(["active", "disabled"]),
+    session: sessionView,
+    tokens: z.strictObject({ ai_token: z.string(), token_type: z.literal("Bearer"), expires_at: time, firebase_custom_token: z.string() }),
+    database_paths: databasePaths,
+  }),
+);
+export const exportAnswer = named(
+  "Export",
+  z.strictObject({ format: z.literal("ai-memory-export/1"), exported_at: time, ai: named("AiRecord", z.strictObject(aiRecordShape)), memories: z.array(memoryView) }),
+);
+export const importAnswer = named("ImportResult", z.strictObject({ imported: z.number().int(), memory_ids: z.array(z.string()) }));
+
+const sender = named(
+  "EventSender",
+  z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("system") }),
+    z.strictObject({ kind: z.literal("ai"), ai_uuid: z.string(), client_id: z.string().nullable() }),
+    z.strictObject({ kind: z.literal("admin"), user_id: z.string(), client_id: z.string().nullable() }),
+  ]),
+);
+const roomEvent = named(
+  "RoomEvent",
+  z.strictObject({ id: z.string(), ai_uuid: z.string(), event: z.string(), data: z.unknown(), sender, at: time, expires_at: time }),
+);
+const roomPosition = named(
+  "RoomPosition",
+  z.strictObject({
+    event_id: z.string(),
+    at: time,
+    at_timestamp: z.strictObject({ seconds: z.number().int(), nanoseconds: z.number().int() }).describe("`at` to the nanosecond"),
+  }),
+);
+const presence = named(
+  "Presence",
+  z.strictObject({ client_id: z.string(), ai_uuid: z.string(), sender, status: z.string(), connected_at: time, last_seen: time, expires_at: time }),
+);
+export const relayAnswer = named(
+  "RelayAnswer",
+  z.union([
+    named("EmitAck", z.strictObject({ ack: z.literal(true), event_id: z.string(), at: time, event: roomEvent })),
+    named(
+      "JoinAnswer",
+      z.strictObject({
+        ai_uuid: z.string(),
+        room: z.string(),
+        presence: z.string(),
+        order_by: z.tuple([z.literal("at"), z.literal("__name__")]),
+        resume_after: roomPosition.nullable().describe("the newest event when joining: listen after it"),
+        heartbeat_interval_ms: z.number().int(),
+        presence_ttl_ms: z.number().int(),
+      }),
+    ),
+    named("HeartbeatAnswer", z.strictObject({ ...presence.shape, online: z.array(presence) })),
+    named("LeaveAnswer", z.strictObject({ left: z.literal(true), client_id: z.string() })),
+  ]),
+);
+
+export const memoryReport = named(
+  "MemoryReport",
+  z.strictObject({ session_id: z.string(), context_memory_ids: z.array(z.string()), stored_memory_ids: z.array(z.string()) }),
+);
+export const chatCompletion = named(
+  "ChatCompletion",
+  z.looseObject({
+    id: z.string(),
+    object: z.literal("chat.completion"),
+    created: z.number().int(),
+    model: z.string(),
+    choices: z.array(z.looseObject({ index: z.number().int(), message: z.looseObject({ role: z.string(), content: z.string().nullable() }), finish_reason: z.string().nullable() })),
+    usage: json.nullable().optional(),
+    memory: memoryReport,
+  }),
+);
+const model = named("Model", z.strictObject({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() }));
+export const modelView = model;
+export const modelList = named("ModelList", z.strictObject({ object: z.literal("list"), data: z.array(model) }));
+
+export const apiError = named(
+  "Error",
+  z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown() }) }),
+);
+export const openAiError = named(
+  "OpenAIError",
+  z.strictObject({ error: z.strictObject({ message: z.string(), type: z.string().nullable(), code: z.string().nullable(), param: z.string().nullable() }) }),
+);
+export const health = named("Health", z.strictObject({ status: z.literal("ok") }));
