@@ -3,16 +3,27 @@
 // The peer (Mem0) and the TypeScript runner are the bench's own dependencies, kept out of the
 // product: they are installed here from bench/package-lock.json when missing or out of date.
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const installed = join(benchDir, "node_modules", ".package-lock.json");
 const lock = join(benchDir, "package-lock.json");
-// Mem0's history store, better-sqlite3, is a native addon: it is built against the headers of the
-// Node that runs the bench (the runner's Node 22, whose npm package ships them), with no download.
-const npmEnv = { ...process.env, npm_config_nodedir: dirname(dirname(process.execPath)) };
+
+/**
+ * The headers of the Node running here: Mem0's history store, better-sqlite3, is a native addon built
+ * against them with no download. The runner's Node 22 (the `node` npm package) keeps them in its
+ * platform package; a system Node under its prefix.
+ */
+function nodeHeadersDir() {
+  const prefix = dirname(dirname(realpathSync(process.execPath)));
+  const candidates = [join(prefix, "node_modules", `node-${process.platform}-${process.arch}`), prefix];
+  return candidates.find((dir) => existsSync(join(dir, "include", "node", "common.gypi")));
+}
+
+const headers = nodeHeadersDir();
+const npmEnv = headers ? { ...process.env, npm_config_nodedir: headers } : process.env;
 
 function npm(args) {
   const result = spawnSync("npm", args, { cwd: benchDir, stdio: "inherit", env: npmEnv });
