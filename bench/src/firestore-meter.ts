@@ -3,7 +3,7 @@
  * Admin SDK call goes through (`Firestore.request` / `Firestore.requestStream`): each RPC, each
  * document a lookup or query returns, each write a commit carries, and the bytes read. Counting is
  * on while `measure` runs its task; the numbers follow Firestore's billing (a query that returns
- * nothing is 1 read).
+ * nothing is 1 read, a count() 1 read per 1,000 index entries it counts, at least 1).
  *
  * Bytes read: every response message of a read RPC (runQuery, batchGetDocuments,
  * runAggregationQuery) encoded again with Firestore's own protobuf types, i.e. the payload the
@@ -66,7 +66,13 @@ interface StreamChunk {
   missing?: unknown;
   document?: unknown;
   transaction?: unknown;
+  /** An aggregation's answer: `count` and the like, as Firestore values. */
+  result?: { aggregateFields?: Record<string, { integerValue?: string | number }> };
 }
+
+/** What an aggregation answer bills: a read per 1,000 entries counted, at least one per aggregate. */
+const aggregationReads = (chunk: StreamChunk): number =>
+  Object.values(chunk.result?.aggregateFields ?? {}).reduce((sum, field) => sum + Math.max(1, Math.ceil(Number(field.integerValue ?? 0) / 1000)), 0);
 
 export class FirestoreMeter {
   private counts: OpCounts | null = null;
@@ -93,6 +99,7 @@ export class FirestoreMeter {
         if (event === "data") {
           const chunk = args[0] as StreamChunk;
           if (chunk.found || chunk.missing || chunk.document) documents += 1;
+          if (method === "runAggregationQuery") documents += aggregationReads(chunk);
           if (type) counts.bytes += type.encode(type.fromObject(chunk)).finish().length;
         }
         if (event === "end" && method === "runQuery") counts.reads += Math.max(documents, 1);
