@@ -21,7 +21,8 @@ export default defineConfig({
       {
         test: {
           name: "emulator",
-          include: ["functions/test/**/*.test.ts", "client/test/**/*.test.ts"],
+          // console/test drives the admin console in headless Chromium, against the same emulators.
+          include: ["functions/test/**/*.test.ts", "client/test/**/*.test.ts", "console/test/**/*.test.ts"],
           exclude: ["functions/test/unit/**"],
           globalSetup: ["functions/test/support/global-setup.ts"],
           testTimeout: 30_000,

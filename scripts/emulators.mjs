@@ -26,7 +26,13 @@ const PROJECT_ID_BASE = "demo-ai-memory";
  * Use multiples of 1000: the emulators' own ports are 1, 100 and 500 apart.
  */
 const PORT_OFFSET = Number(process.env.EMULATOR_PORT_OFFSET ?? 0);
-const HOSTING_URL = `http://127.0.0.1:${5000 + PORT_OFFSET}`;
+/**
+ * Browsers and Node's fetch refuse the Fetch standard's "bad ports": offset 1000 would put Hosting on
+ * 6000 (X11), where neither the console nor the tests could reach it. Hosting then takes 5005 + offset.
+ */
+const FETCH_BAD_PORTS = new Set([6000, 6665, 6666, 6667, 6668, 6669, 6697, 10080]);
+const HOSTING_PORT = FETCH_BAD_PORTS.has(5000 + PORT_OFFSET) ? 5005 + PORT_OFFSET : 5000 + PORT_OFFSET;
+const HOSTING_URL = `http://127.0.0.1:${HOSTING_PORT}`;
 /** The tests' stand-in language model listens here (test/support/fake-openai-server.ts). */
 const TEST_LLM_PORT = 18555 + PORT_OFFSET;
 /** The Functions emulator treats an empty secret as missing and asks Secret Manager for it. */
@@ -159,9 +165,51 @@ function banner(env) {
 `);
 }
 
+/** The admin console (console/), built into console/dist, which the Hosting emulator serves at the site root. */
+function buildConsole() {
+  run("npm", ["run", "--silent", "console:build"]);
+}
+
+/**
+ * The console's local admin: an email/password user on the Auth emulator with a verified email and
+ * the `admin: true` claim (what firestore.rules read). The password is generated once into .local;
+ * every start sets it again, so the user matches it even with old emulator data.
+ */
+async function ensureConsoleAdmin() {
+  const file = join(localDir, "console-admin.json");
+  if (!existsSync(file)) {
+    const created = { email: "admin@example.com", password: randomBytes(9).toString("base64url") };
+    writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600 });
+  }
+  const admin = JSON.parse(readFileSync(file, "utf8"));
+  const accounts = `http://127.0.0.1:${9099 + PORT_OFFSET}/identitytoolkit.googleapis.com/v1/projects/${PROJECT_ID}/accounts`;
+  const call = async (path, body) => {
+    // "Bearer owner" is the Auth emulator's admin credential.
+    const response = await fetch(`${accounts}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer owner" },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(answer.error?.message ?? `Auth emulator answered ${response.status}`);
+    return answer;
+  };
+  const found = await call(":lookup", { email: [admin.email] });
+  const localId = found.users?.[0]?.localId ?? (await call("", { email: admin.email, password: admin.password })).localId;
+  await call(":update", { localId, password: admin.password, emailVerified: true, customAttributes: JSON.stringify({ admin: true }) });
+  return admin;
+}
+
+function consoleBanner(admin) {
+  console.log(`  Admin console  ${HOSTING_URL}
+    Sign in with   ${admin.email}  /  ${admin.password}   (a local user on the Auth emulator, with the admin claim)
+`);
+}
+
 // No metadata-server probing: everything here is local.
 const env = { ...process.env, METADATA_SERVER_DETECTION: "none", ...functionsEnv(), ...prepareFirestoreJava(localDir) };
 run("npm", ["--prefix", "functions", "run", "--silent", "build"]);
+buildConsole();
 if (mode === "test") {
   // The suites and the client SDK are type-checked too: vitest itself only strips types.
   run(join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"]);
@@ -180,6 +228,7 @@ function firebaseConfigArgs() {
     if (typeof emulator.port === "number") emulator.port += PORT_OFFSET;
     if (typeof emulator.websocketPort === "number") emulator.websocketPort += PORT_OFFSET;
   }
+  config.emulators.hosting.port = HOSTING_PORT;
   // The copy sits beside firebase.json: firebase-tools resolves every path from the config's folder.
   const file = join(root, `.firebase.ports-${PORT_OFFSET}.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
@@ -193,7 +242,11 @@ if (mode === "start") {
   const args = ["emulators:start", ...firebaseConfigArgs(), "--only", only, "--project", PROJECT_ID, "--export-on-exit", dataDir];
   if (existsSync(join(dataDir, "firebase-export-metadata.json"))) args.push("--import", dataDir);
   const child = spawn(firebaseBin, args, { cwd: root, env, stdio: "inherit" });
-  waitForHealth(180_000).then((up) => (up ? banner(env) : console.error("The API did not answer /healthz within 180 s.")));
+  waitForHealth(180_000).then(async (up) => {
+    if (!up) return console.error("The API did not answer /healthz within 180 s.");
+    banner(env);
+    await ensureConsoleAdmin().then(consoleBanner, (error) => console.error(`Could not create the console's admin user: ${error.message}`));
+  });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 0));
 } else {

@@ -1,7 +1,7 @@
 import { getAuth } from "firebase-admin/auth";
 import { type Firestore, getFirestore } from "firebase-admin/firestore";
 import { adminApp } from "./admin-app";
-import { type ModelDeps, openAiModels } from "./chat/model-client";
+import { type ModelDeps, openAiModels } from "./models/model-client";
 import { readAppConfig } from "./config";
 import type { AppDeps } from "./http/app-deps";
 

@@ -15,7 +15,7 @@ import { chatApp, chatAs, systemPromptOf } from "./support/chat-app";
 import { createApp } from "../src/http/app";
 import { ADMIN, db, deps, type HandshakeBody, newAi } from "./support/emulator";
 import type { FakeOpenAi } from "./support/fake-openai-server";
-import type { ModelDeps } from "../src/chat/model-client";
+import type { ModelDeps } from "../src/models/model-client";
 import type { Express } from "express";
 
 let app: Express;

@@ -5,7 +5,7 @@ import { recordMemoryChange } from "../memory/memory-changes";
 import { buildMemory } from "../memory/memory-service";
 import { memoryCollection } from "../memory/registry-service";
 import type { RecentTurn } from "./context-builder";
-import { type ChatSession, sessionsCollection } from "./session-service";
+import type { ChatSession } from "./session-service";
 
 /** One exchange (`chats/{chat_id}`); `completion` is the answer as sent, replayed on a retry. */
 export interface StoredChat {
@@ -96,11 +96,6 @@ export async function recentTurns(db: Firestore, aiUuid: string, sessionId: stri
 export async function listChats(db: Firestore, session: ChatSession, limit: number): Promise<StoredChat[]> {
   const snapshot = await chatsOfSession(db, session.ai_uuid, session.id).orderBy("timestamp", "asc").limit(limit).get();
   return snapshot.docs.map((doc) => doc.data() as StoredChat);
-}
-
-export async function listSessions(db: Firestore, aiUuid: string, limit: number): Promise<ChatSession[]> {
-  const snapshot = await sessionsCollection(db).where("ai_uuid", "==", aiUuid).orderBy("updated_at", "desc").limit(limit).get();
-  return snapshot.docs.map((doc) => doc.data() as ChatSession);
 }
 
 export function toChatView(chat: StoredChat) {

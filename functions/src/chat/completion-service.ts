@@ -11,7 +11,7 @@ import type { AiRecord } from "../memory/registry-service";
 import { fetchHits, rankMemories } from "../search/memory-search";
 import { chatIdFor, findReplay, recentTurns, recordExchange, requestHashOf, type StoredChat } from "./chat-log";
 import { assembleContext, contextCandidates } from "./context-builder";
-import { type ChatModel, type ModelDeps, requireChatModel } from "./model-client";
+import { type ChatModel, type ModelDeps, requireChatModel } from "../models/model-client";
 import { type ChatSession, findSession, newSession } from "./session-service";
 import { tokenEstimator } from "./token-estimate";
 

@@ -98,3 +98,9 @@ export function toSessionView(session: ChatSession) {
     message_count: session.message_count,
   };
 }
+
+/** The AI's sessions, most recently active first. */
+export async function listSessions(db: Firestore, aiUuid: string, limit: number): Promise<ChatSession[]> {
+  const snapshot = await sessionsCollection(db).where("ai_uuid", "==", aiUuid).orderBy("updated_at", "desc").limit(limit).get();
+  return snapshot.docs.map((doc) => doc.data() as ChatSession);
+}

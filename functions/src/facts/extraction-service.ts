@@ -1,7 +1,7 @@
 import type { Firestore } from "firebase-admin/firestore";
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { chatsCollection, type StoredChat } from "../chat/chat-log";
-import type { ChatModel, ModelDeps } from "../chat/model-client";
+import type { ChatModel, ModelDeps } from "../models/model-client";
 import { AppError } from "../errors";
 import { settingsOf } from "../memory/ai-settings";
 import { type AiRecord, registryRef } from "../memory/registry-service";

@@ -1,5 +1,5 @@
 import type { Firestore } from "firebase-admin/firestore";
-import type { Embedder } from "../chat/model-client";
+import type { Embedder } from "../models/model-client";
 import { memoryText } from "../memory/memory-types";
 import { loadIndex } from "../search/index-cache";
 import { fetchHits, type RankedHit, rankMemories } from "../search/memory-search";

@@ -1,5 +1,6 @@
 import express, { type Express } from "express";
 import { LIMITS } from "../memory/memory-types";
+import { adminClaimRoutes } from "./admin-claim-routes";
 import { aiRoutes } from "./ai-routes";
 import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth-middleware";
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(authenticate(deps));
   app.use(seedRoutes(deps));
   app.use("/v1", aiRoutes(deps));
+  app.use("/v1", adminClaimRoutes(deps));
   app.use("/v1", sessionRoutes(deps));
   app.use("/v1", searchRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
   app.use("/v1", memoryRoutes(deps));

@@ -1,8 +1,8 @@
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { logger } from "firebase-functions/logger";
 import { type CompletionInput, completeChat, type ModelRequest, streamChat } from "../chat/completion-service";
-import { ModelError } from "../chat/model-errors";
-import { listModels } from "../chat/model-list";
+import { ModelError } from "../models/model-errors";
+import { listModels } from "../models/model-list";
 import { AppError, type ErrorCode, invalid, notFound, retryAfterOf } from "../errors";
 import { parseInput } from "../validation";
 import { accessAi, idempotencyKeyOf } from "./access";

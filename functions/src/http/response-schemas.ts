@@ -119,6 +119,7 @@ export const reindexAnswer = named(
   "ReindexResult",
   z.strictObject({ ai_uuid: z.string(), indexed: z.number().int(), stale_entries_removed: z.number().int(), documents_migrated: z.number().int() }),
 );
+export const adminClaim = named("AdminClaim", z.strictObject({ uid: z.string(), admin: z.literal(true), granted: z.boolean().describe("false when the user held the claim already") }));
 export const revokedTokens = named("RevokedTokens", z.strictObject({ ai_uuid: z.string(), token_version: z.number().int() }));
 
 export const sessionView = named(

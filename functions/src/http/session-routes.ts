@@ -1,6 +1,6 @@
 import { type Response, Router } from "express";
-import { listChats, listSessions, toChatView } from "../chat/chat-log";
-import { type ChatSession, createSession, getSession, getSessionOfAnyAi, toSessionView } from "../chat/session-service";
+import { listChats, toChatView } from "../chat/chat-log";
+import { type ChatSession, createSession, getSession, getSessionOfAnyAi, listSessions, toSessionView } from "../chat/session-service";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";

@@ -1,8 +1,8 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { assertCanAccessAi, type Principal } from "../auth/principal";
-import { listSessions } from "../chat/chat-log";
-import type { Embedder } from "../chat/model-client";
+import { listSessions } from "../chat/session-service";
+import type { Embedder } from "../models/model-client";
 import { toSessionView } from "../chat/session-service";
 import { invalid } from "../errors";
 import { assertMemoryDataSize } from "../memory/memory-data";

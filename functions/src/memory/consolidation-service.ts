@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { FieldPath, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/logger";
-import type { ChatModel } from "../chat/model-client";
+import type { ChatModel } from "../models/model-client";
 import { type MemoryChange, recordMemoryChanges } from "./memory-changes";
 import { buildMemory, movedMemory } from "./memory-service";
 import { memoryText, type StoredMemory } from "./memory-types";

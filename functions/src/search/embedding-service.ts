@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
-import type { Embedder } from "../chat/model-client";
+import type { Embedder } from "../models/model-client";
 import { registryRef } from "../memory/registry-service";
 
 /** Characters of a memory's text sent to the embedder (about 2,000 tokens). */

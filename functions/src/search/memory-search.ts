@@ -1,5 +1,5 @@
 import type { Firestore } from "firebase-admin/firestore";
-import type { Embedder } from "../chat/model-client";
+import type { Embedder } from "../models/model-client";
 import { memoryRef } from "../memory/memory-service";
 import type { MemoryType, StoredMemory } from "../memory/memory-types";
 import { nearestMemories } from "./embedding-service";

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import request from "supertest";
-import { type ModelDeps, type ModelOptions, openAiModels } from "../../src/chat/model-client";
+import { type ModelDeps, type ModelOptions, openAiModels } from "../../src/models/model-client";
 import { createApp } from "../../src/http/app";
 import { config, db, deps, type HandshakeBody } from "./emulator";
 import { type FakeOpenAi, startFakeOpenAi } from "./fake-openai-server";

@@ -2,7 +2,7 @@ import { getApps, initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
 import request from "supertest";
-import { openAiModels } from "../../src/chat/model-client";
+import { openAiModels } from "../../src/models/model-client";
 import type { AppConfig } from "../../src/config";
 import { createApp } from "../../src/http/app";
 import type { AppDeps } from "../../src/http/app-deps";

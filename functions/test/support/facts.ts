@@ -3,7 +3,7 @@ import { getApp } from "firebase-admin/app";
 import { type Firestore, getFirestore, Timestamp } from "firebase-admin/firestore";
 import type { Express } from "express";
 import request from "supertest";
-import { type ModelDeps, openAiModels } from "../../src/chat/model-client";
+import { type ModelDeps, openAiModels } from "../../src/models/model-client";
 import type { ExtractionRecord } from "../../src/facts/extraction-record";
 import { supersededBy } from "../../src/facts/supersession";
 import { createApp } from "../../src/http/app";
