@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The benchmarks' entry, run by `npm run bench` inside `firebase emulators:exec` (scripts/emulators.mjs).
-// The peers (Mem0, LangGraph) and the TypeScript runner are the bench's own dependencies, kept out of
-// the product: they are installed here from bench/package-lock.json when missing or out of date.
+// The peer (Mem0) and the TypeScript runner are the bench's own dependencies, kept out of the
+// product: they are installed here from bench/package-lock.json when missing or out of date.
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,10 +11,33 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const installed = join(benchDir, "node_modules", ".package-lock.json");
 const lock = join(benchDir, "package-lock.json");
 
+/**
+ * The headers of the Node running here: Mem0's history store, better-sqlite3, is a native addon built
+ * against them with no download. The runner's Node 22 (the `node` npm package) keeps them in its
+ * platform package; a system Node under its prefix.
+ */
+function nodeHeadersDir() {
+  const prefix = dirname(dirname(realpathSync(process.execPath)));
+  const candidates = [join(prefix, "node_modules", `node-${process.platform}-${process.arch}`), prefix];
+  return candidates.find((dir) => existsSync(join(dir, "include", "node", "common.gypi")));
+}
+
+const headers = nodeHeadersDir();
+const npmEnv = headers ? { ...process.env, npm_config_nodedir: headers } : process.env;
+
+function npm(args) {
+  const result = spawnSync("npm", args, { cwd: benchDir, stdio: "inherit", env: npmEnv });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
   console.error("[bench] installing the bench's dependencies (npm ci in bench/)...");
-  const install = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: benchDir, stdio: "inherit" });
-  if (install.status !== 0) process.exit(install.status ?? 1);
+  npm(["ci", "--no-audit", "--no-fund"]);
+}
+const sqlite = spawnSync(process.execPath, ["-e", "new (require('better-sqlite3'))(':memory:')"], { cwd: benchDir });
+if (sqlite.status !== 0) {
+  console.error(`[bench] building better-sqlite3 for Node ${process.version} (about a minute)...`);
+  npm(["rebuild", "better-sqlite3"]);
 }
 
 const tsx = join(benchDir, "node_modules", ".bin", "tsx");

@@ -1,36 +1,36 @@
 /**
- * Figure 1: chat-turn overhead with model time taken out (the model is the zero-latency local
- * server), for an AI holding 1k and 10k memories. Ours: POST /v1/chat/completions to the app, the
- * whole turn (auth, memory search, context, model call, chat log and memory writes). Mem0's: the
- * same turn's work done with its OSS library: search, the same model call, add(infer: false).
+ * Chat-turn overhead with the model's time taken out (the fake model answers at once), for one AI
+ * at a given size. Ours: POST /v1/chat/completions to the in-process app, in a session, the whole
+ * turn (auth, session, index catch-up, ranking, reading the chosen memories, recent turns, the
+ * model call, storing the exchange), timed and metered (documents and bytes Firestore returned).
+ * Mem0's: the same turn's work with its OSS library: search, the same model call, add(infer:false).
  */
-import { randomUUID } from "node:crypto";
+import { question } from "./corpus";
 import type { FakeModel } from "./fake-model";
-import { mem0Add, type Mem0, newMem0 } from "./peers";
-import { aiBearer, call, type HandshakeBody, type LocalApi, memoryText } from "./product";
-import { percentile, type Results, timeEach } from "./stats";
+import type { OpCounts } from "./firestore-meter";
+import { clearIndexCache } from "./functions";
+import type { Mem0 } from "./peers";
+import { aiBearer, call, type HandshakeBody, type LocalApi, meter } from "./product";
+import type { Samples, SizedAi } from "./sized-ai";
+import { mean, now, percentile, type Results, timeEach } from "./stats";
 
-const TURNS = 20;
 const WARM_UP = 3;
-const TOPICS = ["coffee", "marathon", "paris", "guitar", "budget", "sister", "recipe", "interview"];
 
-export const userMessage = (index: number): string =>
-  `What did I tell you about ${TOPICS[index % TOPICS.length]} and ${TOPICS[(index * 3 + 1) % TOPICS.length]}? Remind me, turn ${index}.`;
+/** One turn of our chat in a session. */
+export const ourTurn = (base: string, ai: HandshakeBody, message: string, sessionId?: string) =>
+  call(`${base}/v1/chat/completions`, aiBearer(ai), {
+    model: "test-model",
+    messages: [{ role: "user", content: message }],
+    ...(sessionId ? { session_id: sessionId } : {}),
+  });
 
-/** Mem0 holding `count` memories of the same texts as the product's AI. */
-export async function loadedMem0(model: FakeModel, count: number): Promise<{ mem0: Mem0; userId: string }> {
-  const mem0 = newMem0(model.baseUrl);
-  const userId = `bench-${randomUUID()}`;
-  const PARALLEL = 8;
-  for (let start = 0; start < count; start += PARALLEL) {
-    await Promise.all(
-      Array.from({ length: Math.min(PARALLEL, count - start) }, (_, k) => mem0Add(mem0, userId, memoryText(start + k))),
-    );
-  }
-  return { mem0, userId };
+/** Starts a chat session with one turn and returns its id. */
+export async function openSession(base: string, ai: HandshakeBody): Promise<string> {
+  const answer = await ourTurn(base, ai, "Hello, let us talk.");
+  return (answer.memory as { session_id: string }).session_id;
 }
 
-async function mem0Turn(mem0: Mem0, userId: string, model: FakeModel, message: string): Promise<void> {
+export async function mem0Turn(mem0: Mem0, userId: string, model: FakeModel, message: string): Promise<void> {
   const found = await mem0.search(message, { filters: { user_id: userId }, topK: 10 });
   const context = found.results.map((memory) => memory.memory).join("\n");
   const response = await fetch(`${model.baseUrl}/chat/completions`, {
@@ -48,56 +48,74 @@ async function mem0Turn(mem0: Mem0, userId: string, model: FakeModel, message: s
   );
 }
 
-/** One turn of our chat; with a session, the turn also reads the session's recent exchanges. */
-export const ourTurn = (base: string, ai: HandshakeBody, message: string, sessionId?: string) =>
-  call(`${base}/v1/chat/completions`, aiBearer(ai), {
-    model: "test-model",
-    messages: [{ role: "user", content: message }],
-    ...(sessionId ? { session_id: sessionId } : {}),
-  });
-
-/** Starts a chat session with one turn and returns its id. */
-export async function openSession(base: string, ai: HandshakeBody): Promise<string> {
-  const answer = await ourTurn(base, ai, "Hello, let us talk.");
-  return (answer.memory as { session_id: string }).session_id;
+interface TurnSamples {
+  ms: number[];
+  counts: OpCounts[];
 }
 
-/** Whether the chat route is served yet (it answers 404 before it is wired). */
-export async function chatRouteExists(local: LocalApi, ai: HandshakeBody): Promise<boolean> {
-  const response = await fetch(`${local.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: aiBearer(ai), "content-type": "application/json" },
-    body: JSON.stringify({ model: "test-model", messages: [{ role: "user", content: "hello" }] }),
+/** One turn, timed and metered. */
+async function meteredTurn(local: LocalApi, ai: HandshakeBody, message: string, session: string): Promise<{ ms: number; counts: OpCounts }> {
+  let ms = 0;
+  const counts = await meter.measure(async () => {
+    const start = now();
+    await ourTurn(local.url, ai, message, session);
+    ms = now() - start;
   });
-  await response.text();
-  return response.status !== 404;
+  return { ms, counts };
 }
 
-export async function benchChatTurn(
+/** `turns` metered turns of one session (after warm-up turns that bring the AI's index in). */
+async function ourTurns(local: LocalApi, ai: HandshakeBody, turns: number): Promise<TurnSamples> {
+  const session = await openSession(local.url, ai);
+  await timeEach(WARM_UP, (i) => ourTurn(local.url, ai, question(i), session));
+  const samples: TurnSamples = { ms: [], counts: [] };
+  for (let i = 0; i < turns; i += 1) {
+    const turn = await meteredTurn(local, ai, question(WARM_UP + i), session);
+    samples.ms.push(turn.ms);
+    samples.counts.push(turn.counts);
+  }
+  return samples;
+}
+
+const range = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)}`;
+
+function record(results: Results, sized: SizedAi, mode: "" | "_embeddings", ours: TurnSamples, peer: number[]): void {
+  const what = mode ? "embedder configured (keyword + findNearest, fused)" : "no embedder (keyword ranking)";
+  const note = `AI holding ${sized.count} memories, ${what}, ${ours.ms.length} turns of one session`;
+  for (const q of [50, 95]) {
+    results.add(`chat_turn_p${q}_${sized.label}${mode}_ms`, percentile(ours.ms, q), "ms",
+      { name: "Mem0 OSS search + same model call + add(infer:false)", value: percentile(peer, q) }, note);
+  }
+  const reads = ours.counts.map((count) => count.reads);
+  const kb = ours.counts.map((count) => count.bytes / 1024);
+  results.add(`chat_turn_docs_read_${sized.label}${mode}`, mean(reads), "documents/turn", undefined, `mean; ${range(reads)} per turn`);
+  results.add(`chat_turn_kb_read_${sized.label}${mode}`, mean(kb), "KB/turn", undefined,
+    `mean protobuf bytes Firestore returned; max ${Math.max(...kb).toFixed(1)} KB`);
+}
+
+/**
+ * Ours without and with an embedder, Mem0 beside both; then one turn of an instance whose cache
+ * was dropped (it reads the AI's whole index once).
+ */
+export async function benchChatTurns(
   results: Results,
   model: FakeModel,
-  local: LocalApi,
-  ais: Array<{ label: string; count: number; ai: HandshakeBody }>,
+  apps: { keyword: LocalApi; embedded: LocalApi },
+  sized: SizedAi,
+  turns: Samples,
 ): Promise<void> {
-  const routeReady = await chatRouteExists(local, ais[0].ai);
-  for (const { label, count, ai } of ais) {
-    const { mem0, userId } = await loadedMem0(model, count);
-    await timeEach(WARM_UP, (i) => mem0Turn(mem0, userId, model, userMessage(i)));
-    const peerSamples = await timeEach(TURNS, (i) => mem0Turn(mem0, userId, model, userMessage(WARM_UP + i)));
-    const peerName = "Mem0 OSS search + same model call + add(infer:false)";
-    const note = `AI holding ${count} memories, ${TURNS} turns of one session, model at zero latency, app in-process`;
-    if (!routeReady) {
-      for (const q of [50, 95]) {
-        results.notMeasured(`chat_turn_overhead_p${q}_${label}_ms`, "ms", "POST /v1/chat/completions is not served yet (issue 3)",
-          { name: peerName, value: percentile(peerSamples, q) });
-      }
-      continue;
-    }
-    const session = await openSession(local.url, ai);
-    await timeEach(WARM_UP, (i) => ourTurn(local.url, ai, userMessage(i), session));
-    const ours = await timeEach(TURNS, (i) => ourTurn(local.url, ai, userMessage(WARM_UP + i), session));
-    for (const q of [50, 95]) {
-      results.add(`chat_turn_overhead_p${q}_${label}_ms`, percentile(ours, q), "ms", { name: peerName, value: percentile(peerSamples, q) }, note);
-    }
-  }
+  const { mem0, mem0UserId } = sized;
+  await timeEach(WARM_UP, (i) => mem0Turn(mem0, mem0UserId, model, question(i)));
+  const peer = await timeEach(turns.peer, (i) => mem0Turn(mem0, mem0UserId, model, question(WARM_UP + i)));
+
+  record(results, sized, "", await ourTurns(apps.keyword, sized.ai, turns.keyword), peer);
+  record(results, sized, "_embeddings", await ourTurns(apps.embedded, sized.ai, turns.embedded), peer);
+
+  clearIndexCache(sized.ai.ai_uuid);
+  const session = await openSession(apps.keyword.url, sized.ai);
+  clearIndexCache(sized.ai.ai_uuid);
+  const cold = await meteredTurn(apps.keyword, sized.ai, question(0), session);
+  const note = `first turn after the instance's index cache is dropped: the whole index of ${sized.count} memories is read once`;
+  results.add(`chat_turn_cold_index_docs_read_${sized.label}`, cold.counts.reads, "documents", undefined, note);
+  results.add(`chat_turn_cold_index_kb_read_${sized.label}`, cold.counts.bytes / 1024, "KB", undefined, `${note}; took ${cold.ms.toFixed(0)} ms in this process`);
 }

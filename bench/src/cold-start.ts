@@ -1,5 +1,5 @@
 /**
- * Figure 5: cold start, as the time a fresh Node process spends loading the functions entry
+ * Cold start, as the time a fresh Node process spends loading the functions entry
  * module (and, for the first request, the API handler it loads lazily), beside a bare
  * firebase-functions + firebase-admin import. Each load is timed inside its own process.
  */
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { median, type Results } from "./stats";
 
 const FUNCTIONS_DIR = fileURLToPath(new URL("../../functions/", import.meta.url));
-const RUNS = 12;
+const RUNS = 8;
 
 function loadTime(modules: string[]): number {
   const script = [
@@ -36,8 +36,8 @@ export function benchColdStart(results: Results): void {
   const handler = join(FUNCTIONS_DIR, "lib", "http", "api-handler.js");
   const bare = ["firebase-functions/v2/https", "firebase-admin/app", "firebase-admin/firestore", "firebase-admin/auth"];
   const barePeer = { name: "bare firebase-functions v2 + firebase-admin (app, firestore, auth) require", value: medianLoad(bare) };
-  results.add("cold_start_entry_module_load_ms", medianLoad([entry]), "ms (median of 12 fresh processes)", barePeer,
+  results.add("cold_start_entry_module_load_ms", medianLoad([entry]), "ms (median of 8 fresh processes)", barePeer,
     "functions/lib/index.js; the API loads lazily on the first request");
-  results.add("cold_start_entry_plus_api_handler_load_ms", medianLoad([entry, handler]), "ms (median of 12 fresh processes)", barePeer,
+  results.add("cold_start_entry_plus_api_handler_load_ms", medianLoad([entry, handler]), "ms (median of 8 fresh processes)", barePeer,
     "index.js + http/api-handler.js: everything the first request loads");
 }

@@ -1,115 +1,110 @@
 /**
- * Figure 4: event latency, from the start of an HTTP create_memory (to the api function on the
- * Functions emulator) to the `memory_update` delivered by the client SDK (client/src: sign-in with
- * the custom token, join through the relay, a Firestore listener on the room), with 1 and 100
- * listening clients. The path includes the memory trigger and its fan-out transaction. Beside it:
- * a plain Firestore snapshot listener on the memory collection itself, the floor without fan-out.
- * Neither Mem0 nor LangGraph has change notifications to compare with.
+ * Event delivery during a burst: 300 creates from 16 concurrent clients to one AI, and for each the
+ * time from its HTTP answer until its `memory_update` is in the room as a listener sees it: a
+ * Firestore snapshot listener on the room, ordered by `at`. The event is written with the memory
+ * (same commit), so a delivery can beat the answer (a negative time).
+ *
+ * In the bench's database, where nothing else runs (the product's write path and Firestore's
+ * listener alone), from one client and then as a burst; then the burst in (default), where the
+ * Functions emulator also runs the `onMemoryChange` trigger once per event on the same 2 cores
+ * (production runs triggers on other instances), with the client SDK (client/src: custom-token
+ * sign-in, join through the relay, a listener under the security rules) on the room too, counting
+ * what it delivered.
  */
-import { AiMemory, type AiMemorySocket, type Handshake } from "../../client/src";
-import { db, PROJECT_ID } from "../../test-support/emulator";
-import { ADMIN_BEARER, aiBearer, call, FUNCTIONS_URL, type HandshakeBody, newAi } from "./product";
-import { now, percentile, type Results } from "./stats";
+import { AiMemory, type Handshake } from "../../client/src";
+import { AiMemorySocket } from "../../client/src/socket-entry";
+import { PROJECT_ID } from "../../test-support/emulator";
+import { memoryText } from "./corpus";
+import type { FakeModel } from "./fake-model";
+import { roomCollection } from "./functions";
+import { ADMIN_BEARER, createMemory, db, defaultDb, type Firestore, type HandshakeBody, newLocalAi, startLocalApi } from "./product";
+import { now, percentile, type Results, timeConcurrent } from "./stats";
 
-const DELIVERY_DEADLINE_MS = 30_000;
-const CONNECT_PARALLEL = 10;
-
-/** When each listener saw each memory id. */
-type Seen = Map<string, number>[];
+const BURST = { creates: 300, clients: 16 };
+const ONE_CLIENT = { creates: 30, clients: 1 };
+const WARM_UP = 16;
+const DELIVERY_DEADLINE_MS = 60_000;
+/** How long the client SDK gets, after the plain listener saw every event, to deliver them too. */
+const CLIENT_GRACE_MS = 3_000;
 
 async function until(done: () => boolean, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (!done()) {
-    if (Date.now() > deadline) throw new Error("a listener missed an event within the deadline");
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    if (Date.now() > deadline) throw new Error("the room listener missed an event within the deadline");
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
-async function openSockets(ai: HandshakeBody, count: number, seen: Seen): Promise<AiMemorySocket[]> {
-  const api = new AiMemory({ baseURL: FUNCTIONS_URL, apiKey: ADMIN_BEARER.replace(/^Bearer /, "") });
-  const sockets: AiMemorySocket[] = [];
-  for (let start = 0; start < count; start += CONNECT_PARALLEL) {
-    const batch = Array.from({ length: Math.min(CONNECT_PARALLEL, count - start) }, async (_, k) => {
-      const times = new Map<string, number>();
-      seen.push(times);
-      const socket = api.socket({
-        handshake: ai as unknown as Handshake,
-        firebase: { projectId: PROJECT_ID },
-        clientId: `bench-listener-${start + k}`,
-        heartbeatIntervalMs: 600_000,
-      });
-      socket.on("memory_update", (data) => times.set((data as { memory_id: string }).memory_id, now()));
-      return socket.connect();
-    });
-    sockets.push(...(await Promise.all(batch)));
-  }
-  return sockets;
-}
-
-/** Plain listeners on the memory collection (Admin SDK), recording when each new memory appears. */
-function openCollectionListeners(ai: HandshakeBody, count: number, seen: Seen): Array<() => void> {
-  const collection = db.collection(`ai_registry/${ai.ai_uuid}/long_term_memory`);
-  return Array.from({ length: count }, () => {
-    const times = new Map<string, number>();
-    seen.push(times);
-    let first = true;
-    return collection.onSnapshot((snapshot) => {
-      // The first snapshot is the collection as it is: only later additions are deliveries.
-      if (!first) for (const change of snapshot.docChanges()) if (change.type === "added") times.set(change.doc.id, now());
-      first = false;
-    });
+/** A client SDK socket on the AI's room, recording the memory ids it delivers. */
+async function clientSocket(base: string, ai: HandshakeBody, delivered: Set<string>): Promise<AiMemorySocket> {
+  const socket = new AiMemorySocket({
+    api: new AiMemory({ baseURL: base, apiKey: ADMIN_BEARER.replace(/^Bearer /, "") }),
+    handshake: ai as unknown as Handshake,
+    firebase: { projectId: PROJECT_ID },
+    clientId: "bench-listener",
+    heartbeatIntervalMs: 600_000,
   });
+  socket.on("memory_update", (data) => delivered.add((data as { memory_id: string }).memory_id));
+  await socket.connect();
+  return socket;
 }
 
-/** Writes `writes` memories one after another and returns every listener's latency for each. */
-async function latencies(ai: HandshakeBody, seen: Seen, writes: number): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < writes; i += 1) {
-    const start = now();
-    const memory = await call(`${FUNCTIONS_URL}/create_memory`, aiBearer(ai), {
-      ai_uuid: ai.ai_uuid, memory_type: "long_term_memory", memory_data: `event probe ${i}`,
-    }, { expect: 201 });
-    const id = memory.id as string;
-    await until(() => seen.every((times) => times.has(id)), DELIVERY_DEADLINE_MS);
-    for (const times of seen) samples.push(times.get(id)! - start);
-  }
-  return samples;
+interface Burst {
+  delays: number[];
+  createsPerSecond: number;
+  /** Events the client SDK never delivered, when it listened. */
+  lost: number | null;
 }
 
-async function measureSdk(listeners: number, writes: number): Promise<number[]> {
-  const ai = await newAi(`bench-events-${listeners}`);
-  const seen: Seen = [];
-  const sockets = await openSockets(ai, listeners, seen);
+async function burst(model: FakeModel, database: Firestore, load: typeof BURST, withClientSdk = false): Promise<Burst> {
+  const local = await startLocalApi(model.baseUrl, { database });
+  const ai = await newLocalAi(local, "bench-burst");
+  const seen = new Map<string, number>();
+  let listening: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (listening = resolve));
+  const stopListening = roomCollection(database, ai.ai_uuid).orderBy("at").onSnapshot((snapshot) => {
+    for (const change of snapshot.docChanges()) if (change.type === "added") seen.set(change.doc.get("data.memory_id"), now());
+    listening();
+  });
+  // Nothing is written before the listener's first snapshot (the room as it is) has come.
+  await ready;
+  const delivered = new Set<string>();
+  const socket = withClientSdk ? await clientSocket(local.url, ai, delivered) : null;
   try {
-    await latencies(ai, seen, 2); // warm-up: the trigger's worker and the listeners' streams
-    return await latencies(ai, seen, writes);
+    const answered = new Map<string, number>();
+    const create = async (index: number) => answered.set(await createMemory(local.url, ai, memoryText(index)), now());
+    await timeConcurrent(WARM_UP, load.clients, create);
+    await until(() => [...answered.keys()].every((id) => seen.has(id)), DELIVERY_DEADLINE_MS);
+    answered.clear();
+
+    const run = await timeConcurrent(load.creates, load.clients, (index) => create(WARM_UP + index));
+    await until(() => [...answered.keys()].every((id) => seen.has(id)), DELIVERY_DEADLINE_MS);
+    const delays = [...answered].map(([id, at]) => seen.get(id)! - at);
+    if (socket) await until(() => [...answered.keys()].every((id) => delivered.has(id)), CLIENT_GRACE_MS).catch(() => undefined);
+    const lost = socket ? [...answered.keys()].filter((id) => !delivered.has(id)).length : null;
+    return { delays, createsPerSecond: (load.creates / run.wallMs) * 1000, lost };
   } finally {
-    await Promise.all(sockets.map((socket) => socket.close()));
+    stopListening();
+    await socket?.close();
+    await local.close();
   }
 }
 
-async function measurePlain(listeners: number, writes: number): Promise<number[]> {
-  const ai = await newAi(`bench-listeners-${listeners}`);
-  const seen: Seen = [];
-  const stops = openCollectionListeners(ai, listeners, seen);
-  try {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await latencies(ai, seen, 2);
-    return await latencies(ai, seen, writes);
-  } finally {
-    stops.forEach((stop) => stop());
-  }
-}
+export async function benchEventBurst(results: Results, model: FakeModel): Promise<void> {
+  const single = await burst(model, db, ONE_CLIENT);
+  results.add("event_after_answer_p95_one_client_ms", percentile(single.delays, 95), "ms", undefined,
+    `${ONE_CLIENT.creates} creates one after another, a Firestore listener on the room: the floor without a burst`);
 
-export async function benchEvents(results: Results): Promise<void> {
-  for (const [listeners, writes] of [[1, 30], [100, 10]] as const) {
-    const ours = await measureSdk(listeners, writes);
-    const plain = await measurePlain(listeners, writes);
-    const peer = "plain Firestore listener on the memory collection (no trigger, no fan-out)";
-    const label = listeners === 1 ? "1_client" : `${listeners}_clients`;
-    const note = `${writes} writes x ${listeners} listener(s); trigger runs in the Functions emulator`;
-    for (const q of [50, 95]) {
-      results.add(`event_latency_p${q}_${label}_ms`, percentile(ours, q), "ms", { name: peer, value: percentile(plain, q) }, note);
-    }
+  const what = `${BURST.creates} creates from ${BURST.clients} concurrent clients to one AI, a Firestore listener on the room`;
+  const alone = await burst(model, db, BURST);
+  for (const q of [50, 95, 100]) {
+    results.add(`event_after_answer_${q === 100 ? "max" : `p${q}`}_ms`, percentile(alone.delays, q), "ms", undefined, `${what}; nothing else running`);
   }
+  results.add("event_burst_creates_per_s", alone.createsPerSecond, "creates/s", undefined, what);
+
+  const withTrigger = await burst(model, defaultDb, BURST, true);
+  const note = `the same in (default), the trigger running once per event in the Functions emulator`;
+  results.add("event_after_answer_p95_with_trigger_ms", percentile(withTrigger.delays, 95), "ms", undefined, note);
+  results.add("event_burst_lost_by_client_sdk", withTrigger.lost ?? 0, `events of ${BURST.creates}`, undefined,
+    `client SDK socket on that room: events it never delivered (${CLIENT_GRACE_MS / 1000} s after the listener had them all)`);
 }

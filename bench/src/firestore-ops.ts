@@ -1,16 +1,19 @@
 /**
- * Figure 3: Firestore operations per request, counted by the meter around each request to the
- * in-process app, for an AI holding 100 and 10k memories. Each route is measured on a memory
- * created just before, as an AI token holder (the usual caller).
+ * Firestore operations per request, counted by the meter around each request to the in-process
+ * app, for the sized AI at 1k and 50k memories. Each route is measured on a memory created just
+ * before, as an AI token holder (the usual caller); the chat turn in a session opened before.
  */
+import { openSession, ourTurn } from "./chat-turn";
+import { question } from "./corpus";
 import type { OpCounts } from "./firestore-meter";
-import { aiBearer, call, type HandshakeBody, type LocalApi, meter } from "./product";
-import type { Results } from "./stats";
+import { aiBearer, call, type HandshakeBody, meter } from "./product";
 
 export interface RouteCall {
   route: string;
   /** Prepares what the request needs (outside the count) and returns the request. */
   prepare(ai: HandshakeBody, base: string): Promise<() => Promise<unknown>>;
+  /** The size labels it is counted at, when not all. */
+  only?: string[];
 }
 
 const memoryBody = (ai: HandshakeBody) => ({ ai_uuid: ai.ai_uuid, memory_type: "long_term_memory" as const });
@@ -20,7 +23,7 @@ async function freshMemory(ai: HandshakeBody, base: string): Promise<string> {
   return memory.id as string;
 }
 
-export const SEED_ROUTES: RouteCall[] = [
+export const ROUTES: RouteCall[] = [
   {
     route: "POST /v1/handshake (resume)",
     prepare: async (ai, base) => () => call(`${base}/v1/handshake`, aiBearer(ai), { ai_uuid: ai.ai_uuid }),
@@ -65,6 +68,8 @@ export const SEED_ROUTES: RouteCall[] = [
   },
   {
     route: "POST /retrieve_memories (text filter, limit 10)",
+    // It reads up to 1,000 documents by design, which the emulator takes a minute to serve at 50k.
+    only: ["1k"],
     prepare: async (ai, base) => () =>
       call(`${base}/retrieve_memories`, aiBearer(ai), { ...memoryBody(ai), limit: 10, filter_query: "no such phrase anywhere" }),
   },
@@ -75,10 +80,25 @@ export const SEED_ROUTES: RouteCall[] = [
       return () => call(`${base}/v1/ais/${ai.ai_uuid}/memories/long_term_memory/${id}`, aiBearer(ai));
     },
   },
+  {
+    route: "POST /v1/ais/{ai}/memories/search (limit 10)",
+    prepare: async (ai, base) => {
+      const search = () => call(`${base}/v1/ais/${ai.ai_uuid}/memories/search`, aiBearer(ai), { query: question(7), limit: 10 });
+      await search(); // the instance catches up on the other routes' changes first, outside the count
+      return search;
+    },
+  },
+  {
+    route: "POST /v1/chat/completions (in a session)",
+    prepare: async (ai, base) => {
+      const session = await openSession(base, ai);
+      return () => ourTurn(base, ai, question(11), session);
+    },
+  },
 ];
 
 /** Counts each route twice and keeps the larger count (they should agree). */
-export async function countRoute(ai: HandshakeBody, base: string, route: RouteCall): Promise<OpCounts> {
+async function countRoute(ai: HandshakeBody, base: string, route: RouteCall): Promise<OpCounts> {
   const runs: OpCounts[] = [];
   for (let i = 0; i < 2; i += 1) {
     const request = await route.prepare(ai, base);
@@ -88,47 +108,32 @@ export async function countRoute(ai: HandshakeBody, base: string, route: RouteCa
   return Object.fromEntries(keys.map((key) => [key, Math.max(...runs.map((run) => run[key]))])) as unknown as OpCounts;
 }
 
-export interface OpsRow {
-  route: string;
-  small: OpCounts;
-  large: OpCounts;
-}
+/** Per route, per size label, the operations of one request. */
+export type OpsTable = Map<string, Map<string, OpCounts>>;
 
-const slug = (route: string) =>
-  route.toLowerCase().replace(/\{[^}]*\}/g, "x").replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
-
-/** Records reads, writes and queries per route at both sizes, and returns the rows for the ops table. */
-export async function benchFirestoreOps(
-  results: Results,
-  local: LocalApi,
-  small: HandshakeBody,
-  large: HandshakeBody,
-  routes: RouteCall[],
-): Promise<OpsRow[]> {
-  const rows: OpsRow[] = [];
-  for (const route of routes) {
-    const row = { route: route.route, small: await countRoute(small, local.url, route), large: await countRoute(large, local.url, route) };
-    rows.push(row);
-    for (const kind of ["reads", "writes", "queries"] as const) {
-      results.add(`firestore_${kind}_${slug(route.route)}_100`, row.small[kind], `${kind}/request`);
-      results.add(`firestore_${kind}_${slug(route.route)}_10k`, row.large[kind], `${kind}/request`,
-        undefined, row.large[kind] > row.small[kind] ? `grows with memories: ${row.small[kind]} at 100` : undefined);
-    }
+/** Adds the counts of every route on this AI, under its size label. */
+export async function countRoutes(table: OpsTable, label: string, ai: HandshakeBody, base: string): Promise<void> {
+  for (const route of ROUTES) {
+    if (route.only && !route.only.includes(label)) continue;
+    const row = table.get(route.route) ?? new Map<string, OpCounts>();
+    row.set(label, await countRoute(ai, base, route));
+    table.set(route.route, row);
   }
-  return rows;
 }
 
-export function opsTable(rows: OpsRow[]): string {
-  const header = ["route", "reads 100", "reads 10k", "writes 100", "writes 10k", "queries 100", "queries 10k", "lookups", "txns"];
-  const lines = rows.map((row) => [
-    row.route,
-    String(row.small.reads), String(row.large.reads),
-    String(row.small.writes), String(row.large.writes),
-    String(row.small.queries), String(row.large.queries),
-    `${row.small.lookups}/${row.large.lookups}`, `${row.small.transactions}/${row.large.transactions}`,
+/** A markdown table: reads, KB read, writes and queries per request at each size. */
+export function opsTable(table: OpsTable): string {
+  const labels = [...new Set([...table.values()].flatMap((row) => [...row.keys()]))];
+  const columns: Array<[string, (counts: OpCounts) => string]> = [
+    ["reads", (counts) => String(counts.reads)],
+    ["KB read", (counts) => (counts.bytes / 1024).toFixed(1)],
+    ["writes", (counts) => String(counts.writes)],
+    ["queries", (counts) => String(counts.queries)],
+  ];
+  const header = ["route", ...columns.flatMap(([name]) => labels.map((label) => `${name} ${label}`))];
+  const lines = [...table].map(([route, row]) => [
+    route,
+    ...columns.flatMap(([, cell]) => labels.map((label) => (row.has(label) ? cell(row.get(label)!) : "-"))),
   ]);
-  const all = [header, ...lines];
-  const widths = header.map((_, column) => Math.max(...all.map((line) => line[column].length)));
-  const fmt = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column])).join(" | ").trimEnd();
-  return [fmt(header), widths.map((width) => "-".repeat(width)).join("-|-"), ...lines.map(fmt)].join("\n");
+  return [header, header.map(() => "---"), ...lines].map((line) => `| ${line.join(" | ")} |`).join("\n");
 }

@@ -1,26 +1,60 @@
 /**
  * `npm run bench`: every figure of the benchmark, measured in one run on this machine inside
- * `firebase emulators:exec`, printed as a table and written to bench/results.json.
+ * `firebase emulators:exec`, Mem0 OSS beside the product in the same run. A complete run writes
+ * bench/results.json and the README's tables; a partial one (BENCH_ONLY, BENCH_SIZES, or a failed
+ * section) writes bench/.work/results.json only.
  */
-import { writeFileSync } from "node:fs";
-import { benchChatTurn, chatRouteExists, openSession, ourTurn, userMessage } from "./chat-turn";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { benchChatTurns } from "./chat-turn";
 import { benchColdStart } from "./cold-start";
-import { startFakeModel } from "./fake-model";
-import { benchFirestoreOps, opsTable, type OpsRow, SEED_ROUTES } from "./firestore-ops";
-import { benchEvents } from "./events";
+import { benchEventBurst } from "./events";
 import { benchExtraction } from "./extraction";
-import { loadMemories, newLocalAi, startLocalApi } from "./product";
+import { startFakeModel } from "./fake-model";
+import { countRoutes, opsTable, type OpsTable } from "./firestore-ops";
+import { benchFreshInstance } from "./fresh-instance";
+import { startLocalApi } from "./product";
+import { printReport, updateReadme } from "./report";
 import { benchRetrieval } from "./retrieval";
+import { benchSearch } from "./search";
+import { growSizedAi, newSizedAi } from "./sized-ai";
 import { machine, now, Results } from "./stats";
 import { benchWrites } from "./writes";
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const words = (name: string) => (process.env[name] ?? "").split(",").map((word) => word.trim()).filter(Boolean);
 
 /** BENCH_ONLY=word[,word] runs only the sections whose names contain one of the words (for development). */
-const only = (process.env.BENCH_ONLY ?? "").split(",").map((word) => word.trim()).filter(Boolean);
+const only = words("BENCH_ONLY");
+/** BENCH_SIZES=1k[,10k] grows the sized AI to these sizes only (for development). */
+const onlySizes = words("BENCH_SIZES");
 
-/** Runs one section; when it fails, `figures` (name and unit) are recorded as not measured, with the error. */
-async function section(name: string, task: () => Promise<void> | void, figures: Array<[string, string]> = []): Promise<void> {
+/**
+ * The sized AI grows through 1k, 10k and 50k memories; at each size every per-size figure is taken,
+ * within the run's 25 minutes on a busy 2-core machine: at 50k, 10 turns and queries with an
+ * embedder (the Firestore emulator answers findNearest by scanning every vector, 1.5 to 3 s there,
+ * where production uses its vector index) and 10 for Mem0 (its search scans every vector in
+ * JavaScript, 2 to 6 s there). Fresh instances are fewer at the larger sizes.
+ */
+const SIZES = [
+  {
+    label: "1k", count: 1_000, instances: 5, ops: true,
+    turns: { keyword: 20, embedded: 20, peer: 20 }, searches: { keyword: 30, embedded: 20, peer: 30 },
+  },
+  {
+    label: "10k", count: 10_000, instances: 2, ops: false,
+    turns: { keyword: 20, embedded: 20, peer: 20 }, searches: { keyword: 30, embedded: 20, peer: 20 },
+  },
+  {
+    label: "50k", count: 50_000, instances: 2, ops: true,
+    turns: { keyword: 20, embedded: 10, peer: 10 }, searches: { keyword: 30, embedded: 10, peer: 10 },
+  },
+].filter((size) => !onlySizes.length || onlySizes.includes(size.label));
+
+const failures: string[] = [];
+const results = new Results();
+const started = now();
+
+async function section(name: string, task: () => Promise<void> | void): Promise<void> {
   if (only.length && !only.some((word) => name.includes(word))) return;
   const start = now();
   log(`${name}...`);
@@ -29,68 +63,51 @@ async function section(name: string, task: () => Promise<void> | void, figures: 
     log(`${name} done in ${((now() - start) / 1000).toFixed(1)} s`);
   } catch (error) {
     log(`${name} FAILED: ${error instanceof Error ? error.stack : String(error)}`);
-    const why = error instanceof Error ? error.message : String(error);
-    failures.push(`${name}: ${why}`);
-    for (const [figure, unit] of figures) if (!(figure in results.figures)) results.notMeasured(figure, unit, `${name} failed: ${why.slice(0, 160)}`);
+    failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-const failures: string[] = [];
-const results = new Results();
-const started = now();
 // The Functions emulator's model (OPENAI_BASE_URL) points at this port in bench mode.
 const model = await startFakeModel(Number(process.env.TEST_LLM_PORT ?? 0));
-const local = await startLocalApi(model.baseUrl);
-let opsRows: OpsRow[] = [];
+const apps = { keyword: await startLocalApi(model.baseUrl), embedded: await startLocalApi(model.baseUrl, { embedder: true }) };
+const ops: OpsTable = new Map();
 
-await section("cold start", () => benchColdStart(results));
-await section("memory writes", () => benchWrites(results, model, local), [
-  ["create_memory_http_sequential_ops_per_s", "ops/s"], ["create_memory_http_sequential_p95_ms", "ms"],
-  ["create_memory_http_16_clients_ops_per_s", "ops/s"], ["create_memory_http_16_clients_p95_ms", "ms"],
-]);
+await section("cold start (module load)", () => benchColdStart(results));
+await section("sustained creates", () => benchWrites(results, model, apps.keyword));
+await section("event burst", () => benchEventBurst(results, model));
 
-await section("event latency", () => benchEvents(results), [
-  ["event_latency_p50_1_client_ms", "ms"], ["event_latency_p95_1_client_ms", "ms"],
-  ["event_latency_p50_100_clients_ms", "ms"], ["event_latency_p95_100_clients_ms", "ms"],
-]);
+const sizedSections = ["chat turns", "search", "fresh instance", "operations per request"];
+if (!only.length || sizedSections.some((name) => only.some((word) => name.includes(word)))) {
+  const sized = await newSizedAi(apps.keyword, model);
+  for (const size of SIZES) {
+    // Always runs: every section of this size needs the memories.
+    log(`growing the sized AI (product with embeddings, and Mem0) to ${size.label} memories...`);
+    const start = now();
+    await growSizedAi(results, sized, size);
+    log(`grown in ${((now() - start) / 1000).toFixed(1)} s`);
+    await section(`chat turns ${size.label}`, () => benchChatTurns(results, model, apps, sized, size.turns));
+    await section(`search ${size.label}`, () => benchSearch(results, apps, sized, size.searches));
+    await section(`fresh instance ${size.label}`, () => benchFreshInstance(results, model, apps.keyword, sized, size.instances));
+    if (size.ops) await section(`operations per request ${size.label}`, () => countRoutes(ops, size.label, sized.ai, apps.keyword.url));
+  }
+}
 
-const small = await newLocalAi(local, "bench-100");
-const medium = await newLocalAi(local, "bench-1k");
-const large = await newLocalAi(local, "bench-10k");
-await section("loading 100, 1k and 10k memories", async () => {
-  await loadMemories(small.ai_uuid, 100);
-  await loadMemories(medium.ai_uuid, 1_000);
-  await loadMemories(large.ai_uuid, 10_000);
-});
-const chatReady = await chatRouteExists(local, small);
-await section("Firestore operations per request", async () => {
-  const chatRoute = {
-    route: "POST /v1/chat/completions (in a session)",
-    prepare: async (ai: typeof small, base: string) => {
-      const session = await openSession(base, ai);
-      return () => ourTurn(base, ai, userMessage(1), session);
-    },
-  };
-  opsRows = await benchFirestoreOps(results, local, small, large, chatReady ? [...SEED_ROUTES, chatRoute] : SEED_ROUTES);
-});
-await section("chat-turn overhead", () =>
-  benchChatTurn(results, model, local, [{ label: "1k", count: 1_000, ai: medium }, { label: "10k", count: 10_000, ai: large }]));
-
-await section("retrieval on LoCoMo", () => benchRetrieval(results, local));
+await section("retrieval on LoCoMo", () => benchRetrieval(results, apps.keyword));
 await section("fact extraction", () => benchExtraction(results, model));
 
-const figures = { machine: machine(), ...results.figures };
-writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(figures, null, 2)}\n`);
-
-const m = figures.machine;
-console.log(`\nAI Memory on Firebase: benchmarks (${new Date().toISOString()})`);
-console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB, ${m.os}, Node ${m.node}; ${m.database}`);
-console.log("ratio = ours / peer's (for latencies below 1 is better, for ops/s above 1 is better)\n");
-console.log(results.table((name) => !name.startsWith("firestore_")));
-if (opsRows.length) console.log(`\nFirestore operations per request (AI holding 100 / 10k memories; lookups and txns as 100/10k)\n${opsTable(opsRows)}`);
-console.log(`\nwritten to bench/results.json; whole run ${((now() - started) / 1000).toFixed(0)} s`);
+const seconds = (now() - started) / 1000;
+const host = machine();
+const complete = !only.length && !onlySizes.length && !failures.length;
+const file = complete ? new URL("../results.json", import.meta.url) : new URL("../.work/results.json", import.meta.url);
+if (!complete) mkdirSync(new URL("../.work/", import.meta.url), { recursive: true });
+writeFileSync(file, `${JSON.stringify({ machine: host, seconds: Math.round(seconds), ...results.figures }, null, 2)}\n`);
+const opsMarkdown = ops.size ? opsTable(ops) : "";
+printReport(results.figures, host, opsMarkdown, seconds);
+if (complete) updateReadme(results.figures, host, opsMarkdown, seconds);
+console.log(complete ? "\nwritten to bench/results.json and README.md" : "\npartial run: written to bench/.work/results.json only");
 if (failures.length) console.log(`\nsections that failed:\n  ${failures.join("\n  ")}`);
 
-await local.close();
+await apps.keyword.close();
+await apps.embedded.close();
 await model.close();
 process.exit(failures.length ? 1 : 0);

@@ -1,10 +1,9 @@
 /**
- * The alternatives users would pick instead, set up as their docs suggest for a local, in-memory
- * run: Mem0's TypeScript OSS library (its "memory" vector store and history in SQLite `:memory:`,
- * `infer: false`, its OpenAI LLM and embedder on our zero-latency server) and LangGraph's
- * InMemoryStore. Both run in this process; neither touches the network beyond 127.0.0.1.
+ * The alternative users would pick instead, set up as its docs suggest for a local, in-memory run:
+ * Mem0's TypeScript OSS library (its "memory" vector store and history in SQLite `:memory:`,
+ * `infer: false`, its OpenAI LLM and embedder on our zero-latency server). It runs in this
+ * process and touches no network beyond 127.0.0.1.
  */
-import { InMemoryStore } from "@langchain/langgraph";
 import { Memory } from "mem0ai/oss";
 import { EMBEDDING_DIMENSIONS } from "./fake-model";
 
@@ -31,5 +30,3 @@ export function newMem0(modelBaseUrl: string): Memory {
 
 /** Mem0's add without inference: embeds the text and stores it (plus its history row). */
 export const mem0Add = (mem0: Memory, userId: string, text: string) => mem0.add(text, { userId, infer: false });
-
-export const newLangGraphStore = (): InMemoryStore => new InMemoryStore();

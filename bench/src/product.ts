@@ -1,58 +1,74 @@
 /**
  * The product as the bench drives it: the real Express app (createApp) served in-process on
- * 127.0.0.1 against the Firestore and Auth emulators, its Firestore metered, and the same app
- * behind the Hosting and Functions emulators at HOSTING_URL.
+ * 127.0.0.1 against the Firestore and Auth emulators, with its Firestore metered.
  */
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { config as emulatorConfig, deps, HOSTING_URL, newAi, type HandshakeBody } from "../../test-support/emulator";
-import { createApp } from "../../functions/src/http/app";
-import { importMemories } from "../../functions/src/memory/memory-transfer";
+import { config as emulatorConfig, db as defaultDb, deps, type HandshakeBody, newAi } from "../../test-support/emulator";
+import type { RoomEvent } from "../../functions/src/events/room-events";
 import type { AppDeps } from "../../functions/src/http/app-deps";
+import { EMBEDDING_DIMENSIONS } from "./fake-model";
 import { FirestoreMeter } from "./firestore-meter";
+import { createApp, openAiModels } from "./functions";
 
-export { HOSTING_URL, newAi, type HandshakeBody };
+/** `newAi` makes an AI in (default), through the test app. */
+export { type HandshakeBody, newAi };
 
-type Firestore = AppDeps["db"];
+export type Firestore = AppDeps["db"];
 const admin = createRequire(new URL("../../functions/package.json", import.meta.url));
 const { getApp } = admin("firebase-admin/app") as { getApp(): unknown };
-const { getFirestore } = admin("firebase-admin/firestore") as { getFirestore(app: unknown, databaseId: string): Firestore };
+const firestore = admin("firebase-admin/firestore") as {
+  getFirestore(app: unknown, databaseId: string): Firestore;
+  FieldValue: { vector(values: number[]): unknown };
+  Timestamp: { now(): RoomEvent["at"] };
+};
+export const { FieldValue, Timestamp } = firestore;
 
 /**
- * The in-process app's database: a named database of the same emulator, where no trigger is
- * registered. Bulk loads of 10k memories there do not queue 10k trigger runs (each memory write
- * fans out one event) that would share this machine's 2 cores with the requests being timed.
- * Requests are timed and counted there; the trigger path is measured on (default) (events, writes).
+ * The named database the sized AIs live in, which no trigger watches (the Functions emulator runs
+ * `onMemoryChange` for (default) only): bulk loads of 50k memories there do not queue 50k trigger
+ * runs that would share this machine's 2 cores with the requests being timed. The trigger path
+ * runs on (default) in the event burst.
  */
-export const db = getFirestore(getApp(), "bench");
-/** The `api` function on the Functions emulator (Hosting in front of it logs every request). */
-export const FUNCTIONS_URL = `http://127.0.0.1:${5001 + Number(process.env.EMULATOR_PORT_OFFSET ?? 0)}/${process.env.AI_MEMORY_PROJECT_ID ?? "demo-ai-memory-bench"}/us-central1/api`;
+export const BENCH_DATABASE = "bench";
+export const db = firestore.getFirestore(getApp(), BENCH_DATABASE);
+export { defaultDb };
 export const ADMIN_BEARER = `Bearer ${emulatorConfig.adminApiKey}`;
+/** The `api` function on the Functions emulator, where the deployed triggers run beside it. */
+export const FUNCTIONS_URL = `http://127.0.0.1:${5001 + Number(process.env.EMULATOR_PORT_OFFSET ?? 0)}/${process.env.AI_MEMORY_PROJECT_ID ?? "demo-ai-memory-bench"}/us-central1/api`;
 export const meter = new FirestoreMeter(db);
-
-/** An AI made through the in-process app (so it lives in the bench database). */
-export async function newLocalAi(local: LocalApi, name: string): Promise<HandshakeBody> {
-  return (await call(`${local.url}/v1/handshake`, ADMIN_BEARER, { ai_name: name }, { expect: 201 })) as unknown as HandshakeBody;
-}
+/** The embedding model the bench configures; the fake model serves it. */
+export const EMBEDDING_MODEL = "bench-embedding";
 
 export interface LocalApi {
   url: string;
+  deps: AppDeps;
   close(): Promise<void>;
 }
 
-/** Serves createApp on a free port; `modelBaseUrl` is the OpenAI-compatible server it calls. */
-export async function startLocalApi(modelBaseUrl: string): Promise<LocalApi> {
-  const appDeps: AppDeps = {
-    ...deps,
-    db,
-    config: { ...emulatorConfig, openai: { ...emulatorConfig.openai, baseUrl: modelBaseUrl } },
+/**
+ * Serves createApp on a free port, its models on the fake model at `modelBaseUrl`; with `embedder`,
+ * an embedding model is configured too (vector search joins every search and chat turn).
+ */
+export async function startLocalApi(
+  modelBaseUrl: string,
+  options: { embedder?: boolean; database?: Firestore } = {},
+): Promise<LocalApi> {
+  const config = {
+    ...emulatorConfig,
+    openai: { ...emulatorConfig.openai, baseUrl: modelBaseUrl },
+    embedding: options.embedder
+      ? { model: EMBEDDING_MODEL, baseUrl: "", dimensions: EMBEDDING_DIMENSIONS }
+      : { model: "", baseUrl: "", dimensions: EMBEDDING_DIMENSIONS },
   };
+  const appDeps: AppDeps = { ...deps, db: options.database ?? db, config, models: openAiModels(config) };
   const server = createApp(appDeps).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   server.keepAliveTimeout = 60_000;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    deps: appDeps,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -81,36 +97,13 @@ export async function call(
 
 export const aiBearer = (ai: HandshakeBody): string => `Bearer ${ai.tokens.ai_token}`;
 
-const TOPICS = ["coffee", "hiking", "python", "birthday", "paris", "guitar", "budget", "marathon", "sister", "garden",
-  "deadline", "novel", "piano", "allergy", "vacation", "interview", "recipe", "cat", "startup", "concert"];
-
-/** A deterministic, varied memory text, so keyword search has something to find. */
-export function memoryText(index: number): string {
-  const a = TOPICS[index % TOPICS.length];
-  const b = TOPICS[(index * 7 + 3) % TOPICS.length];
-  return `Note ${index}: the user talked about ${a} and ${b} on day ${index % 365}, and wants a follow-up later.`;
+/** An AI made through an in-process app, in that app's database. */
+export async function newLocalAi(local: LocalApi, name: string): Promise<HandshakeBody> {
+  return (await call(`${local.url}/v1/handshake`, ADMIN_BEARER, { ai_name: name }, { expect: 201 })) as unknown as HandshakeBody;
 }
 
-/** Loads `count` memories into long_term_memory through the product's import service, in batches. */
-export async function loadMemories(aiUuid: string, count: number, offset = 0): Promise<void> {
-  const BATCH = 500;
-  const batches: number[] = [];
-  for (let start = 0; start < count; start += BATCH) batches.push(start);
-  const PARALLEL = 4;
-  for (let i = 0; i < batches.length; i += PARALLEL) {
-    await Promise.all(
-      batches.slice(i, i + PARALLEL).map((start) =>
-        importMemories(
-          db,
-          aiUuid,
-          Array.from({ length: Math.min(BATCH, count - start) }, (_, k) => ({
-            memory_type: "long_term_memory" as const,
-            content: memoryText(offset + start + k),
-            tags: ["bench"],
-          })),
-        ),
-      ),
-    );
-  }
+/** Creates one long-term memory through the REST API and returns its id. */
+export async function createMemory(base: string, ai: HandshakeBody, content: string): Promise<string> {
+  const memory = await call(`${base}/v1/ais/${ai.ai_uuid}/memories/long_term_memory`, aiBearer(ai), { content }, { expect: 201 });
+  return memory.id as string;
 }
-

@@ -13,6 +13,9 @@ export function percentile(samples: number[], q: number): number {
 
 export const median = (samples: number[]): number => percentile(samples, 50);
 
+export const mean = (samples: number[]): number =>
+  samples.length ? samples.reduce((sum, value) => sum + value, 0) / samples.length : Number.NaN;
+
 /** Runs `task` n times one after another and returns each duration in ms. */
 export async function timeEach(n: number, task: (index: number) => Promise<unknown>): Promise<number[]> {
   const samples: number[] = [];
@@ -84,35 +87,5 @@ export class Results {
     }
     if (note) figure.note = note;
     this.figures[name] = figure;
-  }
-
-  notMeasured(name: string, unit: string, why: string, peer?: { name: string; value: number | null }): void {
-    const figure: Figure = { value: null, unit, note: `not measured: ${why}` };
-    if (peer) {
-      figure.peer = peer.name;
-      figure.peer_value = peer.value === null ? null : round(peer.value);
-      figure.ratio = null;
-    }
-    this.figures[name] = figure;
-  }
-
-  /** The figures whose names pass `include`, one row each. */
-  table(include: (name: string) => boolean = () => true): string {
-    const rows = [["figure", "value", "unit", "peer", "peer value", "ratio", "note"]];
-    for (const [name, f] of Object.entries(this.figures)) {
-      if (!include(name)) continue;
-      rows.push([
-        name,
-        f.value === null ? "-" : String(f.value),
-        f.unit,
-        f.peer ?? "",
-        f.peer_value === undefined || f.peer_value === null ? (f.peer ? "-" : "") : String(f.peer_value),
-        f.ratio === undefined || f.ratio === null ? "" : `${f.ratio}x`,
-        f.note ?? "",
-      ]);
-    }
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join(" | ").trimEnd();
-    return [line(rows[0]), widths.map((width) => "-".repeat(width)).join("-|-"), ...rows.slice(1).map(line)].join("\n");
   }
 }

@@ -1,62 +1,46 @@
-/** Figure 2: memory writes, sequential and 16 concurrent clients, beside Mem0 and LangGraph. */
+/**
+ * Sustained memory creates: POST /v1/ais/{ai}/memories/long_term_memory to the in-process app from
+ * 16 concurrent clients, all to one AI, then spread over ten AIs (a hot document would show as one
+ * AI going slower than ten). Each create commits the memory, its index entry and its room event.
+ * Beside it, Mem0's add(infer:false) from 16 concurrent callers.
+ */
 import { randomUUID } from "node:crypto";
-import { type FakeModel } from "./fake-model";
-import { mem0Add, newLangGraphStore, newMem0 } from "./peers";
-import { aiBearer, call, FUNCTIONS_URL, type HandshakeBody, memoryText, newAi, newLocalAi, type LocalApi } from "./product";
-import { percentile, type Results, timeConcurrent, timeEach } from "./stats";
+import { memoryText } from "./corpus";
+import type { FakeModel } from "./fake-model";
+import { mem0Add, newMem0 } from "./peers";
+import { createMemory, type HandshakeBody, type LocalApi, newLocalAi } from "./product";
+import { percentile, type Results, timeConcurrent } from "./stats";
 
-const SEQUENTIAL = 150;
-const CONCURRENT_TOTAL = 320;
 const CLIENTS = 16;
+const WARM_UP = 48;
+const CREATES = 480;
+const AIS = 10;
 
 interface Run {
   opsPerSecond: number;
   p95: number;
 }
 
-async function measure(write: (index: number) => Promise<unknown>): Promise<{ sequential: Run; concurrent: Run }> {
-  // Warm-up, sequential and concurrent: connections, JIT, and the Functions emulator's worker
-  // processes (it starts one per concurrent request, each a cold start) are in place before timing.
-  await timeEach(10, write);
-  await timeConcurrent(CLIENTS * 2, CLIENTS, write);
-  const seq = await timeEach(SEQUENTIAL, write);
-  const sum = seq.reduce((a, b) => a + b, 0);
-  const con = await timeConcurrent(CONCURRENT_TOTAL, CLIENTS, write);
-  return {
-    sequential: { opsPerSecond: (SEQUENTIAL / sum) * 1000, p95: percentile(seq, 95) },
-    concurrent: { opsPerSecond: (CONCURRENT_TOTAL / con.wallMs) * 1000, p95: percentile(con.samples, 95) },
-  };
+async function sustained(write: (index: number) => Promise<unknown>): Promise<Run> {
+  await timeConcurrent(WARM_UP, CLIENTS, write);
+  const run = await timeConcurrent(CREATES, CLIENTS, (index) => write(WARM_UP + index));
+  return { opsPerSecond: (CREATES / run.wallMs) * 1000, p95: percentile(run.samples, 95) };
 }
 
 export async function benchWrites(results: Results, model: FakeModel, local: LocalApi): Promise<void> {
-  // The emulated function writes to the default database, the in-process app to the bench's own:
-  // each needs an AI of its own there.
-  const [ai, localAi] = await Promise.all([newAi("bench-writes"), newLocalAi(local, "bench-writes-local")]);
-  const createVia = (base: string, ai: HandshakeBody) => (index: number) =>
-    call(`${base}/create_memory`, aiBearer(ai), {
-      ai_uuid: ai.ai_uuid,
-      memory_type: "long_term_memory",
-      memory_data: memoryText(index),
-    }, { expect: 201 });
-
+  const ais: HandshakeBody[] = [];
+  for (let i = 0; i < AIS; i += 1) ais.push(await newLocalAi(local, `bench-writes-${i}`));
   const mem0 = newMem0(model.baseUrl);
-  const userId = `bench-${randomUUID()}`;
-  const mem0Run = await measure((index) => mem0Add(mem0, userId, memoryText(index)));
-  const store = newLangGraphStore();
-  const langGraphRun = await measure((index) => store.put(["bench", "memories"], `m${index}-${randomUUID()}`, { text: memoryText(index) }));
+  const mem0Users = Array.from({ length: AIS }, () => `bench-${randomUUID()}`);
 
-  const emulated = await measure(createVia(FUNCTIONS_URL, ai));
-  const inProcess = await measure(createVia(local.url, localAi));
+  const oneAi = await sustained((index) => createMemory(local.url, ais[0], memoryText(index)));
+  const tenAis = await sustained((index) => createMemory(local.url, ais[index % AIS], memoryText(index)));
+  const mem0One = await sustained((index) => mem0Add(mem0, mem0Users[0], memoryText(index)));
+  const mem0Ten = await sustained((index) => mem0Add(mem0, mem0Users[index % AIS], memoryText(index)));
 
-  const via = "HTTP to the api function on the Functions emulator";
-  for (const mode of ["sequential", "concurrent"] as const) {
-    const label = mode === "sequential" ? "sequential" : `${CLIENTS}_clients`;
-    for (const [metric, unit, pick] of [["ops_per_s", "ops/s", (r: Run) => r.opsPerSecond], ["p95_ms", "ms", (r: Run) => r.p95]] as const) {
-      const name = `create_memory_http_${label}_${metric}`;
-      results.add(name, pick(emulated[mode]), unit, { name: "Mem0 OSS add(infer:false)", value: pick(mem0Run[mode]) }, via);
-      results.add(`${name}_vs_langgraph`, pick(emulated[mode]), unit, { name: "LangGraph InMemoryStore.put", value: pick(langGraphRun[mode]) }, via);
-      results.add(`create_memory_app_${label}_${metric}`, pick(inProcess[mode]), unit, undefined,
-        "same product code, HTTP straight to createApp in this process (no emulator proxy)");
-    }
+  const note = `${CREATES} creates from ${CLIENTS} concurrent clients, HTTP to the app in this process`;
+  for (const [label, ours, peer] of [["1_ai", oneAi, mem0One], ["10_ais", tenAis, mem0Ten]] as const) {
+    results.add(`creates_per_s_${label}`, ours.opsPerSecond, "creates/s", { name: "Mem0 OSS add(infer:false)", value: peer.opsPerSecond }, note);
+    results.add(`create_p95_${label}_ms`, ours.p95, "ms", { name: "Mem0 OSS add(infer:false)", value: peer.p95 }, note);
   }
 }

@@ -1,0 +1,77 @@
+/**
+ * A fresh instance's first chat turn beside its second: each instance is a new Node process
+ * (fresh-instance-server.mjs) that loads the built functions, then serves two turns of a session
+ * opened beforehand. The first turn pays for what a cold instance does once: loading the app's
+ * modules, the first Firestore connection, reading the AI's whole index (64 shard documents).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { openSession, ourTurn } from "./chat-turn";
+import { question } from "./corpus";
+import type { FakeModel } from "./fake-model";
+import { BENCH_DATABASE, type LocalApi } from "./product";
+import type { SizedAi } from "./sized-ai";
+import { median, now, type Results } from "./stats";
+
+interface Instance {
+  url: string;
+  /** From spawn to listening (the entry module loaded). */
+  bootMs: number;
+  /** Composing the app on the first request (loading its modules), once it is known. */
+  composeMs: Promise<number>;
+  child: ChildProcess;
+}
+
+async function startInstance(model: FakeModel): Promise<Instance> {
+  const start = now();
+  const child = spawn(process.execPath, [new URL("./fresh-instance-server.mjs", import.meta.url).pathname], {
+    env: { ...process.env, BENCH_DATABASE, OPENAI_BASE_URL: model.baseUrl },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const port = await new Promise<string>((resolve, reject) => {
+    lines.once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`the fresh instance exited (${code}) before listening`)));
+  });
+  const composeMs = new Promise<number>((resolve) => lines.once("line", (line) => resolve(Number(line.split(" ")[1]))));
+  return { url: `http://127.0.0.1:${port.trim()}`, bootMs: now() - start, composeMs, child };
+}
+
+async function stopInstance(instance: Instance): Promise<void> {
+  const exited = new Promise((resolve) => instance.child.once("exit", resolve));
+  instance.child.kill("SIGTERM");
+  await exited;
+}
+
+/** `instances` fresh instances, each timed on its first and second turn. */
+export async function benchFreshInstance(
+  results: Results,
+  model: FakeModel,
+  local: LocalApi,
+  sized: SizedAi,
+  instances: number,
+): Promise<void> {
+  const first: number[] = [];
+  const second: number[] = [];
+  const boot: number[] = [];
+  const compose: number[] = [];
+  for (let i = 0; i < instances; i += 1) {
+    const session = await openSession(local.url, sized.ai);
+    const instance = await startInstance(model);
+    try {
+      for (const samples of [first, second]) {
+        const start = now();
+        await ourTurn(instance.url, sized.ai, question(200 + i * 2 + samples.length), session);
+        samples.push(now() - start);
+      }
+      boot.push(instance.bootMs);
+      compose.push(await instance.composeMs);
+    } finally {
+      await stopInstance(instance);
+    }
+  }
+  results.add(`fresh_instance_first_turn_${sized.label}_ms`, median(first), "ms",
+    { name: "the same instance's second turn", value: median(second) },
+    `median of ${instances} new processes (AI holding ${sized.count} memories, no embedder); in the first turn, loading the app's ` +
+      `modules took ${median(compose).toFixed(0)} ms; before it, booting (entry module loaded, listening) took ${median(boot).toFixed(0)} ms`);
+}
