@@ -38,12 +38,18 @@ export async function mem0Turn(mem0: Mem0, userId: string, model: FakeModel, mes
     headers: { "content-type": "application/json", authorization: "Bearer bench-key" },
     body: JSON.stringify({
       model: "bench-model",
-      messages: [{ role: "system", content: `Memories:\n${context}` }, { role: "user", content: message }],
+      messages: [
+        { role: "system", content: `Memories:\n${context}` },
+        { role: "user", content: message },
+      ],
     }),
   });
   const answer = (await response.json()) as { choices: Array<{ message: { content: string } }> };
   await mem0.add(
-    [{ role: "user", content: message }, { role: "assistant", content: answer.choices[0].message.content }],
+    [
+      { role: "user", content: message },
+      { role: "assistant", content: answer.choices[0].message.content },
+    ],
     { userId, infer: false },
   );
 }
@@ -54,7 +60,12 @@ interface TurnSamples {
 }
 
 /** One turn, timed and metered. */
-async function meteredTurn(local: LocalApi, ai: HandshakeBody, message: string, session: string): Promise<{ ms: number; counts: OpCounts }> {
+async function meteredTurn(
+  local: LocalApi,
+  ai: HandshakeBody,
+  message: string,
+  session: string,
+): Promise<{ ms: number; counts: OpCounts }> {
   let ms = 0;
   const counts = await meter.measure(async () => {
     const start = now();
@@ -83,14 +94,30 @@ function record(results: Results, sized: SizedAi, mode: "" | "_embeddings", ours
   const what = mode ? "embedder configured (keyword + findNearest, fused)" : "no embedder (keyword ranking)";
   const note = `AI holding ${sized.count} memories, ${what}, ${ours.ms.length} turns of one session`;
   for (const q of [50, 95]) {
-    results.add(`chat_turn_p${q}_${sized.label}${mode}_ms`, percentile(ours.ms, q), "ms",
-      { name: "Mem0 OSS search + same model call + add(infer:false)", value: percentile(peer, q) }, note);
+    results.add(
+      `chat_turn_p${q}_${sized.label}${mode}_ms`,
+      percentile(ours.ms, q),
+      "ms",
+      { name: "Mem0 OSS search + same model call + add(infer:false)", value: percentile(peer, q) },
+      note,
+    );
   }
   const reads = ours.counts.map((count) => count.reads);
   const kb = ours.counts.map((count) => count.bytes / 1024);
-  results.add(`chat_turn_docs_read_${sized.label}${mode}`, mean(reads), "documents/turn", undefined, `mean; ${range(reads)} per turn`);
-  results.add(`chat_turn_kb_read_${sized.label}${mode}`, mean(kb), "KB/turn", undefined,
-    `mean protobuf bytes Firestore returned; max ${Math.max(...kb).toFixed(1)} KB`);
+  results.add(
+    `chat_turn_docs_read_${sized.label}${mode}`,
+    mean(reads),
+    "documents/turn",
+    undefined,
+    `mean; ${range(reads)} per turn`,
+  );
+  results.add(
+    `chat_turn_kb_read_${sized.label}${mode}`,
+    mean(kb),
+    "KB/turn",
+    undefined,
+    `mean protobuf bytes Firestore returned; max ${Math.max(...kb).toFixed(1)} KB`,
+  );
 }
 
 /**
@@ -117,5 +144,11 @@ export async function benchChatTurns(
   const cold = await meteredTurn(apps.keyword, sized.ai, question(0), session);
   const note = `first turn after the instance's index cache is dropped: the whole index of ${sized.count} memories is read once`;
   results.add(`chat_turn_cold_index_docs_read_${sized.label}`, cold.counts.reads, "documents", undefined, note);
-  results.add(`chat_turn_cold_index_kb_read_${sized.label}`, cold.counts.bytes / 1024, "KB", undefined, `${note}; took ${cold.ms.toFixed(0)} ms in this process`);
+  results.add(
+    `chat_turn_cold_index_kb_read_${sized.label}`,
+    cold.counts.bytes / 1024,
+    "KB",
+    undefined,
+    `${note}; took ${cold.ms.toFixed(0)} ms in this process`,
+  );
 }

@@ -35,9 +35,22 @@ export function benchColdStart(results: Results): void {
   const entry = join(FUNCTIONS_DIR, "lib", "index.js");
   const handler = join(FUNCTIONS_DIR, "lib", "http", "api-handler.js");
   const bare = ["firebase-functions/v2/https", "firebase-admin/app", "firebase-admin/firestore", "firebase-admin/auth"];
-  const barePeer = { name: "bare firebase-functions v2 + firebase-admin (app, firestore, auth) require", value: medianLoad(bare) };
-  results.add("cold_start_entry_module_load_ms", medianLoad([entry]), "ms (median of 8 fresh processes)", barePeer,
-    "functions/lib/index.js; the API loads lazily on the first request");
-  results.add("cold_start_entry_plus_api_handler_load_ms", medianLoad([entry, handler]), "ms (median of 8 fresh processes)", barePeer,
-    "index.js + http/api-handler.js: everything the first request loads");
+  const barePeer = {
+    name: "bare firebase-functions v2 + firebase-admin (app, firestore, auth) require",
+    value: medianLoad(bare),
+  };
+  results.add(
+    "cold_start_entry_module_load_ms",
+    medianLoad([entry]),
+    "ms (median of 8 fresh processes)",
+    barePeer,
+    "functions/lib/index.js; the API loads lazily on the first request",
+  );
+  results.add(
+    "cold_start_entry_plus_api_handler_load_ms",
+    medianLoad([entry, handler]),
+    "ms (median of 8 fresh processes)",
+    barePeer,
+    "index.js + http/api-handler.js: everything the first request loads",
+  );
 }

@@ -16,10 +16,12 @@ import { db, EMBEDDING_MODEL, FieldValue } from "./product";
 const dataset = loadLocomo();
 const turns = dataset.flatMap((conversation, index) => turnsOf(conversation, index).map((turn) => turn.text));
 const questions = dataset.flatMap((conversation) =>
-  conversation.qa.filter((qa) => qa.category >= 1 && qa.category <= 4).map((qa) => qa.question));
+  conversation.qa.filter((qa) => qa.category >= 1 && qa.category <= 4).map((qa) => qa.question),
+);
 
 /** The text of the i-th memory of a sized AI. */
-export const memoryText = (index: number): string => `Day ${1 + Math.floor(index / turns.length)}. ${turns[index % turns.length]}`;
+export const memoryText = (index: number): string =>
+  `Day ${1 + Math.floor(index / turns.length)}. ${turns[index % turns.length]}`;
 
 /** The i-th question: a chat message or a search query. */
 export const question = (index: number): string => questions[index % questions.length];
@@ -40,7 +42,11 @@ export async function growProduct(aiUuid: string, from: number, to: number, embe
     await Promise.all(
       starts.slice(i, i + IMPORT_PARALLEL).map(async (start) => {
         const texts = Array.from({ length: Math.min(IMPORT_MAX, to - start) }, (_, k) => memoryText(start + k));
-        const { memory_ids } = await importMemories(db, aiUuid, texts.map((content) => ({ memory_type: "long_term_memory" as const, content })));
+        const { memory_ids } = await importMemories(
+          db,
+          aiUuid,
+          texts.map((content) => ({ memory_type: "long_term_memory" as const, content })),
+        );
         if (!embeddings) return;
         memory_ids.forEach((id, k) => {
           void writer.set(embeddingsCollection(db, aiUuid).doc(id), {
@@ -62,7 +68,9 @@ const MEM0_PARALLEL = 16;
 export async function growMem0(mem0: Mem0, userId: string, from: number, to: number): Promise<void> {
   for (let start = from; start < to; start += MEM0_PARALLEL) {
     await Promise.all(
-      Array.from({ length: Math.min(MEM0_PARALLEL, to - start) }, (_, k) => mem0Add(mem0, userId, memoryText(start + k))),
+      Array.from({ length: Math.min(MEM0_PARALLEL, to - start) }, (_, k) =>
+        mem0Add(mem0, userId, memoryText(start + k)),
+      ),
     );
   }
 }

@@ -17,7 +17,16 @@ import { PROJECT_ID } from "../../test-support/emulator";
 import { memoryText } from "./corpus";
 import type { FakeModel } from "./fake-model";
 import { roomCollection } from "./functions";
-import { ADMIN_BEARER, createMemory, db, defaultDb, type Firestore, type HandshakeBody, newLocalAi, startLocalApi } from "./product";
+import {
+  ADMIN_BEARER,
+  createMemory,
+  db,
+  defaultDb,
+  type Firestore,
+  type HandshakeBody,
+  newLocalAi,
+  startLocalApi,
+} from "./product";
 import { now, percentile, type Results, timeConcurrent } from "./stats";
 
 const BURST = { creates: 300, clients: 16 };
@@ -62,10 +71,13 @@ async function burst(model: FakeModel, database: Firestore, load: typeof BURST, 
   const seen = new Map<string, number>();
   let listening: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (listening = resolve));
-  const stopListening = roomCollection(database, ai.ai_uuid).orderBy("at").onSnapshot((snapshot) => {
-    for (const change of snapshot.docChanges()) if (change.type === "added") seen.set(change.doc.get("data.memory_id"), now());
-    listening();
-  });
+  const stopListening = roomCollection(database, ai.ai_uuid)
+    .orderBy("at")
+    .onSnapshot((snapshot) => {
+      for (const change of snapshot.docChanges())
+        if (change.type === "added") seen.set(change.doc.get("data.memory_id"), now());
+      listening();
+    });
   // Nothing is written before the listener's first snapshot (the room as it is) has come.
   await ready;
   const delivered = new Set<string>();
@@ -80,7 +92,8 @@ async function burst(model: FakeModel, database: Firestore, load: typeof BURST, 
     const run = await timeConcurrent(load.creates, load.clients, (index) => create(WARM_UP + index));
     await until(() => [...answered.keys()].every((id) => seen.has(id)), DELIVERY_DEADLINE_MS);
     const delays = [...answered].map(([id, at]) => seen.get(id)! - at);
-    if (socket) await until(() => [...answered.keys()].every((id) => delivered.has(id)), CLIENT_GRACE_MS).catch(() => undefined);
+    if (socket)
+      await until(() => [...answered.keys()].every((id) => delivered.has(id)), CLIENT_GRACE_MS).catch(() => undefined);
     const lost = socket ? [...answered.keys()].filter((id) => !delivered.has(id)).length : null;
     return { delays, createsPerSecond: (load.creates / run.wallMs) * 1000, lost };
   } finally {
@@ -92,19 +105,35 @@ async function burst(model: FakeModel, database: Firestore, load: typeof BURST, 
 
 export async function benchEventBurst(results: Results, model: FakeModel): Promise<void> {
   const single = await burst(model, db, ONE_CLIENT);
-  results.add("event_after_answer_p95_one_client_ms", percentile(single.delays, 95), "ms", undefined,
-    `${ONE_CLIENT.creates} creates one after another, a Firestore listener on the room: the floor without a burst`);
+  results.add(
+    "event_after_answer_p95_one_client_ms",
+    percentile(single.delays, 95),
+    "ms",
+    undefined,
+    `${ONE_CLIENT.creates} creates one after another, a Firestore listener on the room: the floor without a burst`,
+  );
 
   const what = `${BURST.creates} creates from ${BURST.clients} concurrent clients to one AI, a Firestore listener on the room`;
   const alone = await burst(model, db, BURST);
   for (const q of [50, 95, 100]) {
-    results.add(`event_after_answer_${q === 100 ? "max" : `p${q}`}_ms`, percentile(alone.delays, q), "ms", undefined, `${what}; nothing else running`);
+    results.add(
+      `event_after_answer_${q === 100 ? "max" : `p${q}`}_ms`,
+      percentile(alone.delays, q),
+      "ms",
+      undefined,
+      `${what}; nothing else running`,
+    );
   }
   results.add("event_burst_creates_per_s", alone.createsPerSecond, "creates/s", undefined, what);
 
   const withTrigger = await burst(model, defaultDb, BURST, true);
   const note = `the same in (default), the trigger running once per event in the Functions emulator`;
   results.add("event_after_answer_p95_with_trigger_ms", percentile(withTrigger.delays, 95), "ms", undefined, note);
-  results.add("event_burst_lost_by_client_sdk", withTrigger.lost ?? 0, `events of ${BURST.creates}`, undefined,
-    `client SDK socket on that room: events it never delivered (${CLIENT_GRACE_MS / 1000} s after the listener had them all)`);
+  results.add(
+    "event_burst_lost_by_client_sdk",
+    withTrigger.lost ?? 0,
+    `events of ${BURST.creates}`,
+    undefined,
+    `client SDK socket on that room: events it never delivered (${CLIENT_GRACE_MS / 1000} s after the listener had them all)`,
+  );
 }

@@ -40,8 +40,12 @@ function completion(model: string, content = REPLY) {
 function streamCompletion(res: ServerResponse, model: string): void {
   res.writeHead(200, { "content-type": "text/event-stream" });
   const base = { id: "chatcmpl-bench", object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model };
-  res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: REPLY }, finish_reason: null }] })}\n\n`);
-  res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 } })}\n\n`);
+  res.write(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: REPLY }, finish_reason: null }] })}\n\n`,
+  );
+  res.write(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 } })}\n\n`,
+  );
   res.end("data: [DONE]\n\n");
 }
 
@@ -88,7 +92,12 @@ export interface FakeModel {
 /** Starts the server on `port` (0 picks a free one). */
 export async function startFakeModel(port = 0): Promise<FakeModel> {
   const calls: ModelCalls = { chat: 0, embeddings: 0 };
-  const fake: FakeModel = { baseUrl: "", calls, respond: null, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const fake: FakeModel = {
+    baseUrl: "",
+    calls,
+    respond: null,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
   const server: Server = createServer((req, res) => {
     handle(req, res, calls, fake).catch((error: unknown) => {
       res.writeHead(500, { "content-type": "application/json" });

@@ -42,7 +42,9 @@ interface MessageType {
 /** The response type of each read RPC, from the protobuf descriptors the Admin SDK ships. */
 function responseTypes(): Record<string, MessageType> {
   const fromFunctions = createRequire(new URL("../../functions/package.json", import.meta.url));
-  const firestoreDir = fromFunctions.resolve("@google-cloud/firestore/package.json", { paths: [fromFunctions.resolve("firebase-admin")] });
+  const firestoreDir = fromFunctions.resolve("@google-cloud/firestore/package.json", {
+    paths: [fromFunctions.resolve("firebase-admin")],
+  });
   const fromFirestore = createRequire(firestoreDir);
   const protobuf = createRequire(fromFirestore.resolve("google-gax"))("protobufjs") as {
     Root: { fromJSON(json: unknown): { lookupType(name: string): MessageType } };
@@ -58,7 +60,12 @@ function responseTypes(): Record<string, MessageType> {
 
 interface Funnel {
   request(method: string, request: Record<string, unknown>, ...rest: unknown[]): Promise<unknown>;
-  requestStream(method: string, bidirectional: boolean, request: Record<string, unknown>, ...rest: unknown[]): Promise<NodeJS.ReadableStream>;
+  requestStream(
+    method: string,
+    bidirectional: boolean,
+    request: Record<string, unknown>,
+    ...rest: unknown[]
+  ): Promise<NodeJS.ReadableStream>;
 }
 
 interface StreamChunk {
@@ -72,7 +79,10 @@ interface StreamChunk {
 
 /** What an aggregation answer bills: a read per 1,000 entries counted, at least one per aggregate. */
 const aggregationReads = (chunk: StreamChunk): number =>
-  Object.values(chunk.result?.aggregateFields ?? {}).reduce((sum, field) => sum + Math.max(1, Math.ceil(Number(field.integerValue ?? 0) / 1000)), 0);
+  Object.values(chunk.result?.aggregateFields ?? {}).reduce(
+    (sum, field) => sum + Math.max(1, Math.ceil(Number(field.integerValue ?? 0) / 1000)),
+    0,
+  );
 
 export class FirestoreMeter {
   private counts: OpCounts | null = null;
@@ -121,7 +131,8 @@ export class FirestoreMeter {
       counts.writes += Array.isArray(body.writes) ? body.writes.length : 0;
     }
     // Transactions can also begin inside their first read.
-    const options = (body.newTransaction ?? (body.options as { readWrite?: unknown } | undefined)?.readWrite) as unknown;
+    const options = (body.newTransaction ??
+      (body.options as { readWrite?: unknown } | undefined)?.readWrite) as unknown;
     if ((method === "batchGetDocuments" || method === "runQuery") && options) counts.transactions += 1;
   }
 

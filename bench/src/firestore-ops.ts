@@ -19,7 +19,12 @@ export interface RouteCall {
 const memoryBody = (ai: HandshakeBody) => ({ ai_uuid: ai.ai_uuid, memory_type: "long_term_memory" as const });
 
 async function freshMemory(ai: HandshakeBody, base: string): Promise<string> {
-  const memory = await call(`${base}/create_memory`, aiBearer(ai), { ...memoryBody(ai), memory_data: "a memory to act on" }, { expect: 201 });
+  const memory = await call(
+    `${base}/create_memory`,
+    aiBearer(ai),
+    { ...memoryBody(ai), memory_data: "a memory to act on" },
+    { expect: 201 },
+  );
   return memory.id as string;
 }
 
@@ -31,13 +36,19 @@ export const ROUTES: RouteCall[] = [
   {
     route: "POST /create_memory",
     prepare: async (ai, base) => () =>
-      call(`${base}/create_memory`, aiBearer(ai), { ...memoryBody(ai), memory_data: "the user likes tea" }, { expect: 201 }),
+      call(
+        `${base}/create_memory`,
+        aiBearer(ai),
+        { ...memoryBody(ai), memory_data: "the user likes tea" },
+        { expect: 201 },
+      ),
   },
   {
     route: "POST /edit_memory",
     prepare: async (ai, base) => {
       const id = await freshMemory(ai, base);
-      return () => call(`${base}/edit_memory`, aiBearer(ai), { ...memoryBody(ai), memory_id: id, memory_data: "edited" });
+      return () =>
+        call(`${base}/edit_memory`, aiBearer(ai), { ...memoryBody(ai), memory_id: id, memory_data: "edited" });
     },
   },
   {
@@ -46,7 +57,10 @@ export const ROUTES: RouteCall[] = [
       const id = await freshMemory(ai, base);
       return () =>
         call(`${base}/move_memory`, aiBearer(ai), {
-          ai_uuid: ai.ai_uuid, document_id: id, from_memory_type: "long_term_memory", to_memory_type: "archive",
+          ai_uuid: ai.ai_uuid,
+          document_id: id,
+          from_memory_type: "long_term_memory",
+          to_memory_type: "archive",
         });
     },
   },
@@ -59,7 +73,8 @@ export const ROUTES: RouteCall[] = [
   },
   {
     route: "POST /retrieve_memories (limit 10)",
-    prepare: async (ai, base) => () => call(`${base}/retrieve_memories`, aiBearer(ai), { ...memoryBody(ai), limit: 10 }),
+    prepare: async (ai, base) => () =>
+      call(`${base}/retrieve_memories`, aiBearer(ai), { ...memoryBody(ai), limit: 10 }),
   },
   {
     route: "POST /retrieve_memories (all types, limit 10)",
@@ -71,7 +86,11 @@ export const ROUTES: RouteCall[] = [
     // It reads up to 1,000 documents by design, which the emulator takes a minute to serve at 50k.
     only: ["1k"],
     prepare: async (ai, base) => () =>
-      call(`${base}/retrieve_memories`, aiBearer(ai), { ...memoryBody(ai), limit: 10, filter_query: "no such phrase anywhere" }),
+      call(`${base}/retrieve_memories`, aiBearer(ai), {
+        ...memoryBody(ai),
+        limit: 10,
+        filter_query: "no such phrase anywhere",
+      }),
   },
   {
     route: "GET /v1/ais/{ai}/memories/{type}/{id}",
@@ -83,7 +102,8 @@ export const ROUTES: RouteCall[] = [
   {
     route: "POST /v1/ais/{ai}/memories/search (limit 10)",
     prepare: async (ai, base) => {
-      const search = () => call(`${base}/v1/ais/${ai.ai_uuid}/memories/search`, aiBearer(ai), { query: question(7), limit: 10 });
+      const search = () =>
+        call(`${base}/v1/ais/${ai.ai_uuid}/memories/search`, aiBearer(ai), { query: question(7), limit: 10 });
       await search(); // the instance catches up on the other routes' changes first, outside the count
       return search;
     },

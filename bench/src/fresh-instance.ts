@@ -70,8 +70,12 @@ export async function benchFreshInstance(
       await stopInstance(instance);
     }
   }
-  results.add(`fresh_instance_first_turn_${sized.label}_ms`, median(first), "ms",
+  results.add(
+    `fresh_instance_first_turn_${sized.label}_ms`,
+    median(first),
+    "ms",
     { name: "the same instance's second turn", value: median(second) },
     `median of ${instances} new processes (AI holding ${sized.count} memories, no embedder); in the first turn, loading the app's ` +
-      `modules took ${median(compose).toFixed(0)} ms; before it, booting (entry module loaded, listening) took ${median(boot).toFixed(0)} ms`);
+      `modules took ${median(compose).toFixed(0)} ms; before it, booting (entry module loaded, listening) took ${median(boot).toFixed(0)} ms`,
+  );
 }

@@ -8,9 +8,21 @@ import { createRequire } from "node:module";
 const lib = createRequire(new URL("../../functions/lib/index.js", import.meta.url));
 
 export const { createApp } = lib("./http/app.js") as typeof import("../../functions/src/http/app");
-export const { openAiModels } = lib("./models/model-client.js") as typeof import("../../functions/src/models/model-client");
-export const { IMPORT_MAX, importMemories } = lib("./memory/memory-transfer.js") as typeof import("../../functions/src/memory/memory-transfer");
-export const { embeddingHashOf, embeddingsCollection, nearestMemories } = lib("./search/embedding-service.js") as typeof import("../../functions/src/search/embedding-service");
-export const { clearIndexCache } = lib("./search/index-cache.js") as typeof import("../../functions/src/search/index-cache");
-export const { roomCollection } = lib("./events/room-events.js") as typeof import("../../functions/src/events/room-events");
-export const { searchMemories } = lib("./search/memory-search.js") as typeof import("../../functions/src/search/memory-search");
+export const { openAiModels } = lib(
+  "./models/model-client.js",
+) as typeof import("../../functions/src/models/model-client");
+export const { IMPORT_MAX, importMemories } = lib(
+  "./memory/memory-transfer.js",
+) as typeof import("../../functions/src/memory/memory-transfer");
+export const { embeddingHashOf, embeddingsCollection, nearestMemories } = lib(
+  "./search/embedding-service.js",
+) as typeof import("../../functions/src/search/embedding-service");
+export const { clearIndexCache } = lib(
+  "./search/index-cache.js",
+) as typeof import("../../functions/src/search/index-cache");
+export const { roomCollection } = lib(
+  "./events/room-events.js",
+) as typeof import("../../functions/src/events/room-events");
+export const { searchMemories } = lib(
+  "./search/memory-search.js",
+) as typeof import("../../functions/src/search/memory-search");

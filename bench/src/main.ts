@@ -21,7 +21,11 @@ import { machine, now, Results } from "./stats";
 import { benchWrites } from "./writes";
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-const words = (name: string) => (process.env[name] ?? "").split(",").map((word) => word.trim()).filter(Boolean);
+const words = (name: string) =>
+  (process.env[name] ?? "")
+    .split(",")
+    .map((word) => word.trim())
+    .filter(Boolean);
 
 /** BENCH_ONLY=word[,word] runs only the sections whose names contain one of the words (for development). */
 const only = words("BENCH_ONLY");
@@ -37,16 +41,28 @@ const onlySizes = words("BENCH_SIZES");
  */
 const SIZES = [
   {
-    label: "1k", count: 1_000, instances: 5, ops: true,
-    turns: { keyword: 20, embedded: 20, peer: 20 }, searches: { keyword: 30, embedded: 20, peer: 30 },
+    label: "1k",
+    count: 1_000,
+    instances: 5,
+    ops: true,
+    turns: { keyword: 20, embedded: 20, peer: 20 },
+    searches: { keyword: 30, embedded: 20, peer: 30 },
   },
   {
-    label: "10k", count: 10_000, instances: 2, ops: false,
-    turns: { keyword: 20, embedded: 20, peer: 20 }, searches: { keyword: 30, embedded: 20, peer: 20 },
+    label: "10k",
+    count: 10_000,
+    instances: 2,
+    ops: false,
+    turns: { keyword: 20, embedded: 20, peer: 20 },
+    searches: { keyword: 30, embedded: 20, peer: 20 },
   },
   {
-    label: "50k", count: 50_000, instances: 2, ops: true,
-    turns: { keyword: 20, embedded: 10, peer: 10 }, searches: { keyword: 30, embedded: 10, peer: 10 },
+    label: "50k",
+    count: 50_000,
+    instances: 2,
+    ops: true,
+    turns: { keyword: 20, embedded: 10, peer: 10 },
+    searches: { keyword: 30, embedded: 10, peer: 10 },
   },
 ].filter((size) => !onlySizes.length || onlySizes.includes(size.label));
 
@@ -69,7 +85,10 @@ async function section(name: string, task: () => Promise<void> | void): Promise<
 
 // The Functions emulator's model (OPENAI_BASE_URL) points at this port in bench mode.
 const model = await startFakeModel(Number(process.env.TEST_LLM_PORT ?? 0));
-const apps = { keyword: await startLocalApi(model.baseUrl), embedded: await startLocalApi(model.baseUrl, { embedder: true }) };
+const apps = {
+  keyword: await startLocalApi(model.baseUrl),
+  embedded: await startLocalApi(model.baseUrl, { embedder: true }),
+};
 const ops: OpsTable = new Map();
 
 await section("cold start (module load)", () => benchColdStart(results));
@@ -87,8 +106,13 @@ if (!only.length || sizedSections.some((name) => only.some((word) => name.includ
     log(`grown in ${((now() - start) / 1000).toFixed(1)} s`);
     await section(`chat turns ${size.label}`, () => benchChatTurns(results, model, apps, sized, size.turns));
     await section(`search ${size.label}`, () => benchSearch(results, apps, sized, size.searches));
-    await section(`fresh instance ${size.label}`, () => benchFreshInstance(results, model, apps.keyword, sized, size.instances));
-    if (size.ops) await section(`operations per request ${size.label}`, () => countRoutes(ops, size.label, sized.ai, apps.keyword.url));
+    await section(`fresh instance ${size.label}`, () =>
+      benchFreshInstance(results, model, apps.keyword, sized, size.instances),
+    );
+    if (size.ops)
+      await section(`operations per request ${size.label}`, () =>
+        countRoutes(ops, size.label, sized.ai, apps.keyword.url),
+      );
   }
 }
 
@@ -100,11 +124,18 @@ const host = machine();
 const complete = !only.length && !onlySizes.length && !failures.length;
 const file = complete ? new URL("../results.json", import.meta.url) : new URL("../.work/results.json", import.meta.url);
 if (!complete) mkdirSync(new URL("../.work/", import.meta.url), { recursive: true });
-writeFileSync(file, `${JSON.stringify({ machine: host, seconds: Math.round(seconds), ...results.figures }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ machine: host, seconds: Math.round(seconds), ...results.figures }, null, 2)}\n`,
+);
 const opsMarkdown = ops.size ? opsTable(ops) : "";
 printReport(results.figures, host, opsMarkdown, seconds);
 if (complete) updateReadme(results.figures, host, opsMarkdown, seconds);
-console.log(complete ? "\nwritten to bench/results.json and README.md" : "\npartial run: written to bench/.work/results.json only");
+console.log(
+  complete
+    ? "\nwritten to bench/results.json and README.md"
+    : "\npartial run: written to bench/.work/results.json only",
+);
 if (failures.length) console.log(`\nsections that failed:\n  ${failures.join("\n  ")}`);
 
 await apps.keyword.close();

@@ -17,7 +17,12 @@ export function newMem0(modelBaseUrl: string): Memory {
     version: "v1.1",
     embedder: {
       provider: "openai",
-      config: { apiKey: "bench-key", baseURL: modelBaseUrl, model: "bench-embedding", embeddingDims: EMBEDDING_DIMENSIONS },
+      config: {
+        apiKey: "bench-key",
+        baseURL: modelBaseUrl,
+        model: "bench-embedding",
+        embeddingDims: EMBEDDING_DIMENSIONS,
+      },
     },
     vectorStore: {
       provider: "memory",

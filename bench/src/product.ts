@@ -4,7 +4,13 @@
  */
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { config as emulatorConfig, db as defaultDb, deps, type HandshakeBody, newAi } from "../../test-support/emulator";
+import {
+  config as emulatorConfig,
+  db as defaultDb,
+  deps,
+  type HandshakeBody,
+  newAi,
+} from "../../test-support/emulator";
 import type { RoomEvent } from "../../functions/src/events/room-events";
 import type { AppDeps } from "../../functions/src/http/app-deps";
 import { EMBEDDING_DIMENSIONS } from "./fake-model";
@@ -99,11 +105,21 @@ export const aiBearer = (ai: HandshakeBody): string => `Bearer ${ai.tokens.ai_to
 
 /** An AI made through an in-process app, in that app's database. */
 export async function newLocalAi(local: LocalApi, name: string): Promise<HandshakeBody> {
-  return (await call(`${local.url}/v1/handshake`, ADMIN_BEARER, { ai_name: name }, { expect: 201 })) as unknown as HandshakeBody;
+  return (await call(
+    `${local.url}/v1/handshake`,
+    ADMIN_BEARER,
+    { ai_name: name },
+    { expect: 201 },
+  )) as unknown as HandshakeBody;
 }
 
 /** Creates one long-term memory through the REST API and returns its id. */
 export async function createMemory(base: string, ai: HandshakeBody, content: string): Promise<string> {
-  const memory = await call(`${base}/v1/ais/${ai.ai_uuid}/memories/long_term_memory`, aiBearer(ai), { content }, { expect: 201 });
+  const memory = await call(
+    `${base}/v1/ais/${ai.ai_uuid}/memories/long_term_memory`,
+    aiBearer(ai),
+    { content },
+    { expect: 201 },
+  );
   return memory.id as string;
 }

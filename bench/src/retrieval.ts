@@ -41,8 +41,18 @@ export async function benchRetrieval(results: Results, local: LocalApi): Promise
   const reference = measureRecall(dataset, K);
   const peer = { name: "plain BM25 (same turns, per conversation)", value: reference.plainBm25 * 100 };
   const data = `LoCoMo dev, ${dataset.length} conversations, ${questions} questions (categories 1-4)`;
-  results.add("retrieval_recall_at_10_locomo_pct", (hits / questions) * 100, "% recall_any@10", peer,
-    `${data}; searchMemories on the AI (no embedder); target: plain BM25's + 15 % relative`);
-  results.add("retrieval_ranking_only_recall_at_10_locomo_pct", reference.ours * 100, "% recall_any@10", peer,
-    "the product's ranking over the same turns as in-memory records (indexRecords), no Firestore");
+  results.add(
+    "retrieval_recall_at_10_locomo_pct",
+    (hits / questions) * 100,
+    "% recall_any@10",
+    peer,
+    `${data}; searchMemories on the AI (no embedder); target: plain BM25's + 15 % relative`,
+  );
+  results.add(
+    "retrieval_ranking_only_recall_at_10_locomo_pct",
+    reference.ours * 100,
+    "% recall_any@10",
+    peer,
+    "the product's ranking over the same turns as in-memory records (indexRecords), no Firestore",
+  );
 }

@@ -25,14 +25,24 @@ export async function benchSearch(
   sized: SizedAi,
   queries: Samples,
 ): Promise<void> {
-  const peer = await timed(queries.peer, (query) => sized.mem0.search(query, { filters: { user_id: sized.mem0UserId }, topK: LIMIT }));
+  const peer = await timed(queries.peer, (query) =>
+    sized.mem0.search(query, { filters: { user_id: sized.mem0UserId }, topK: LIMIT }),
+  );
   const keyword = await timed(queries.keyword, (query) => search(apps.keyword, sized, query));
   const embedded = await timed(queries.embedded, (query) => search(apps.embedded, sized, query));
   const peerName = "Mem0 OSS search(topK 10), in this process";
-  for (const [mode, samples, what] of [["", keyword, "no embedder"], ["_embeddings", embedded, "embedder configured"]] as const) {
+  for (const [mode, samples, what] of [
+    ["", keyword, "no embedder"],
+    ["_embeddings", embedded, "embedder configured"],
+  ] as const) {
     for (const q of [50, 95]) {
-      results.add(`search_http_p${q}_${sized.label}${mode}_ms`, percentile(samples, q), "ms", { name: peerName, value: percentile(peer, q) },
-        `AI holding ${sized.count} memories, ${what}, ${samples.length} LoCoMo questions, limit ${LIMIT}`);
+      results.add(
+        `search_http_p${q}_${sized.label}${mode}_ms`,
+        percentile(samples, q),
+        "ms",
+        { name: peerName, value: percentile(peer, q) },
+        `AI holding ${sized.count} memories, ${what}, ${samples.length} LoCoMo questions, limit ${LIMIT}`,
+      );
     }
   }
 }

@@ -27,7 +27,13 @@ export interface Samples {
 }
 
 export async function newSizedAi(local: LocalApi, model: FakeModel): Promise<SizedAi> {
-  return { label: "", count: 0, ai: await newLocalAi(local, "bench-sized"), mem0: newMem0(model.baseUrl), mem0UserId: `bench-${randomUUID()}` };
+  return {
+    label: "",
+    count: 0,
+    ai: await newLocalAi(local, "bench-sized"),
+    mem0: newMem0(model.baseUrl),
+    mem0UserId: `bench-${randomUUID()}`,
+  };
 }
 
 /**
@@ -36,7 +42,11 @@ export async function newSizedAi(local: LocalApi, model: FakeModel): Promise<Siz
  * production reads an index.
  */
 async function timeRoomQuery(aiUuid: string): Promise<number> {
-  return median(await timeEach(5, () => roomCollection(db, aiUuid).where("at", ">", Timestamp.now()).orderBy("at").limit(300).select("at").get()));
+  return median(
+    await timeEach(5, () =>
+      roomCollection(db, aiUuid).where("at", ">", Timestamp.now()).orderBy("at").limit(300).select("at").get(),
+    ),
+  );
 }
 
 /**
@@ -52,20 +62,33 @@ async function expireRoomEvents(aiUuid: string): Promise<void> {
  * cached index dropped: it would otherwise miss the memories whose events were just deleted. What
  * the emulator makes of a query at this size is timed before and after.
  */
-export async function growSizedAi(results: Results, sized: SizedAi, size: { label: string; count: number }): Promise<void> {
+export async function growSizedAi(
+  results: Results,
+  sized: SizedAi,
+  size: { label: string; count: number },
+): Promise<void> {
   const from = sized.count;
   await growProduct(sized.ai.ai_uuid, from, size.count, true);
   await growMem0(sized.mem0, sized.mem0UserId, from, size.count);
   Object.assign(sized, { label: size.label, count: size.count });
-  results.add(`emulator_find_nearest_${size.label}_ms`,
-    median(await timeEach(3, (i) => nearestMemories(db, sized.ai.ai_uuid, hashedEmbedding(question(i)), 10))), "ms", undefined,
+  results.add(
+    `emulator_find_nearest_${size.label}_ms`,
+    median(await timeEach(3, (i) => nearestMemories(db, sized.ai.ai_uuid, hashedEmbedding(question(i)), 10))),
+    "ms",
+    undefined,
     `the search's findNearest (10 neighbours, distances only) over the AI's ${size.count} embeddings: the emulator scans every vector ` +
-      "(production uses the vector index of firestore.indexes.json)");
+      "(production uses the vector index of firestore.indexes.json)",
+  );
   const withEvents = await timeRoomQuery(sized.ai.ai_uuid);
   await expireRoomEvents(sized.ai.ai_uuid);
   clearIndexCache(sized.ai.ai_uuid);
-  results.add(`emulator_query_${size.label}_ms`, await timeRoomQuery(sized.ai.ai_uuid), "ms", undefined,
+  results.add(
+    `emulator_query_${size.label}_ms`,
+    await timeRoomQuery(sized.ai.ai_uuid),
+    "ms",
+    undefined,
     "the index cache's catch-up query (no new event), which every chat turn and search runs, as the emulator answers it here " +
       `(production reads an index): ${withEvents.toFixed(0)} ms with the import's ${size.count - from} events still in the room, ` +
-      "then this once they are deleted, as the 7-day TTL would have for an AI that gathered its memories over months");
+      "then this once they are deleted, as the 7-day TTL would have for an AI that gathered its memories over months",
+  );
 }

@@ -39,8 +39,17 @@ export async function benchWrites(results: Results, model: FakeModel, local: Loc
   const mem0Ten = await sustained((index) => mem0Add(mem0, mem0Users[index % AIS], memoryText(index)));
 
   const note = `${CREATES} creates from ${CLIENTS} concurrent clients, HTTP to the app in this process`;
-  for (const [label, ours, peer] of [["1_ai", oneAi, mem0One], ["10_ais", tenAis, mem0Ten]] as const) {
-    results.add(`creates_per_s_${label}`, ours.opsPerSecond, "creates/s", { name: "Mem0 OSS add(infer:false)", value: peer.opsPerSecond }, note);
+  for (const [label, ours, peer] of [
+    ["1_ai", oneAi, mem0One],
+    ["10_ais", tenAis, mem0Ten],
+  ] as const) {
+    results.add(
+      `creates_per_s_${label}`,
+      ours.opsPerSecond,
+      "creates/s",
+      { name: "Mem0 OSS add(infer:false)", value: peer.opsPerSecond },
+      note,
+    );
     results.add(`create_p95_${label}_ms`, ours.p95, "ms", { name: "Mem0 OSS add(infer:false)", value: peer.p95 }, note);
   }
 }
