@@ -6,13 +6,18 @@ import { roomCollection } from "../../src/events/room-events";
 import { onMemoryChange } from "../../src/index";
 import { createMemory } from "../../src/memory/memory-service";
 import { memoryCounts, updateAi } from "../../src/memory/registry-service";
+import { embeddingsCollection } from "../../src/search/embedding-service";
 import { newAi, PROJECT_ID } from "../../../test-support/emulator";
 
 /**
  * The exported trigger itself, as the platform calls it: firebase-functions-test wraps
  * `onMemoryChange` and hands it a real Firestore document event, the room event a change wrote,
- * as Firestore stored it. The trigger composes its own dependencies (compose.ts), as deployed.
+ * as Firestore stored it. The trigger composes its own dependencies (compose.ts) from the params,
+ * as deployed. Here the params name an embedder (the tests' stand-in model) that the copy the
+ * Functions emulator runs on every event has not got: an embedding is the wrapped run's own work.
  */
+process.env.EMBEDDING_MODEL = "test-embedding";
+process.env.EMBEDDING_DIMENSIONS = "8";
 const functions = functionsTest({ projectId: PROJECT_ID });
 afterAll(() => functions.cleanup());
 
@@ -24,27 +29,30 @@ async function newestEvent(aiUuid: string) {
 }
 
 describe("onMemoryChange, wrapped with firebase-functions-test", () => {
-  it("archives the working memory an AI holds past its limit, on the event of a new working memory", async () => {
+  it("embeds the new memory once, and leaves no more working memory than the AI's limit", async () => {
     // The trigger's own Firestore instance, configured before any other use of it.
     const { db } = composeTriggerDeps();
     const ai = await newAi("Wrapped trigger");
     for (let index = 0; index < 8; index += 1) {
       await createMemory(db, ai.ai_uuid, "working_memory", { content: `a note to keep, number ${index}` });
     }
-    // Lowered after the writes, so the deployed trigger in the Functions emulator, which ran on
-    // each of them under the default limit, left all eight in place.
     await updateAi(db, ai.ai_uuid, { settings: { working_memory_limit: 5 } });
-    expect((await memoryCounts(db, ai.ai_uuid)).working_memory).toBe(8);
     const event = await newestEvent(ai.ai_uuid);
+    const memoryId = event.get("data.memory_id");
     const run = functions.wrap(onMemoryChange);
 
-    const embedding = await run({ data: event, params: { ai_uuid: ai.ai_uuid, event_id: event.id } });
-
-    // No embedder is configured in the tests: the embedding step says so.
-    expect(embedding).toBe("skipped");
+    expect(await run({ data: event, params: { ai_uuid: ai.ai_uuid, event_id: event.id } })).toBe("embedded");
+    const embedding = await embeddingsCollection(db, ai.ai_uuid).doc(memoryId).get();
+    expect(embedding.get("embedding").toArray()).toHaveLength(8);
+    // The Functions emulator's copy of the trigger may consolidate too (it reads the lowered limit
+    // when its runs on these events come late): either way the oldest are archived, none is lost.
     const counts = await memoryCounts(db, ai.ai_uuid);
     expect(counts.working_memory).toBeLessThanOrEqual(5);
     expect(counts.working_memory + counts.archive).toBe(8);
+
+    // Delivered again (delivery is at least once): nothing is embedded or moved twice.
+    expect(await run({ data: event, params: { ai_uuid: ai.ai_uuid, event_id: event.id } })).toBe("unchanged");
+    expect(await memoryCounts(db, ai.ai_uuid)).toEqual(counts);
   });
 
   it("returns at once on a client's message", async () => {
