@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["functions/test/unit/**/*.test.ts"],
+          include: ["functions/test/unit/**/*.test.ts", "client/test/unit/**/*.test.ts"],
           testTimeout: 60_000,
         },
       },
@@ -23,7 +23,7 @@ export default defineConfig({
           name: "emulator",
           // console/test drives the admin console in headless Chromium, against the same emulators.
           include: ["functions/test/**/*.test.ts", "client/test/**/*.test.ts", "console/test/**/*.test.ts"],
-          exclude: ["functions/test/unit/**"],
+          exclude: ["functions/test/unit/**", "client/test/unit/**"],
           globalSetup: ["test-support/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -9,15 +9,16 @@ import {
   orderBy,
   query,
   startAfter,
+  startAt,
   type Timestamp,
   type Unsubscribe,
 } from "firebase/firestore";
 import { AiMemoryError, APIConnectionError } from "./errors.js";
 import { type FirebaseConnectionOptions, openFirebase, toRoomEvent } from "./firebase-connection.js";
 import type { AiMemory } from "./http-client.js";
-import { isAfter, positionOf, type ReadPosition } from "./read-position.js";
+import { DeliveredEvents, positionOf, type ReadPosition } from "./read-position.js";
 import { SocketEmitter } from "./socket-emitter.js";
-import type { EmitAck, Handshake, JoinAnswer, RoomPosition } from "./types.js";
+import type { EmitAck, Handshake, JoinAnswer, MemoryUpdate, RoomPosition } from "./types.js";
 
 export interface SocketOptions extends FirebaseConnectionOptions {
   /** The HTTP client; the relay is called with the handshake's ai_token when there is one. */
@@ -43,12 +44,12 @@ const randomId = () => `c${Math.random().toString(36).slice(2, 10)}${Date.now().
  * A socket-style client over an AI's room. The server side is Firestore: the room is a collection
  * the client listens to in commit order (`at`, then the event id), and what a socket would send
  * (emit, join, heartbeat) goes to `POST /v1/relay`. After a disconnect it resumes after the last
- * event it delivered, so no event is lost or delivered twice.
+ * event it delivered (reading a little before it again, see DeliveredEvents), so no event is lost
+ * or delivered twice, and a notice older than the version it holds of a memory is dropped.
  */
 export class AiMemorySocket extends SocketEmitter {
   readonly clientId: string;
-  /** The last event delivered (or skipped as this client's own). */
-  position: ReadPosition | null;
+  private delivered: DeliveredEvents;
   private handshakeAnswer: Handshake | undefined;
   private relayApi: AiMemory;
   private app: FirebaseApp | null = null;
@@ -64,7 +65,7 @@ export class AiMemorySocket extends SocketEmitter {
   constructor(private readonly options: SocketOptions) {
     super();
     this.clientId = options.clientId ?? randomId();
-    this.position = options.resumeAfter ? positionOf(options.resumeAfter) : null;
+    this.delivered = new DeliveredEvents(options.resumeAfter ? positionOf(options.resumeAfter) : null);
     this.handshakeAnswer = options.handshake;
     this.relayApi = options.handshake
       ? options.api.withOptions({ apiKey: options.handshake.tokens.ai_token })
@@ -75,6 +76,11 @@ export class AiMemorySocket extends SocketEmitter {
     const aiUuid = this.handshakeAnswer?.ai_uuid ?? this.options.aiUuid;
     if (!aiUuid) throw new AiMemoryError("no AI: pass { handshake } or { aiUuid }");
     return aiUuid;
+  }
+
+  /** The newest event delivered (or skipped as this client's own): where a new socket may resume. */
+  get position(): ReadPosition | null {
+    return this.delivered.position;
   }
 
   get connected(): boolean {
@@ -115,7 +121,8 @@ export class AiMemorySocket extends SocketEmitter {
   async join(): Promise<JoinAnswer> {
     const answer = await this.relayApi.relay.join({ ai_uuid: this.aiUuid, client_id: this.clientId });
     this.joined = answer;
-    if (!this.position && answer.resume_after) this.position = positionOf(answer.resume_after);
+    if (!this.delivered.position && answer.resume_after)
+      this.delivered = new DeliveredEvents(positionOf(answer.resume_after));
     this.listen(answer.room);
     this.startHeartbeat(this.options.heartbeatIntervalMs ?? answer.heartbeat_interval_ms);
     this.emitLocal("join", answer);
@@ -164,14 +171,14 @@ export class AiMemorySocket extends SocketEmitter {
     this.unsubscribe?.();
     const { db } = this.firebase();
     const ordered = [orderBy("at"), orderBy(documentId())] as const;
-    const events = this.position
-      ? query(collection(db, room), ...ordered, startAfter(this.position.at, this.position.eventId))
-      : query(collection(db, room), ...ordered);
+    const from = this.delivered.readFrom();
+    const cursor = !from ? [] : "after" in from ? [startAfter(from.after.at, from.after.eventId)] : [startAt(from.at)];
+    const events = query(collection(db, room), ...ordered, ...cursor);
     this.unsubscribe = onSnapshot(
       events,
       (snapshot) => {
         this.attempts = 0;
-        // Added documents come in query order: commit order.
+        // Added documents come in query order: commit order (within one snapshot).
         for (const change of snapshot.docChanges())
           if (change.type === "added") this.deliver(change.doc.data(), change.doc.get("at"));
       },
@@ -181,8 +188,8 @@ export class AiMemorySocket extends SocketEmitter {
 
   private deliver(raw: DocumentData, at: Timestamp): void {
     const event = toRoomEvent(raw);
-    if (this.position && !isAfter({ at, eventId: event.id }, this.position)) return;
-    this.position = { at, eventId: event.id };
+    if (!this.delivered.admit(at, event.id)) return;
+    if (event.event === "memory_update" && !this.delivered.isCurrent(event.data as MemoryUpdate)) return;
     const own = "client_id" in event.sender && event.sender.client_id === this.clientId;
     if (own && !this.options.receiveOwnEvents) return;
     this.emitLocal(event.event, event.data, event);

@@ -125,6 +125,38 @@ describe("an AI process connected with the SDK", () => {
     expect(updates).toHaveLength(3);
   });
 
+  it("delivers every memory_update of bursts of concurrent creates once, across a reconnect between them", async () => {
+    const { ai, socket, api } = track(await connectedAi("Realtime Burst"));
+    const updates = record<MemoryUpdate>(socket, "memory_update");
+    const created: string[] = [];
+    // 16 clients create `count` memories at once; the emulator shows such commits out of order.
+    const burst = async (count: number) => {
+      const texts = Array.from({ length: count }, (_, index) => `burst note ${created.length + index}`);
+      const writer = async () => {
+        for (let text = texts.shift(); text !== undefined; text = texts.shift()) {
+          const memory = await api.memories.create({
+            ai_uuid: ai.ai_uuid,
+            memory_type: "long_term_memory",
+            memory_data: text,
+          });
+          created.push(memory.id);
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, writer));
+    };
+
+    await burst(80);
+    socket.disconnect("network drop");
+    await burst(60);
+    // Back after the last event it delivered, reading the last seconds again: none twice.
+    await socket.connect();
+    await burst(60);
+
+    await until(updates, created.length, 60_000);
+    await settle();
+    expect(updates.map(({ data }) => data.memory_id).sort()).toEqual([...created].sort());
+  }, 90_000);
+
   it("keeps a presence document alive with heartbeats and removes it on close", async () => {
     const ai = await newAi("Realtime Presence");
     const socket = await openSocket(ai, { clientId: "beating", heartbeatIntervalMs: 200 });
