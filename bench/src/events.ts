@@ -4,7 +4,7 @@
  * Firestore snapshot listener on the room, ordered by `at`. The event is written with the memory
  * (same commit), so a delivery can beat the answer (a negative time).
  *
- * In the bench's database, where nothing else runs (the product's write path and Firestore's
+ * In a database of its own, where nothing else runs (the product's write path and Firestore's
  * listener alone), from one client and then as a burst; then the burst in (default), where the
  * Functions emulator also runs the `onMemoryChange` trigger once per event on the same 2 cores
  * (production runs triggers on other instances), with the client SDK (client/src: custom-token
@@ -20,8 +20,8 @@ import { roomCollection } from "./functions";
 import {
   ADMIN_BEARER,
   createMemory,
-  db,
   defaultDb,
+  eventsDb,
   type Firestore,
   type HandshakeBody,
   newLocalAi,
@@ -104,7 +104,7 @@ async function burst(model: FakeModel, database: Firestore, load: typeof BURST, 
 }
 
 export async function benchEventBurst(results: Results, model: FakeModel): Promise<void> {
-  const single = await burst(model, db, ONE_CLIENT);
+  const single = await burst(model, eventsDb, ONE_CLIENT);
   results.add(
     "event_after_answer_p95_one_client_ms",
     percentile(single.delays, 95),
@@ -114,7 +114,7 @@ export async function benchEventBurst(results: Results, model: FakeModel): Promi
   );
 
   const what = `${BURST.creates} creates from ${BURST.clients} concurrent clients to one AI, a Firestore listener on the room`;
-  const alone = await burst(model, db, BURST);
+  const alone = await burst(model, eventsDb, BURST);
   for (const q of [50, 95, 100]) {
     results.add(
       `event_after_answer_${q === 100 ? "max" : `p${q}`}_ms`,

@@ -7,7 +7,7 @@ import type { AiRecord } from "../memory/registry-service";
 import { type ChatModel, type ModelDeps, requireChatModel } from "../models/model-client";
 import { fetchHits, rankMemories } from "../search/memory-search";
 import { chatIdFor, findReplay, recentTurns, recordExchange, requestHashOf, type StoredChat } from "./chat-log";
-import { assembleContext, contextCandidates } from "./context-builder";
+import { assembleContext, contextCandidates, recentTurnsTokens } from "./context-builder";
 import { type ChatSession, findSession, newSession } from "./session-service";
 import { tokenEstimator } from "./token-estimate";
 
@@ -106,15 +106,11 @@ export async function prepare(deps: CompletionDeps, input: CompletionInput): Pro
     }),
     isNew ? Promise.resolve([]) : recentTurns(deps.db, ai.ai_uuid, session.id, RECENT_TURNS),
   ]);
-  // Only the memories that can make it into the context are read, and only the fields it shows.
-  const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked), CONTEXT_FIELDS);
-  const context = assembleContext({
-    ai,
-    messages: request.messages,
-    hits,
-    recentTurns: turns,
-    counter: tokenEstimator,
-  });
+  // Only the memories that can make it into the context (beside the recent turns) are read, and only the fields it shows.
+  const records = { ai, messages: request.messages, recentTurns: turns, counter: tokenEstimator };
+  const candidates = contextCandidates(ai, ranked, recentTurnsTokens(records));
+  const hits = await fetchHits(deps.db, ai.ai_uuid, candidates, CONTEXT_FIELDS);
+  const context = assembleContext({ ...records, hits });
   const upstream = {
     ...request,
     model: request.model || ai.settings.model || model.defaultModel,

@@ -74,15 +74,21 @@ const admitted = (hit: RankedHit): boolean =>
 /** Characters per token, for choosing candidates before their text is read (the estimator's English rate). */
 const CHARS_PER_TOKEN = 3;
 /** Candidates beyond the estimated budget, so truncation and estimates never leave it half empty. */
-const CANDIDATE_SLACK = 1.5;
+const CANDIDATE_SLACK = 1.25;
+/** Memories read for one context at most: what a chat turn reads stays the same however many the AI holds. */
+const MAX_CANDIDATES = 32;
+
+const budgetOf = (ai: AiRecord): number => Math.max(0, ai.settings.memory_token_budget ?? 2000);
+const perRecordCapOf = (budget: number): number => Math.max(32, Math.floor(budget / 3));
 
 /**
  * The memories worth reading for the context, best first, judged by the index alone: admitted,
- * weighted by type, and about enough of them (by their length) to fill the budget.
+ * weighted by type, and about enough of them (by their length) to fill what the budget has left
+ * after `reservedTokens` (the session's recent turns).
  */
-export function contextCandidates(ai: AiRecord, ranked: RankedHit[]): RankedHit[] {
-  const budget = Math.max(0, ai.settings.memory_token_budget ?? 2000) * CANDIDATE_SLACK;
-  const perRecordCap = Math.max(32, Math.floor(budget / 3));
+export function contextCandidates(ai: AiRecord, ranked: RankedHit[], reservedTokens = 0): RankedHit[] {
+  const budget = Math.max(0, budgetOf(ai) - reservedTokens) * CANDIDATE_SLACK;
+  const perRecordCap = perRecordCapOf(budgetOf(ai));
   const ordered = ranked
     .filter(admitted)
     .map((hit) => ({ hit, weight: hit.score * TYPE_WEIGHT[hit.entry.type] }))
@@ -91,12 +97,54 @@ export function contextCandidates(ai: AiRecord, ranked: RankedHit[]): RankedHit[
   const chosen: RankedHit[] = [];
   let estimated = 0;
   for (const hit of ordered) {
-    if (estimated >= budget || chosen.length >= MAX_RECORDS) break;
+    if (estimated >= budget || chosen.length >= MAX_CANDIDATES) break;
     chosen.push(hit);
     estimated += Math.min(perRecordCap, Math.ceil(hit.entry.chars / CHARS_PER_TOKEN) + 30);
   }
   return chosen;
 }
+
+/** Records of the memory block, one per line, within the budget as the token counter counts them. */
+class MemoryRecords {
+  readonly lines: string[] = [];
+  used = 0;
+  private readonly perRecordCap: number;
+
+  constructor(
+    readonly budget: number,
+    private readonly counter: TokenCounter,
+  ) {
+    this.perRecordCap = perRecordCapOf(budget);
+  }
+
+  /** Adds a record (its text cut to the per-record cap) unless it would pass `limit` tokens in all. */
+  add(value: Record<string, unknown>, text: string, limit = this.budget): boolean {
+    const fits = (candidate: string) => this.counter.count(candidate) + 1;
+    let line = record({ ...value, text });
+    if (fits(line) > this.perRecordCap)
+      line = record({ ...value, text: this.counter.truncate(text, this.perRecordCap - fits(record(value))) });
+    const cost = fits(line);
+    if (this.used + cost > limit || this.lines.length >= MAX_RECORDS) return false;
+    this.lines.push(line);
+    this.used += cost;
+    return true;
+  }
+}
+
+/** The session's recent turns, newest first, within their share of the budget (none when the caller sent history). */
+function recentTurnRecords(input: Omit<ContextInput, "hits">): MemoryRecords {
+  const records = new MemoryRecords(budgetOf(input.ai), input.counter);
+  if (hasAssistantTurns(input.messages)) return records;
+  const recentLimit = Math.floor(records.budget * RECENT_SHARE);
+  for (const turn of [...input.recentTurns].reverse()) {
+    const text = `User: ${turn.message}\nAssistant: ${turn.response}`;
+    if (!records.add({ kind: "recent_turn", at: turn.at }, text, recentLimit)) break;
+  }
+  return records;
+}
+
+/** The tokens the recent turns will take of the budget: what is left is for memories. */
+export const recentTurnsTokens = (input: Omit<ContextInput, "hits">): number => recentTurnRecords(input).used;
 
 /**
  * The messages sent to the model: our system prompt (identity, settings, memory as delimited data)
@@ -105,37 +153,15 @@ export function contextCandidates(ai: AiRecord, ranked: RankedHit[]): RankedHit[
  * then the most relevant memories.
  */
 export function assembleContext(input: ContextInput): AssembledContext {
-  const budget = Math.max(0, input.ai.settings.memory_token_budget ?? 2000);
-  const perRecordCap = Math.max(32, Math.floor(budget / 3));
-  const records: string[] = [];
+  const records = recentTurnRecords(input);
   const memoryIds: string[] = [];
-  let used = 0;
-  const add = (value: Record<string, unknown>, text: string, limit: number): boolean => {
-    const fits = (candidate: string) => input.counter.count(candidate) + 1;
-    let line = record({ ...value, text });
-    if (fits(line) > perRecordCap)
-      line = record({ ...value, text: input.counter.truncate(text, perRecordCap - fits(record(value))) });
-    const cost = fits(line);
-    if (used + cost > limit || records.length >= MAX_RECORDS) return false;
-    records.push(line);
-    used += cost;
-    return true;
-  };
-
-  if (!hasAssistantTurns(input.messages)) {
-    const recentLimit = Math.floor(budget * RECENT_SHARE);
-    for (const turn of [...input.recentTurns].reverse()) {
-      if (!add({ kind: "recent_turn", at: turn.at }, `User: ${turn.message}\nAssistant: ${turn.response}`, recentLimit))
-        break;
-    }
-  }
   for (const { memory } of input.hits) {
     const value = { kind: memory.memory_type, id: memory.id, created_at: memory.created_at.toDate().toISOString() };
-    if (add(value, memoryText(memory), budget)) memoryIds.push(memory.id);
+    if (records.add(value, memoryText(memory))) memoryIds.push(memory.id);
   }
   return {
-    messages: [{ role: "system", content: systemPrompt(input.ai, records) }, ...input.messages],
+    messages: [{ role: "system", content: systemPrompt(input.ai, records.lines) }, ...input.messages],
     memoryIds,
-    memoryTokens: used,
+    memoryTokens: records.used,
   };
 }

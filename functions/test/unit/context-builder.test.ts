@@ -50,6 +50,17 @@ describe("choosing the context", () => {
     expect(chosen.length).toBeLessThan(15);
   });
 
+  it("leaves the recent turns' share unread, and never reads more than 32 memories for one context", () => {
+    const ranked = Array.from({ length: 200 }, (_, index) =>
+      hit(`m${index}`, "long_term_memory", "x".repeat(90), 200 - index),
+    );
+    const all = contextCandidates(ai(4000), ranked).length;
+    const beside = contextCandidates(ai(4000), ranked, 3500).length;
+    expect(all).toBe(32);
+    expect(beside).toBeLessThan(all / 2);
+    expect(beside).toBeGreaterThan(0);
+  });
+
   it("fills the budget with records that cannot close the data block early", () => {
     const ranked = Array.from({ length: 40 }, (_, index) => hit(`m${index}`, "long_term_memory", "y", 40 - index));
     const hits = ranked.map((each, index) =>
