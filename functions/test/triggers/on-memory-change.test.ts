@@ -21,11 +21,11 @@ process.env.EMBEDDING_DIMENSIONS = "8";
 const functions = functionsTest({ projectId: PROJECT_ID });
 afterAll(() => functions.cleanup());
 
-/** The newest event of the AI's room, as a document snapshot. */
-async function newestEvent(aiUuid: string) {
+/** The AI's room event of one memory change, as a document snapshot. */
+async function eventOf(aiUuid: string, memoryId: string, action: string) {
   const { db } = composeTriggerDeps();
-  const snapshot = await roomCollection(db, aiUuid).orderBy("at", "desc").limit(1).get();
-  return snapshot.docs[0];
+  const room = await roomCollection(db, aiUuid).get();
+  return room.docs.find((doc) => doc.get("data.memory_id") === memoryId && doc.get("data.action") === action)!;
 }
 
 describe("onMemoryChange, wrapped with firebase-functions-test", () => {
@@ -33,16 +33,18 @@ describe("onMemoryChange, wrapped with firebase-functions-test", () => {
     // The trigger's own Firestore instance, configured before any other use of it.
     const { db } = composeTriggerDeps();
     const ai = await newAi("Wrapped trigger");
+    let newest = "";
     for (let index = 0; index < 8; index += 1) {
-      await createMemory(db, ai.ai_uuid, "working_memory", { content: `a note to keep, number ${index}` });
+      const { memory } = await createMemory(db, ai.ai_uuid, "working_memory", { content: `a note, number ${index}` });
+      newest = memory.id;
     }
     await updateAi(db, ai.ai_uuid, { settings: { working_memory_limit: 5 } });
-    const event = await newestEvent(ai.ai_uuid);
-    const memoryId = event.get("data.memory_id");
+    // The event of the newest memory's creation (the emulator's copy may have written `moved` ones since).
+    const event = await eventOf(ai.ai_uuid, newest, "created");
     const run = functions.wrap(onMemoryChange);
 
     expect(await run({ data: event, params: { ai_uuid: ai.ai_uuid, event_id: event.id } })).toBe("embedded");
-    const embedding = await embeddingsCollection(db, ai.ai_uuid).doc(memoryId).get();
+    const embedding = await embeddingsCollection(db, ai.ai_uuid).doc(newest).get();
     expect(embedding.get("embedding").toArray()).toHaveLength(8);
     // The Functions emulator's copy of the trigger may consolidate too (it reads the lowered limit
     // when its runs on these events come late): either way the oldest are archived, none is lost.
@@ -59,7 +61,7 @@ describe("onMemoryChange, wrapped with firebase-functions-test", () => {
     const { db } = composeTriggerDeps();
     const ai = await newAi("Wrapped trigger and a message");
     await emitEvent(db, ai.ai_uuid, { event: "message", data: { text: "hello" }, sender: { kind: "system" } });
-    const event = await newestEvent(ai.ai_uuid);
+    const [event] = (await roomCollection(db, ai.ai_uuid).get()).docs;
 
     const outcome = await functions.wrap(onMemoryChange)({
       data: event,
