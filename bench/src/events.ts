@@ -9,8 +9,10 @@
  * Functions emulator also runs the `onMemoryChange` trigger once per event on the same 2 cores
  * (production runs triggers on other instances), with the client SDK (client/src: custom-token
  * sign-in, join through the relay, a listener under the security rules) on the room too, counting
- * what it delivered.
+ * what it delivered. Beside the product's burst, its peer: the same Firestore calls per create made
+ * raw with the Admin SDK, no product code: the emulator's own floor for a listener under that load.
  */
+import { randomUUID } from "node:crypto";
 import { AiMemory, type Handshake } from "../../client/src";
 import { AiMemorySocket } from "../../client/src/socket-entry";
 import { PROJECT_ID } from "../../test-support/emulator";
@@ -22,6 +24,8 @@ import {
   createMemory,
   defaultDb,
   eventsDb,
+  listenerDb,
+  FieldValue,
   type Firestore,
   type HandshakeBody,
   newLocalAi,
@@ -65,46 +69,101 @@ interface Burst {
   lost: number | null;
 }
 
-async function burst(model: FakeModel, database: Firestore, load: typeof BURST, withClientSdk = false): Promise<Burst> {
-  const local = await startLocalApi(model.baseUrl, { database });
-  const ai = await newLocalAi(local, "bench-burst");
+/** Creates the memory of `index` and answers its id. */
+type Create = (index: number) => Promise<string>;
+
+/**
+ * Warm-up creates, then `load.creates` from `load.clients` concurrent clients, each timed from its
+ * answer until a listener on the AI's room (ordered by `at`, on a connection of its own) has its event; `delivered`, when given,
+ * is what a client SDK socket delivered meanwhile.
+ */
+async function timedBurst(
+  database: Firestore,
+  aiUuid: string,
+  create: Create,
+  load: typeof BURST,
+  delivered?: Set<string>,
+): Promise<Burst> {
   const seen = new Map<string, number>();
   let listening: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (listening = resolve));
-  const stopListening = roomCollection(database, ai.ai_uuid)
+  const stopListening = roomCollection(listenerDb(database), aiUuid)
     .orderBy("at")
     .onSnapshot((snapshot) => {
       for (const change of snapshot.docChanges())
         if (change.type === "added") seen.set(change.doc.get("data.memory_id"), now());
       listening();
     });
-  // Nothing is written before the listener's first snapshot (the room as it is) has come.
-  await ready;
-  const delivered = new Set<string>();
-  const socket = withClientSdk ? await clientSocket(local.url, ai, delivered) : null;
   try {
+    // Nothing is written before the listener's first snapshot (the room as it is) has come.
+    await ready;
     const answered = new Map<string, number>();
-    const create = async (index: number) => answered.set(await createMemory(local.url, ai, memoryText(index)), now());
-    await timeConcurrent(WARM_UP, load.clients, create);
+    const timed = async (index: number) => answered.set(await create(index), now());
+    await timeConcurrent(WARM_UP, load.clients, timed);
     await until(() => [...answered.keys()].every((id) => seen.has(id)), DELIVERY_DEADLINE_MS);
     answered.clear();
 
-    const run = await timeConcurrent(load.creates, load.clients, (index) => create(WARM_UP + index));
+    const run = await timeConcurrent(load.creates, load.clients, (index) => timed(WARM_UP + index));
     await until(() => [...answered.keys()].every((id) => seen.has(id)), DELIVERY_DEADLINE_MS);
     const delays = [...answered].map(([id, at]) => seen.get(id)! - at);
-    if (socket)
+    if (delivered)
       await until(() => [...answered.keys()].every((id) => delivered.has(id)), CLIENT_GRACE_MS).catch(() => undefined);
-    const lost = socket ? [...answered.keys()].filter((id) => !delivered.has(id)).length : null;
+    const lost = delivered ? [...answered.keys()].filter((id) => !delivered.has(id)).length : null;
     return { delays, createsPerSecond: (load.creates / run.wallMs) * 1000, lost };
   } finally {
     stopListening();
+  }
+}
+
+/** The burst through the product: HTTP creates to the app, optionally a client SDK socket listening too. */
+async function productBurst(
+  model: FakeModel,
+  database: Firestore,
+  load: typeof BURST,
+  withClientSdk = false,
+): Promise<Burst> {
+  const local = await startLocalApi(model.baseUrl, { database });
+  const ai = await newLocalAi(local, "bench-burst");
+  const delivered = new Set<string>();
+  const socket = withClientSdk ? await clientSocket(local.url, ai, delivered) : null;
+  try {
+    const create = (index: number) => createMemory(local.url, ai, memoryText(index));
+    return await timedBurst(database, ai.ai_uuid, create, load, socket ? delivered : undefined);
+  } finally {
     await socket?.close();
     await local.close();
   }
 }
 
+/**
+ * The peer: the product's Firestore calls per create (the registry read of authentication, then one
+ * batch: the memory, its index shard, its event) made raw with the Admin SDK, no product code.
+ */
+function rawBurst(database: Firestore, load: typeof BURST): Promise<Burst> {
+  const aiUuid = `raw-${randomUUID()}`;
+  const create = async (index: number) => {
+    const id = `raw-${index}`;
+    await database.doc(`ai_registry/${aiUuid}`).get();
+    const batch = database.batch();
+    batch.create(database.doc(`ai_registry/${aiUuid}/long_term_memory/${id}`), { content: memoryText(index) });
+    batch.set(
+      database.doc(`ai_registry/${aiUuid}/search_index/s${index % 64}`),
+      { entries: { [id]: memoryText(index) } },
+      { merge: true },
+    );
+    batch.create(database.doc(`ai_registry/${aiUuid}/events/mu-${id}`), {
+      event: "memory_update",
+      at: FieldValue.serverTimestamp(),
+      data: { memory_id: id },
+    });
+    await batch.commit();
+    return id;
+  };
+  return timedBurst(database, aiUuid, create, load);
+}
+
 export async function benchEventBurst(results: Results, model: FakeModel): Promise<void> {
-  const single = await burst(model, eventsDb, ONE_CLIENT);
+  const single = await productBurst(model, eventsDb, ONE_CLIENT);
   results.add(
     "event_after_answer_p95_one_client_ms",
     percentile(single.delays, 95),
@@ -114,19 +173,23 @@ export async function benchEventBurst(results: Results, model: FakeModel): Promi
   );
 
   const what = `${BURST.creates} creates from ${BURST.clients} concurrent clients to one AI, a Firestore listener on the room`;
-  const alone = await burst(model, eventsDb, BURST);
+  const alone = await productBurst(model, eventsDb, BURST);
+  const raw = await rawBurst(eventsDb, BURST);
   for (const q of [50, 95, 100]) {
     results.add(
       `event_after_answer_${q === 100 ? "max" : `p${q}`}_ms`,
       percentile(alone.delays, q),
       "ms",
-      undefined,
+      {
+        name: "the same Firestore calls per create, raw Admin SDK (no product code)",
+        value: percentile(raw.delays, q),
+      },
       `${what}; nothing else running`,
     );
   }
   results.add("event_burst_creates_per_s", alone.createsPerSecond, "creates/s", undefined, what);
 
-  const withTrigger = await burst(model, defaultDb, BURST, true);
+  const withTrigger = await productBurst(model, defaultDb, BURST, true);
   const note = `the same in (default), the trigger running once per event in the Functions emulator`;
   results.add("event_after_answer_p95_with_trigger_ms", percentile(withTrigger.delays, 95), "ms", undefined, note);
   results.add(
