@@ -51,8 +51,8 @@ export const db = firestore.getFirestore(getApp(), BENCH_DATABASE);
 export const eventsDb = firestore.getFirestore(getApp(), `${BENCH_DATABASE}-events`);
 /**
  * The same database through a client of its own, for listeners: one Admin SDK instance multiplexes
- * all its calls on one gRPC channel, where a listener waits behind the app's writes (p95 1.3 s
- * instead of 0.8 s in a burst here); a client that listens has a connection of its own.
+ * all its calls on one gRPC channel, and a client that listens to a room has a connection of its
+ * own, not the API's.
  */
 const listenerApp = initializeApp({ projectId: PROJECT_ID }, "bench-listener");
 export const listenerDb = (database: Firestore) => firestore.getFirestore(listenerApp, database.databaseId);
