@@ -21,9 +21,10 @@ export const isAfter = (a: ReadPosition, b: ReadPosition): boolean => {
 };
 
 /**
- * How far before the newest event seen a listener reads again after a reconnect. Production
- * Firestore shows commits in commit-time order, but the emulator can show an event up to about a
- * second after a later one; the overlap catches those, and ids already delivered are skipped.
+ * How far before the newest event seen a listener reads again after a reconnect. A server
+ * timestamp is taken when Firestore processes a write, not when the write becomes visible, so an
+ * event can show up after one with a later `at` (in the emulator, up to about a second during a
+ * burst); the overlap catches those, and ids already delivered are skipped.
  */
 export const RESUME_OVERLAP_MS = 10_000;
 /** Memories whose newest version is remembered; the oldest remembered is forgotten first. */

@@ -106,7 +106,7 @@ export async function prepare(deps: CompletionDeps, input: CompletionInput): Pro
     }),
     isNew ? Promise.resolve([]) : recentTurns(deps.db, ai.ai_uuid, session.id, RECENT_TURNS),
   ]);
-  // Only the memories that can make it into the context (beside the recent turns) are read, and only the fields it shows.
+  // Only the memories that can fit beside the recent turns are read, and only the fields the context shows.
   const records = { ai, messages: request.messages, recentTurns: turns, counter: tokenEstimator };
   const candidates = contextCandidates(ai, ranked, recentTurnsTokens(records));
   const hits = await fetchHits(deps.db, ai.ai_uuid, candidates, CONTEXT_FIELDS);
