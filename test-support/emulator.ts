@@ -46,3 +46,11 @@ export async function newAi(name = "Test AI"): Promise<HandshakeBody> {
 }
 
 export const bearer = (ai: HandshakeBody): string => `Bearer ${ai.tokens.ai_token}`;
+
+/**
+ * For the suites whose Node client SDK listens to Firestore: one retry. The emulator now and then
+ * corrupts a Listen stream ("RESOURCE_EXHAUSTED: Received message larger than max",
+ * firebase-tools#8654, open), after which the SDK waits about a minute before listening again; a
+ * second attempt opens a new client.
+ */
+export const EMULATOR_LISTEN_RETRY = { retry: 1 };

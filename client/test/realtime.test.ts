@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { db, newAi } from "../../test-support/emulator";
+import { db, EMULATOR_LISTEN_RETRY, newAi } from "../../test-support/emulator";
 import type { MemoryUpdate } from "../src";
 import type { AiMemorySocket } from "../src/socket-entry";
 import { connectedAi, openSocket, record, settle, until } from "./helpers";
@@ -18,7 +18,7 @@ const summary = (updates: Array<{ data: MemoryUpdate }>) =>
     ({ data }) => `${data.action} ${data.memory_type} v${data.version}${data.from ? ` from ${data.from}` : ""}`,
   );
 
-describe("an AI process connected with the SDK", () => {
+describe("an AI process connected with the SDK", EMULATOR_LISTEN_RETRY, () => {
   it("gets each memory_update of create, edit, move and delete, in order", async () => {
     const { ai, socket, api } = track(await connectedAi("Realtime Listener"));
     const updates = record<MemoryUpdate>(socket, "memory_update");

@@ -15,7 +15,15 @@ import {
 } from "firebase/firestore";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, app, auth as adminAuth, type HandshakeBody, newAi, PROJECT_ID } from "../../../test-support/emulator";
+import {
+  ADMIN,
+  app,
+  auth as adminAuth,
+  EMULATOR_LISTEN_RETRY,
+  type HandshakeBody,
+  newAi,
+  PROJECT_ID,
+} from "../../../test-support/emulator";
 import { createMemoryAs } from "../../../test-support/memory-api";
 
 // Revocation through the real `firebase` client SDK, against the Auth and Firestore emulators and
@@ -68,7 +76,7 @@ const handshakeAgain = async (ai: HandshakeBody) =>
   (await request(app).post("/v1/handshake").set("Authorization", ADMIN).send({ ai_uuid: ai.ai_uuid }))
     .body as HandshakeBody;
 
-describe("revoke_tokens reaches Firestore", () => {
+describe("revoke_tokens reaches Firestore", EMULATOR_LISTEN_RETRY, () => {
   it("an earlier custom token and its ID token read nothing; a new handshake's token reads again", async () => {
     const ai = await newAi("Revoked Reader");
     await createMemoryAs(ai, "working_memory", "a secret");
