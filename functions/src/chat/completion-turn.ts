@@ -7,7 +7,7 @@ import type { AiRecord } from "../memory/registry-service";
 import { type ChatModel, type ModelDeps, requireChatModel } from "../models/model-client";
 import { fetchHits, rankMemories } from "../search/memory-search";
 import { chatIdFor, findReplay, recentTurns, recordExchange, requestHashOf, type StoredChat } from "./chat-log";
-import { assembleContext, contextCandidates, recentTurnsTokens } from "./context-builder";
+import { assembleContext, contextCandidates, recentTurnRecords } from "./context-builder";
 import { type ChatSession, findSession, newSession } from "./session-service";
 import { tokenEstimator } from "./token-estimate";
 
@@ -107,10 +107,10 @@ export async function prepare(deps: CompletionDeps, input: CompletionInput): Pro
     isNew ? Promise.resolve([]) : recentTurns(deps.db, ai.ai_uuid, session.id, RECENT_TURNS),
   ]);
   // Only the memories that can fit beside the recent turns are read, and only the fields the context shows.
-  const records = { ai, messages: request.messages, recentTurns: turns, counter: tokenEstimator };
-  const candidates = contextCandidates(ai, ranked, recentTurnsTokens(records));
-  const hits = await fetchHits(deps.db, ai.ai_uuid, candidates, CONTEXT_FIELDS);
-  const context = assembleContext({ ...records, hits });
+  const sources = { ai, messages: request.messages, recentTurns: turns, counter: tokenEstimator };
+  const recent = recentTurnRecords(sources);
+  const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked, recent.used), CONTEXT_FIELDS);
+  const context = assembleContext({ ...sources, hits }, recent);
   const upstream = {
     ...request,
     model: request.model || ai.settings.model || model.defaultModel,

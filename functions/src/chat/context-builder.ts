@@ -105,7 +105,7 @@ export function contextCandidates(ai: AiRecord, ranked: RankedHit[], reservedTok
 }
 
 /** Records of the memory block, one per line, within the budget as the token counter counts them. */
-class MemoryRecords {
+export class MemoryRecords {
   readonly lines: string[] = [];
   used = 0;
   private readonly perRecordCap: number;
@@ -131,8 +131,11 @@ class MemoryRecords {
   }
 }
 
-/** The session's recent turns, newest first, within their share of the budget (none when the caller sent history). */
-function recentTurnRecords(input: Omit<ContextInput, "hits">): MemoryRecords {
+/**
+ * The session's recent turns, newest first, within their share of the budget (none when the caller
+ * sent history): the block's first records. `used` is what is left of the budget for memories.
+ */
+export function recentTurnRecords(input: Omit<ContextInput, "hits">): MemoryRecords {
   const records = new MemoryRecords(budgetOf(input.ai), input.counter);
   if (hasAssistantTurns(input.messages)) return records;
   const recentLimit = Math.floor(records.budget * RECENT_SHARE);
@@ -143,17 +146,16 @@ function recentTurnRecords(input: Omit<ContextInput, "hits">): MemoryRecords {
   return records;
 }
 
-/** The tokens the recent turns will take of the budget: what is left is for memories. */
-export const recentTurnsTokens = (input: Omit<ContextInput, "hits">): number => recentTurnRecords(input).used;
-
 /**
  * The messages sent to the model: our system prompt (identity, settings, memory as delimited data)
  * and then the caller's messages unchanged. Memory records fill `memory_token_budget` tokens, as the
- * token estimator counts them: recent turns of the session first (when the caller sent no history),
- * then the most relevant memories.
+ * token estimator counts them: recent turns of the session first (when the caller sent no history;
+ * `records` when the caller built them already), then the most relevant memories.
  */
-export function assembleContext(input: ContextInput): AssembledContext {
-  const records = recentTurnRecords(input);
+export function assembleContext(
+  input: ContextInput,
+  records: MemoryRecords = recentTurnRecords(input),
+): AssembledContext {
   const memoryIds: string[] = [];
   for (const { memory } of input.hits) {
     const value = { kind: memory.memory_type, id: memory.id, created_at: memory.created_at.toDate().toISOString() };
