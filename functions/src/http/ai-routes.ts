@@ -1,4 +1,6 @@
 import { Router } from "express";
+import type { z } from "zod";
+import { AppError } from "../errors";
 import { aiUuidSchema } from "../ids";
 import { assertAdmin } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
@@ -96,6 +98,23 @@ export const aiRouteDocs: RouteDoc[] = [
   },
 ];
 
+/**
+ * What an AI may change about itself with its own token: its name and persona. Its status, limits,
+ * models and every setting that spends the deployment's money are the administrator's.
+ */
+function assertAiMayChange(body: z.infer<typeof updateAiSchema>): void {
+  const fields = [
+    ...(body.status === undefined ? [] : ["status"]),
+    ...Object.keys(body.settings ?? {}).map((key) => `settings.${key}`),
+  ].filter((field) => !AI_CHANGEABLE.has(field));
+  if (fields.length > 0) {
+    throw new AppError("permission_denied", `${fields.join(", ")}: only the administrator may change this`, {
+      field: fields[0],
+    });
+  }
+}
+const AI_CHANGEABLE = new Set(["settings.system_prompt"]);
+
 /** REST routes over the AI registry: `/v1/ais[/{ai_uuid}]`, tokens, export and import. */
 export function aiRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -123,7 +142,7 @@ export function aiRoutes(deps: AppDeps): Router {
   router.patch("/ais/:ai_uuid", async (req, res) => {
     const ai = await aiOf(req, res);
     const body = parseInput(updateAiSchema, req.body);
-    if (body.status !== undefined) assertAdmin(principalOf(res));
+    if (principalOf(res).kind !== "admin") assertAiMayChange(body);
     const updated = await updateAi(deps.db, ai.ai_uuid, {
       name: body.ai_name,
       status: body.status,
