@@ -3,6 +3,7 @@ import type { CompletionUsage } from "openai/resources/completions";
 import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../errors";
 import { readAll, storedAs } from "../firestore-converter";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { recordMemoryChange } from "../memory/memory-changes";
 import { buildMemory } from "../memory/memory-versions";
 import { memoryCollection } from "../memory/registry-service";
@@ -68,6 +69,7 @@ export async function recordExchange(
   const memoryRef = memoryCollection(db, chat.ai_uuid, "working_memory").doc(chat.id);
   const sessionRef = exchange.session.ref;
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, chat.ai_uuid);
     const [existing, session] = await readAll(tx, chatRef, sessionRef);
     const replay = existing.data();
     if (replay) return { chat: replay, replayed: true };

@@ -7,7 +7,8 @@ import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { memoryQuota } from "../memory/memory-quota";
 import { exportMemories, importMemories } from "../memory/memory-transfer";
-import { aiView, listAis, registryRef, updateAi } from "../memory/registry-service";
+import { deleteAi } from "../memory/ai-deletion";
+import { aiView, listAis, updateAi } from "../memory/registry-service";
 import { reindexAi } from "../search/reindex-service";
 import { revokeAiAccess } from "../auth/revocation";
 import { parseInput } from "../validation";
@@ -155,9 +156,9 @@ export function aiRoutes(deps: AppDeps): Router {
 
   router.delete("/ais/:ai_uuid", async (req, res) => {
     assertAdmin(principalOf(res));
-    const ai = await aiOf(req, res);
-    await deps.db.recursiveDelete(registryRef(deps.db, ai.ai_uuid));
-    res.json({ deleted: true, ai_uuid: ai.ai_uuid });
+    const aiUuid = parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid");
+    await deleteAi(deps, aiUuid);
+    res.json({ deleted: true, ai_uuid: aiUuid });
   });
 
   router.post("/ais/:ai_uuid/revoke_tokens", async (req, res) => {
