@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatApp, chatAs } from "../../../test-support/chat-app";
-import { ADMIN, app, bearer, config, type HandshakeBody, newAi, PROJECT_ID } from "../../../test-support/emulator";
+import { ADMIN, app, bearer, config, type HandshakeBody, newAi } from "../../../test-support/emulator";
 import { type FakeOpenAi, startFakeOpenAi } from "../../../test-support/fake-openai-server";
+import { type ApiProcess, startApiProcess } from "./api-process";
 
 /**
  * The API in a real Node process of its own, whose embedder fails (the fake model's `fail-500`)
@@ -13,32 +13,8 @@ import { type FakeOpenAi, startFakeOpenAi } from "../../../test-support/fake-ope
  */
 
 let fake: FakeOpenAi;
-let child: ChildProcess;
-let url: string;
+let api: ApiProcess;
 let ai: HandshakeBody;
-let output = "";
-
-async function startApiProcess(): Promise<string> {
-  const processConfig = {
-    ...config,
-    openai: { apiKey: "test-openai-key", baseUrl: fake.url, model: "test-model" },
-    embedding: { model: "fail-500", baseUrl: fake.url, dimensions: 8 },
-  };
-  child = spawn(process.execPath, [new URL("./api-process.mjs", import.meta.url).pathname], {
-    env: { ...process.env, API_PROCESS_CONFIG: JSON.stringify({ projectId: PROJECT_ID, config: processConfig }) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the API process ended (${code}): ${output}`)));
-    child.stdout?.on("data", (chunk) => {
-      const port = /listening (\d+)/.exec(String(chunk))?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
-    });
-  });
-}
 
 beforeAll(async () => {
   fake = await startFakeOpenAi();
@@ -55,18 +31,22 @@ beforeAll(async () => {
       .send({ memories: memories.slice(start, start + 200) });
     expect(response.status).toBe(201);
   }
-  url = await startApiProcess();
+  api = await startApiProcess({
+    ...config,
+    openai: { apiKey: "test-openai-key", baseUrl: fake.url, model: "test-model" },
+    embedding: { model: "fail-500", baseUrl: fake.url, dimensions: 8 },
+  });
 }, 60_000);
 
 afterAll(async () => {
-  child?.kill();
+  api?.stop();
   await fake?.close();
 });
 
 describe("an embedder failing while the index loads cold", () => {
   it("answers that search with the model's error and keeps the process serving", async () => {
     const search = () =>
-      fetch(`${url}/v1/ais/${ai.ai_uuid}/memories/search`, {
+      fetch(`${api.url}/v1/ais/${ai.ai_uuid}/memories/search`, {
         method: "POST",
         headers: { Authorization: bearer(ai), "Content-Type": "application/json" },
         body: JSON.stringify({ query: "where is the bicycle pump?" }),
@@ -76,10 +56,10 @@ describe("an embedder failing while the index loads cold", () => {
     expect((await cold.json()).error.message).toMatch(/language model failed \(HTTP 500\)/);
     // Still up: it answers again (warm now, the same clear error) and its health check.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(child.exitCode).toBeNull();
+    expect(api.child.exitCode).toBeNull();
     expect((await search()).status).toBe(502);
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    expect(output).not.toMatch(/unhandled|UnhandledPromiseRejection/i);
+    expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+    expect(api.stderr()).not.toMatch(/unhandled|UnhandledPromiseRejection/i);
   });
 });
 
