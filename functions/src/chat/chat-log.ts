@@ -113,9 +113,14 @@ export async function recentTurns(
     .withConverter(storedAs<Pick<StoredChat, "message" | "response" | "timestamp">>())
     .get();
   return snapshot.docs
-    .map((doc) => doc.data())
+    .map((doc) => ({ ...doc.data(), id: doc.id }))
     .reverse()
-    .map((chat) => ({ message: chat.message, response: chat.response, at: chat.timestamp.toDate().toISOString() }));
+    .map((chat) => ({
+      id: chat.id,
+      message: chat.message,
+      response: chat.response,
+      at: chat.timestamp.toDate().toISOString(),
+    }));
 }
 
 export async function listChats(db: Firestore, session: ChatSession, limit: number): Promise<StoredChat[]> {
