@@ -150,6 +150,18 @@ describe("GET /openapi.json", () => {
     await documented("get", `${base}/sessions`, as);
     await documented("get", `${base}/sessions/${chat.memory.session_id}/chats`, as);
     await documented("get", `/v1/sessions/${chat.memory.session_id}/chats`, as);
+    const items = `${base}/sessions/agent-thread/items`;
+    await documented("post", items, as, {
+      items: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "hello" },
+      ],
+    });
+    await documented("get", `${items}?limit=1`, as);
+    await documented("delete", `${items}/last`, as);
+    await documented("delete", items, as);
+    await documented("put", `${base}/memories/long_term_memory/by-key`, as, { content: "keyed" });
+    await documented("put", `${base}/memories/long_term_memory/by-key`, as, { content: "keyed again" });
 
     await documented("post", "/v1/relay", as, { event: "message", data: { text: "hi" } });
     await documented("post", "/v1/relay", as, { action: "join", client_id: "docs-1" });
