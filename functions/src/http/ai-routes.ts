@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { z } from "zod";
 import { AppError } from "../errors";
 import { aiUuidSchema } from "../ids";
-import { assertAdmin } from "../auth/principal";
+import { assertAdmin, assertPerson } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { memoryQuota } from "../memory/memory-quota";
@@ -12,7 +12,7 @@ import { aiView, listAis, updateAi } from "../memory/registry-service";
 import { reindexAi } from "../search/reindex-service";
 import { revokeAiAccess } from "../auth/revocation";
 import { parseInput } from "../validation";
-import { accessAi } from "./access";
+import { accessAi, creatorOf, listedOwner } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { createAiSchema, importSchema, listAisQuerySchema, updateAiSchema } from "./schemas";
@@ -24,7 +24,7 @@ export const aiRouteDocs: RouteDoc[] = [
   {
     method: "get",
     path: "/v1/ais",
-    summary: "List AIs (admin)",
+    summary: "List AIs: a user's own, or everyone's for the admin (filter by owner_uid)",
     operationId: "listAis",
     tag: "ais",
     query: listAisQuerySchema,
@@ -33,7 +33,7 @@ export const aiRouteDocs: RouteDoc[] = [
   {
     method: "post",
     path: "/v1/ais",
-    summary: "Create an AI (admin)",
+    summary: "Create an AI, owned by the calling user (or the admin)",
     operationId: "createAi",
     tag: "ais",
     body: createAiSchema,
@@ -59,7 +59,7 @@ export const aiRouteDocs: RouteDoc[] = [
   {
     method: "delete",
     path: "/v1/ais/{ai_uuid}",
-    summary: "Delete an AI and all its memory (admin)",
+    summary: "Delete an AI and all its memory (its owner or the admin)",
     operationId: "deleteAi",
     tag: "ais",
     responses: { 200: answers.deletedAi },
@@ -123,16 +123,15 @@ export function aiRoutes(deps: AppDeps): Router {
     accessAi(deps, res, parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid"));
 
   router.get("/ais", async (req, res) => {
-    assertAdmin(principalOf(res));
-    const { limit } = parseInput(listAisQuerySchema, req.query, "query");
-    res.json({ ais: await Promise.all((await listAis(deps.db, limit)).map((ai) => aiView(deps.db, ai))) });
+    const query = parseInput(listAisQuerySchema, req.query, "query");
+    const ais = await listAis(deps.db, query.limit, listedOwner(principalOf(res), query.owner_uid));
+    res.json({ ais: await Promise.all(ais.map((ai) => aiView(deps.db, ai))) });
   });
 
   router.post("/ais", async (req, res) => {
-    const principal = principalOf(res);
-    assertAdmin(principal);
+    const creator = creatorOf(principalOf(res));
     const body = parseInput(createAiSchema, req.body);
-    const result = await handshake(deps, { create: { name: body.ai_name, ownerId: principal.userId } });
+    const result = await handshake(deps, { create: { name: body.ai_name, ...creator } });
     res.status(201).json(result.body);
   });
 
@@ -155,10 +154,10 @@ export function aiRoutes(deps: AppDeps): Router {
   });
 
   router.delete("/ais/:ai_uuid", async (req, res) => {
-    assertAdmin(principalOf(res));
-    const aiUuid = parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid");
-    await deleteAi(deps, aiUuid);
-    res.json({ deleted: true, ai_uuid: aiUuid });
+    assertPerson(principalOf(res));
+    const ai = await aiOf(req, res);
+    await deleteAi(deps, ai.ai_uuid);
+    res.json({ deleted: true, ai_uuid: ai.ai_uuid });
   });
 
   router.post("/ais/:ai_uuid/revoke_tokens", async (req, res) => {
