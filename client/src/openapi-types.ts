@@ -303,7 +303,8 @@ export interface paths {
         };
         /** One memory */
         get: operations["getAiMemory"];
-        put?: never;
+        /** Create the memory with this id, or replace it whole (its next version): a framework's key as the id */
+        put: operations["putAiMemory"];
         post?: never;
         /** Delete a memory */
         delete: operations["deleteAiMemory"];
@@ -450,6 +451,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ais/{ai_uuid}/sessions/{session_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's items (an agent framework's conversation), the newest page, oldest first */
+        get: operations["listSessionItems"];
+        put?: never;
+        /** Append items; a user message then an assistant message is also an exchange of the session */
+        post: operations["appendSessionItems"];
+        /** Remove every item (the session's exchanges and memories stay) */
+        delete: operations["clearSessionItems"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/sessions/{session_id}/items/last": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove and answer the newest item */
+        delete: operations["popSessionItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/allowlist": {
         parameters: {
             query?: never;
@@ -513,7 +550,8 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete the calling user's account with everything they own (as DELETE /v1/users/{uid}) */
+        delete: operations["deleteMe"];
         options?: never;
         head?: never;
         patch?: never;
@@ -632,7 +670,8 @@ export interface paths {
         get: operations["getUser"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a user with everything they own: every AI with its memories, history, room, sessions, chats (admin) */
+        delete: operations["deleteUser"];
         options?: never;
         head?: never;
         /** Disable or enable a user, or set their limits (admin) */
@@ -714,6 +753,13 @@ export interface components {
         Allowlist: {
             entries: string[];
         };
+        AppendedItems: {
+            /** @description the exchanges (user message, then assistant message) these items completed */
+            chat_ids: string[];
+            positions: number[];
+            /** @description a retry of the last append (same Idempotency-Key): nothing written again */
+            replayed: boolean;
+        };
         AppliedDecision: {
             /** @enum {string} */
             action: "add" | "update" | "supersede" | "none";
@@ -790,6 +836,9 @@ export interface components {
             } | null;
         } & {
             [key: string]: unknown;
+        };
+        ClearedItems: {
+            deleted: number;
         };
         DatabasePaths: {
             chat_sessions: string;
@@ -1041,6 +1090,9 @@ export interface components {
                 type: string | null;
             };
         };
+        PoppedItem: {
+            item: components["schemas"]["SessionItem"] | null;
+        };
         Presence: {
             ai_uuid: string;
             client_id: string;
@@ -1171,6 +1223,20 @@ export interface components {
         SessionChats: {
             chats: components["schemas"]["Chat"][];
             session: components["schemas"]["Session"];
+        };
+        SessionItem: {
+            /** @description ISO 8601 */
+            created_at: string;
+            item: {
+                [key: string]: unknown;
+            };
+            position: number;
+        };
+        SessionItems: {
+            /** @description oldest first */
+            items: components["schemas"]["SessionItem"][];
+            /** @description where the older page ends; null at the start */
+            next_before: number | null;
         };
         SessionList: {
             sessions: components["schemas"]["Session"][];
@@ -2120,6 +2186,62 @@ export interface operations {
             };
         };
     };
+    putAiMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                memory_id: string;
+                memory_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content: string | {
+                        [key: string]: unknown;
+                    };
+                    expires_at?: string | null;
+                    importance?: number;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     deleteAiMemory: {
         parameters: {
             query?: never;
@@ -2519,6 +2641,150 @@ export interface operations {
             };
         };
     };
+    listSessionItems: {
+        parameters: {
+            query?: {
+                /** @description a position: only older items (the previous page's next_before) */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                ai_uuid: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionItems"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    appendSessionItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    items: {
+                        [key: string]: unknown;
+                    }[];
+                    /** @description the model the agent ran, stored with its exchanges */
+                    model?: string;
+                    /** @description the name of a session this call starts */
+                    session_name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppendedItems"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    clearSessionItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearedItems"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    popSessionItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoppedItem"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAllowlist: {
         parameters: {
             query?: never;
@@ -2735,6 +3001,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedUser"];
                 };
             };
             /** @description error */
@@ -2994,6 +3289,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserSummary"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedUser"];
                 };
             };
             /** @description error */

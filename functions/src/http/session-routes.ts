@@ -16,6 +16,7 @@ import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { createSessionSchema, listQuerySchema } from "./chat-schemas";
 import type { RouteDoc } from "./route-docs";
+import { sessionItemRouteDocs, sessionItemRoutes } from "./session-item-routes";
 import * as answers from "./response-schemas";
 
 /** The OpenAPI entries of these routes. */
@@ -56,11 +57,13 @@ export const sessionRouteDocs: RouteDoc[] = [
     query: listQuerySchema,
     responses: { 200: answers.sessionChats },
   },
+  ...sessionItemRouteDocs,
 ];
 
 /** Sessions and the chat log. */
 export function sessionRoutes(deps: AppDeps): Router {
   const router = Router();
+  router.use(sessionItemRoutes(deps));
   const aiOf = (aiUuid: unknown, res: Response) => accessAi(deps, res, parseInput(aiUuidSchema, aiUuid, "ai_uuid"));
 
   router.get("/ais/:ai_uuid/sessions", async (req, res) => {

@@ -69,8 +69,10 @@ describe("limits per user", () => {
 
   it("a user cannot change any limit of their own", async () => {
     const user = await newUser("climber");
-    expect((await request(app).get("/v1/me").set("Authorization", user.bearer)).status).toBe(200);
+    const ai = await newAiOf(app, user);
     for (const [method, path, body] of [
+      ["patch", `/v1/ais/${ai.ai_uuid}`, { settings: { max_memories: 1_000_000 } }],
+      ["patch", `/v1/ais/${ai.ai_uuid}`, { settings: { requests_per_minute: 100_000 } }],
       ["patch", `/v1/users/${user.uid}`, { limits: { ais: 1000 } }],
       ["get", "/v1/users", undefined],
       ["get", `/v1/users/${user.uid}`, undefined],
