@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { z } from "zod";
 import { AppError } from "../errors";
 import { aiUuidSchema } from "../ids";
-import { assertAdmin, assertPerson } from "../auth/principal";
+import { assertAdmin, assertPerson, reachableAi } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { memoryQuota } from "../memory/memory-quota";
@@ -156,11 +156,9 @@ export function aiRoutes(deps: AppDeps): Router {
   router.delete("/ais/:ai_uuid", async (req, res) => {
     const principal = principalOf(res);
     assertPerson(principal);
-    // The admin may finish a deletion a crash cut short: the registry entry is already gone then.
-    const aiUuid =
-      principal.kind === "admin"
-        ? parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid")
-        : (await aiOf(req, res)).ai_uuid;
+    const aiUuid = parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid");
+    // A user deletes only their own AIs; the admin any, and finishes one whose deletion was cut short.
+    if (principal.kind === "user") await reachableAi(deps.db, principal, aiUuid);
     await deleteAi(deps, aiUuid);
     res.json({ deleted: true, ai_uuid: aiUuid });
   });

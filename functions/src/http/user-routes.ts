@@ -4,6 +4,7 @@ import { assertAdmin } from "../auth/principal";
 import { userUidSchema } from "../ids";
 import { allowlistRef, allowlistSchema } from "../users/signup-policy";
 import { getUser, listUsers, updateUser, userSummary } from "../users/user-admin";
+import { deleteUser } from "../users/user-deletion";
 import { userLimitsPatchSchema } from "../users/user-record";
 import { parseInput, strictObject } from "../validation";
 import type { AppDeps } from "./app-deps";
@@ -50,6 +51,15 @@ export const userRouteDocs: RouteDoc[] = [
     responses: { 200: answers.userSummary },
   },
   {
+    method: "delete",
+    path: "/v1/users/{uid}",
+    summary:
+      "Delete a user with everything they own: every AI with its memories, history, room, sessions, chats (admin)",
+    operationId: "deleteUser",
+    tag: "users",
+    responses: { 200: answers.deletedUser },
+  },
+  {
     method: "get",
     path: "/v1/allowlist",
     summary: "The sign-up allowlist: emails and @domains (admin; used when SIGNUP_POLICY is allowlist)",
@@ -94,6 +104,11 @@ export function userRoutes(deps: AppDeps): Router {
     const uid = parseInput(userUidSchema, req.params.uid, "uid");
     const body = parseInput(updateUserSchema, req.body);
     res.json(await userSummary(deps.db, await updateUser(deps, uid, body)));
+  });
+
+  router.delete("/users/:uid", async (req, res) => {
+    const uid = parseInput(uidSchema, req.params.uid, "uid");
+    res.json({ deleted: true, uid, ...(await deleteUser(deps, uid)) });
   });
 
   router.get("/allowlist", async (_req, res) => {
