@@ -1,19 +1,25 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { AppError } from "../errors";
-import { type AiRecord, memoryCounts, settingOf } from "./registry-service";
+import { INDEX_MAX_MEMORIES } from "../search/index-limits";
+import { loadIndex } from "../search/index-cache";
+import { type AiRecord, settingOf } from "./registry-service";
 
 /** How long an instance trusts a count before it counts again. */
 const COUNT_TTL_MS = 5_000;
 
-/** The AI's memories across its four types, by count() aggregations (a read per 1,000 entries). */
+/**
+ * The AI's memories across its four types: its search index holds an entry for each, exact as of
+ * now, so counting costs the index's catch-up (a read or two), not a read per 1,000 memories.
+ */
 async function countMemories(db: Firestore, aiUuid: string): Promise<number> {
-  return Object.values(await memoryCounts(db, aiUuid)).reduce((sum, count) => sum + count, 0);
+  return (await loadIndex(db, aiUuid)).size;
 }
 
 /**
- * `settings.max_memories`, checked before memories are written: a 429 when `adding` more would pass
- * it. The count is at most COUNT_TTL_MS old and this instance adds what it lets through, so a burst
- * in one instance stays within the quota; concurrent instances may pass it by what they add in
+ * `settings.max_memories` (and the search index's INDEX_MAX_MEMORIES, whichever is lower), checked
+ * before memories are written, chat exchanges included: a 429 when `adding` more would pass it.
+ * The count is at most COUNT_TTL_MS old and this instance adds what it lets through, so a burst in
+ * one instance stays within the quota; concurrent instances may pass it by what they add in
  * those seconds (a soft cap, with no Firestore document written per memory).
  */
 export class MemoryQuota {
@@ -22,7 +28,8 @@ export class MemoryQuota {
   constructor(private readonly count = countMemories) {}
 
   async reserve(db: Firestore, ai: AiRecord, adding: number, nowMs = Date.now()): Promise<void> {
-    const limit = settingOf(ai, "max_memories");
+    const setting = settingOf(ai, "max_memories");
+    const limit = Math.min(setting, INDEX_MAX_MEMORIES);
     let known = this.counts.get(ai.ai_uuid);
     if (!known || nowMs - known.atMs > COUNT_TTL_MS) {
       known = { count: await this.count(db, ai.ai_uuid), atMs: nowMs };
@@ -30,10 +37,14 @@ export class MemoryQuota {
       this.counts.set(ai.ai_uuid, known);
     }
     if (known.count + adding > limit) {
+      const which =
+        limit < setting
+          ? `the search index supports ${INDEX_MAX_MEMORIES} memories per AI; delete some`
+          : "delete some or raise the limit";
       throw new AppError(
         "resource_exhausted",
-        `settings.max_memories: this AI holds ${known.count} memories of at most ${limit}; delete some or raise the limit`,
-        { field: "settings.max_memories", limit, count: known.count },
+        `settings.max_memories: this AI holds ${known.count} memories of at most ${limit} (chat exchanges count); ${which}`,
+        { field: "settings.max_memories", limit, count: known.count, supported_max: INDEX_MAX_MEMORIES },
       );
     }
     known.count += adding;
