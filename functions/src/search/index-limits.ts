@@ -1,12 +1,16 @@
 import { AppError } from "../errors";
 
 /**
- * What an AI's persisted index supports. Its 64 shards hold each memory's entry (at most about
- * 3.6 KB, an exchange-sized one about 700 bytes): at 50,000 exchange-sized memories the fullest
- * shard is near 560 KB of Firestore's 1 MiB per document. Past this many memories a write is
- * refused with a 429 before anything is written, whatever `settings.max_memories` allows.
+ * What an AI's persisted index supports: its 64 shards hold each memory's entry (at most about
+ * 3.6 KB; an exchange-sized one about 700 bytes, a short one about 150), 40 MiB in all, about 640
+ * KB a shard on average, so that the fullest (a few percent above the mean) stays well under
+ * Firestore's 1 MiB per document. About 55,000 exchange-sized memories, or 250,000 short ones.
+ * Past it a write is refused with a 429 before anything is written, whatever
+ * `settings.max_memories` allows.
  */
-export const INDEX_MAX_MEMORIES = 50_000;
+export const INDEX_MAX_BYTES = 40 * 1024 * 1024;
+/** What the quota reserves in the index per memory about to be written, before its entry exists. */
+export const RESERVED_ENTRY_BYTES = 1024;
 
 /** Firestore's answer to a document past 1 MiB: INVALID_ARGUMENT, "maximum entity size is 1048576 bytes". */
 const isEntityTooLarge = (error: unknown): boolean => {
@@ -24,7 +28,7 @@ export function indexFullError(error: unknown): AppError | null {
   return new AppError(
     "resource_exhausted",
     "index: a document of this AI's search index would pass Firestore's 1 MiB; nothing was written. " +
-      "Delete memories (archives first) or run `npm run reindex`",
+      "Delete memories (archives first)",
     { field: "index", limit_bytes: 1_048_576 },
   );
 }

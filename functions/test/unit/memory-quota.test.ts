@@ -1,30 +1,21 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS } from "../../src/memory/ai-settings";
 import { MemoryQuota } from "../../src/memory/memory-quota";
 import type { AiRecord } from "../../src/memory/registry-service";
-import { INDEX_MAX_MEMORIES } from "../../src/search/index-limits";
+import { INDEX_MAX_BYTES, RESERVED_ENTRY_BYTES } from "../../src/search/index-limits";
 
-const aiWith = (maxMemories: number) =>
-  ({ ai_uuid: "ai-1", settings: { ...DEFAULT_SETTINGS, max_memories: maxMemories } }) as unknown as AiRecord;
+const ai = { ai_uuid: "ai-1", settings: { max_memories: 1_000_000 } } as unknown as AiRecord;
 const db = {} as Firestore;
 
 describe("the memory quota", () => {
-  it("holds an AI to the search index's supported maximum when its setting allows more", async () => {
-    const quota = new MemoryQuota(async () => INDEX_MAX_MEMORIES - 1);
-    await quota.reserve(db, aiWith(1_000_000), 1, 0);
-    await expect(quota.reserve(db, aiWith(1_000_000), 1, 0)).rejects.toMatchObject({
+  it("holds an AI to what its search index supports, in bytes, when its setting allows more", async () => {
+    const nearlyFull = INDEX_MAX_BYTES - 2 * RESERVED_ENTRY_BYTES;
+    const quota = new MemoryQuota(async () => ({ count: 60_000, indexBytes: nearlyFull }));
+    await quota.reserve(db, ai, 2, 0);
+    await expect(quota.reserve(db, ai, 1, 0)).rejects.toMatchObject({
       code: "resource_exhausted",
-      details: { field: "settings.max_memories", limit: INDEX_MAX_MEMORIES, supported_max: INDEX_MAX_MEMORIES },
-      message: expect.stringMatching(/search index supports 50000 memories per AI/),
-    });
-  });
-
-  it("names the setting alone when it is the lower limit", async () => {
-    const quota = new MemoryQuota(async () => 10);
-    await expect(quota.reserve(db, aiWith(10), 1, 0)).rejects.toMatchObject({
-      details: { limit: 10 },
-      message: expect.stringMatching(/raise the limit/),
+      details: { field: "index", limit_bytes: INDEX_MAX_BYTES, count: 60_002 },
+      message: expect.stringMatching(/search index holds 40\.0 MiB of at most 40\.0 MiB/),
     });
   });
 });
