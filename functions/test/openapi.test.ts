@@ -169,7 +169,7 @@ describe("GET /openapi.json", () => {
     await documented("post", "/v1/relay", as, { action: "leave", client_id: "docs-1" });
 
     await documented("get", base, as);
-    await documented("patch", base, as, { settings: { reflections: true } });
+    await documented("patch", base, as, { settings: { system_prompt: "Be brief." } });
     await documented("get", `${base}/export`, as);
     await documented("post", `${base}/import`, as, { memories: [{ memory_type: "archive", content: "Imported" }] });
     await documented("get", "/v1/ais?limit=2", ADMIN);

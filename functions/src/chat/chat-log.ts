@@ -9,6 +9,7 @@ import {
 } from "firebase-admin/firestore";
 import { AppError } from "../errors";
 import { readAll, storedAs } from "../firestore-converter";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { recordMemoryChange } from "../memory/memory-changes";
 import { buildMemory } from "../memory/memory-versions";
 import { memoryCollection } from "../memory/registry-service";
@@ -73,6 +74,7 @@ export async function recordExchange(
   const chatRef = chatsCollection(db).doc(chat.id);
   const sessionRef = exchange.session.ref;
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, chat.ai_uuid);
     const [existing, session] = await readAll(tx, chatRef, sessionRef);
     const replay = existing.data();
     if (replay) return { chat: replay, replayed: true };
@@ -125,9 +127,14 @@ export async function recentTurns(
     .withConverter(storedAs<Pick<StoredChat, "message" | "response" | "timestamp">>())
     .get();
   return snapshot.docs
-    .map((doc) => doc.data())
+    .map((doc) => ({ ...doc.data(), id: doc.id }))
     .reverse()
-    .map((chat) => ({ message: chat.message, response: chat.response, at: chat.timestamp.toDate().toISOString() }));
+    .map((chat) => ({
+      id: chat.id,
+      message: chat.message,
+      response: chat.response,
+      at: chat.timestamp.toDate().toISOString(),
+    }));
 }
 
 export async function listChats(db: Firestore, session: ChatSession, limit: number): Promise<StoredChat[]> {

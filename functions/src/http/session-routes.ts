@@ -9,6 +9,7 @@ import {
   listSessions,
   toSessionView,
 } from "../chat/session-service";
+import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
@@ -105,7 +106,10 @@ export function sessionRoutes(deps: AppDeps): Router {
       principal.kind === "ai"
         ? await getSession(deps.db, principal.aiUuid, sessionId)
         : await getSessionOfAnyAi(deps.db, sessionId);
-    await accessAi(deps, res, session.ai_uuid);
+    // A user asking for another user's session learns no more than for one that does not exist.
+    await accessAi(deps, res, session.ai_uuid).catch((error: unknown) => {
+      throw principal.kind === "user" ? notFound(`session ${sessionId}`) : error;
+    });
     res.json(await chatsOf(session, req.query));
   });
 
