@@ -11,6 +11,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEMO_MODEL, startDemoModel } from "./demo-model.mjs";
 import { prepareFirestoreJava } from "./firestore-java.mjs";
 import { configuredModels, functionsEnv } from "./functions-env.mjs";
 import { emulatorPort, portOffset } from "./ports.mjs";
@@ -97,6 +98,17 @@ function exec(stack, env, extra) {
   );
 }
 
+/** `npm start -- --demo-model`: the local demo model (scripts/demo-model.mjs) in this process, as the functions' model. */
+async function useDemoModel() {
+  const port = emulatorPort(18600);
+  await startDemoModel(port);
+  Object.assign(process.env, {
+    OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+    OPENAI_MODEL: DEMO_MODEL,
+    OPENAI_API_KEY: "no-key-needed",
+  });
+}
+
 async function main() {
   await relaunchOnDeployedNode();
   const [mode, ...extra] = process.argv.slice(2);
@@ -105,6 +117,7 @@ async function main() {
     process.exit(2);
   }
   const stack = stackOf(root, mode, PORT_OFFSET);
+  if (mode === "start" && extra.includes("--demo-model")) await useDemoModel();
   prepareFunctionsDir(root, stack);
   writeFileSync(stack.configFile, JSON.stringify(stackConfig(root, stack), null, 2));
   const functions = functionsEnv({ root, mode, ...stack, testModelPort: TEST_LLM_PORT });

@@ -33,15 +33,15 @@ export function sourced(file: string): Promise<Record<string, string>> {
   );
 }
 
-/** Starts `npm start [args]` and waits for its summary; its env file is written then. */
+/** Runs `command` (`npm start`, as a user types it) and waits for its summary; its env file is written then. */
 export async function startStack(
   name: string,
   offset: number,
   extraEnv: Record<string, string> = {},
-  args: string[] = [],
+  command = "npm start",
 ): Promise<RunningStack> {
   const startedAt = Date.now();
-  const child = spawn("npm", ["start", "--silent", ...(args.length ? ["--", ...args] : [])], {
+  const child = spawn("bash", ["-c", command], {
     cwd: ROOT,
     env: { ...process.env, EMULATOR_PORT_OFFSET: String(offset), AI_MEMORY_STACK: name, ...extraEnv },
     detached: true,
