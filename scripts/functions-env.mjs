@@ -44,6 +44,8 @@ export function functionsEnv({ root, mode, projectId, functionsDir, testModelPor
     ADMIN_API_KEY: process.env.ADMIN_API_KEY || generated.ADMIN_API_KEY,
     JWT_SECRET_KEY: process.env.JWT_SECRET_KEY || generated.JWT_SECRET_KEY,
     ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? (mode === "start" ? "" : "admin@example.com"),
+    // Locally anyone signed in may try the product (npm start prints a second user); deployed, admin_only.
+    SIGNUP_POLICY: process.env.SIGNUP_POLICY ?? "open",
     OPENAI_API_KEY: process.env.OPENAI_API_KEY || process.env.OPENAI_API_KEY_FLASK_APP || "",
     OPENAI_BASE_URL: process.env.OPENAI_BASE_URL ?? "",
     OPENAI_MODEL: process.env.OPENAI_MODEL ?? "",

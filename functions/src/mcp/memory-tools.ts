@@ -1,7 +1,7 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { aiUuidSchema, memoryIdSchema } from "../ids";
-import { assertCanAccessAi, type Principal } from "../auth/principal";
+import { type Principal, reachableAi } from "../auth/principal";
 import { listSessions } from "../chat/session-service";
 import type { Embedder } from "../models/model-client";
 import { toSessionView } from "../chat/session-service";
@@ -11,7 +11,7 @@ import { retrieveMemories } from "../memory/memory-query";
 import { searchMemories } from "../search/memory-search";
 import { createMemory, deleteMemory, editMemory, listHistory, moveMemory } from "../memory/memory-service";
 import { MEMORY_TYPES, memoryTypeSchema, toMemory } from "../memory/memory-types";
-import { type AiRecord, getAi } from "../memory/registry-service";
+import type { AiRecord } from "../memory/registry-service";
 import { memorySearchSchema } from "../http/search-routes";
 import { restMemoryBodySchema, restMemoryPatchSchema, retrieveMemoriesSchema } from "../http/schemas";
 import { strictObject } from "../validation";
@@ -46,8 +46,7 @@ async function aiOf(context: ToolContext, aiUuid: string | undefined): Promise<A
   const { principal } = context;
   const target = aiUuid ?? (principal.kind === "ai" ? principal.aiUuid : undefined);
   if (!target) throw invalid("ai_uuid: the administrator must name the AI", { field: "ai_uuid" });
-  assertCanAccessAi(principal, target);
-  return principal.kind === "ai" ? principal.ai : getAi(context.db, target);
+  return reachableAi(context.db, principal, target);
 }
 
 /** `memory_data` as POST /create_memory and /edit_memory take it, or its fields at the top level as the REST routes do. */
