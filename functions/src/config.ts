@@ -8,6 +8,8 @@ export const ADMIN_API_KEY = defineSecret("ADMIN_API_KEY");
 export const JWT_SECRET_KEY = defineSecret("JWT_SECRET_KEY");
 /** The language model's key. `OPENAI_API_KEY_FLASK_APP`, the seed's name, is accepted as an alias. */
 export const OPENAI_API_KEY = defineSecret("OPENAI_API_KEY");
+/** Seals the secrets of AIs' custom tools (headers' `{{secret:NAME}}`) in Firestore. */
+export const TOOL_SECRETS_KEY = defineSecret("TOOL_SECRETS_KEY");
 
 export const ADMIN_EMAIL = defineString("ADMIN_EMAIL", {
   default: "",
@@ -53,7 +55,7 @@ export const API_MIN_INSTANCES = defineInt("API_MIN_INSTANCES", {
   description: "Instances of the api function kept warm, billed while idle; 0 scales to zero",
 });
 
-export const SECRETS = [ADMIN_API_KEY, JWT_SECRET_KEY, OPENAI_API_KEY];
+export const SECRETS = [ADMIN_API_KEY, JWT_SECRET_KEY, OPENAI_API_KEY, TOOL_SECRETS_KEY];
 
 /** What the model clients are built from: the triggers need this part only. */
 export interface ModelConfig {
@@ -67,6 +69,8 @@ export interface AppConfig extends ModelConfig {
   adminEmail: string;
   jwtSecret: string;
   aiTokenTtlSeconds: number;
+  /** Custom tools: the key their secrets are sealed with, and whether loopback URLs are allowed. */
+  tools: { secretsKey: string; allowLoopback: boolean };
 }
 
 /** What the emulator runner writes for a secret left unset: the emulator treats "" as missing. */
@@ -91,6 +95,8 @@ export function readAppConfig(): AppConfig {
     adminEmail: ADMIN_EMAIL.value().trim().toLowerCase(),
     jwtSecret: secretValue(JWT_SECRET_KEY),
     aiTokenTtlSeconds: AI_TOKEN_TTL_SECONDS.value(),
+    // The Functions emulator sets FUNCTIONS_EMULATOR; a deployed function never has it.
+    tools: { secretsKey: secretValue(TOOL_SECRETS_KEY), allowLoopback: process.env.FUNCTIONS_EMULATOR === "true" },
     ...readModelConfig(),
   };
 }

@@ -14,6 +14,7 @@ import type { RouteDoc } from "./route-docs";
 import { searchRouteDocs } from "./search-routes";
 import { seedRouteDocs } from "./seed-routes";
 import { sessionRouteDocs } from "./session-routes";
+import { toolRouteDocs } from "./tool-routes";
 
 /** The routes the app itself serves, beside its routers. */
 const META_ROUTES: RouteDoc[] = [
@@ -49,6 +50,7 @@ const ROUTES: readonly RouteDoc[] = [
   ...memoryRouteDocs,
   ...factRouteDocs,
   ...relayRouteDocs,
+  ...toolRouteDocs,
   ...mcpRouteDocs,
 ];
 
