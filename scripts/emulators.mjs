@@ -79,9 +79,13 @@ function checksBeforeEmulators(extra) {
  * thousand, so they run before the suites' emulators start.
  */
 function stackTests(extra) {
-  run(bin("vitest"), ["run", "--project", "stacks", "--passWithNoTests", ...extra], {
-    env: { ...process.env, AI_MEMORY_BUILT: "1" },
-  });
+  run(
+    bin("vitest"),
+    ["run", "--project", "stacks", "--passWithNoTests", "--outputFile.json=.vitest-report-stacks.json", ...extra],
+    {
+      env: { ...process.env, AI_MEMORY_BUILT: "1" },
+    },
+  );
 }
 
 /** `npm test` and `npm run bench`: one command inside `firebase emulators:exec`, which stops them after. */
