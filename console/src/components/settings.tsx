@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import { navigate } from "../router";
 import type { AiSettings, AiView } from "../types";
+import { StepHealth } from "./step-health";
 import { ErrorNote, useAction } from "./ui";
 
 interface SettingsFields {
@@ -166,7 +167,7 @@ function DeleteAi({ ai, onDeleting }: { ai: AiView; onDeleting: (deleting: boole
   return (
     <form class="card stack danger-zone" onSubmit={submit} aria-labelledby="delete-title">
       <h2 id="delete-title">Delete this AI</h2>
-      <p>Deletes {ai.ai_name} with all its memory, history and room. This cannot be undone.</p>
+      <p>Deletes {ai.ai_name} with all its memory, history, chats, sessions and room. This cannot be undone.</p>
       <label>
         <span>
           Type <strong>{ai.ai_name}</strong> to confirm
@@ -194,6 +195,7 @@ export function AiSettingsPanel({
 }) {
   return (
     <div class="stack">
+      <StepHealth ai={ai} />
       <ProfileForm ai={ai} onChanged={onChanged} />
       <AccessControls ai={ai} onChanged={onChanged} />
       <DeleteAi ai={ai} onDeleting={onDeleting} />
