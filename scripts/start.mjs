@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { createInterface } from "node:readline";
-import { ensureConsoleAdmin } from "./console-admin.mjs";
+import { ensureConsoleAdmin, ensureConsoleUser } from "./console-admin.mjs";
 import { emulatorPort } from "./ports.mjs";
 import { moveLegacyData } from "./stack.mjs";
 
@@ -38,7 +38,7 @@ async function waitForApi(stack, timeoutMs) {
 }
 
 /** What the summary shows and the env file exports, by variable name. */
-function summaryValues(stack, env, models, admin) {
+function summaryValues(stack, env, models, admin, user) {
   return {
     AI_MEMORY_URL: stack.hostingUrl,
     AI_MEMORY_FUNCTIONS_URL: stack.functionsUrl,
@@ -49,6 +49,8 @@ function summaryValues(stack, env, models, admin) {
     AI_MEMORY_AUTH_HOST: `127.0.0.1:${emulatorPort(9099, stack.offset)}`,
     AI_MEMORY_CONSOLE_EMAIL: admin?.email ?? "",
     AI_MEMORY_CONSOLE_PASSWORD: admin?.password ?? "",
+    AI_MEMORY_USER_EMAIL: user?.email ?? "",
+    AI_MEMORY_USER_PASSWORD: user?.password ?? "",
     AI_MEMORY_CHAT_MODEL: models.chat,
     AI_MEMORY_EMBEDDING_MODEL: models.embedding,
   };
@@ -74,6 +76,7 @@ function printSummary(root, stack, values, models) {
     MCP                                    ${values.AI_MEMORY_MCP_URL}
     Admin key (Authorization: Bearer ...)  ${values.AI_MEMORY_ADMIN_KEY}
     Console sign-in                        ${values.AI_MEMORY_CONSOLE_EMAIL}  /  ${values.AI_MEMORY_CONSOLE_PASSWORD}
+    A user's sign-in (their own AIs)       ${values.AI_MEMORY_USER_EMAIL}  /  ${values.AI_MEMORY_USER_PASSWORD}
     Chat model                             ${models.chatLabel}
     Embedding model                        ${models.embeddingLabel}
   These are in ${envFile}:  source ${envFile}
@@ -103,7 +106,10 @@ export function startStack({ root, stack, env, models, firebase, only }) {
     const admin = await ensureConsoleAdmin(`${root}/.local`, emulatorPort(9099, stack.offset), stack.projectId).catch(
       (error) => console.error(`Could not create the console's admin user: ${error.message}`),
     );
-    const values = summaryValues(stack, env, models, admin);
+    const user = await ensureConsoleUser(`${root}/.local`, emulatorPort(9099, stack.offset), stack.projectId).catch(
+      (error) => console.error(`Could not create the console's second user: ${error.message}`),
+    );
+    const values = summaryValues(stack, env, models, admin, user);
     writeEnvFile(stack, values);
     printSummary(root, stack, values, models);
     phase = "ready";
