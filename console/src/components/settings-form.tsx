@@ -1,80 +1,40 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
-import type { AiSettings, AiView } from "../types";
+import type { AiView } from "../types";
+import { type FlagKey, fieldsOf, NUMBERS, type SettingsFields, settingsOf } from "./settings-fields";
 import { ErrorNote, useAction } from "./ui";
 
-/** Every per-AI setting (functions/src/memory/ai-settings.ts), as the form holds it: text for numbers. */
-interface SettingsFields {
-  name: string;
-  model: string;
-  systemPrompt: string;
-  budget: string;
-  workingLimit: string;
-  reflections: boolean;
-  requestsPerMinute: string;
-  maxMemories: string;
-  extractionEnabled: boolean;
-  extractionModel: string;
-  extractionDailyCap: string;
-}
-
-const fieldsOf = (ai: AiView): SettingsFields => ({
-  name: ai.ai_name,
-  model: ai.settings.model ?? "",
-  systemPrompt: ai.settings.system_prompt ?? "",
-  budget: String(ai.settings.memory_token_budget),
-  workingLimit: String(ai.settings.working_memory_limit),
-  reflections: ai.settings.reflections,
-  requestsPerMinute: String(ai.settings.requests_per_minute),
-  maxMemories: String(ai.settings.max_memories),
-  extractionEnabled: ai.settings.extraction_enabled,
-  extractionModel: ai.settings.extraction_model ?? "",
-  extractionDailyCap: String(ai.settings.extraction_daily_cap),
-});
-
-function wholeNumber(text: string, field: string): number {
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isInteger(value)) throw new Error(`${field}: must be a whole number`);
-  return value;
-}
-
-function settingsOf(fields: SettingsFields): Partial<AiSettings> {
-  return {
-    model: fields.model.trim() || null,
-    system_prompt: fields.systemPrompt.trim() || null,
-    reflections: fields.reflections,
-    memory_token_budget: wholeNumber(fields.budget, "Memory token budget"),
-    working_memory_limit: wholeNumber(fields.workingLimit, "Working memory limit"),
-    requests_per_minute: wholeNumber(fields.requestsPerMinute, "Requests per minute"),
-    max_memories: wholeNumber(fields.maxMemories, "Memory limit"),
-    extraction_enabled: fields.extractionEnabled,
-    extraction_model: fields.extractionModel.trim() || null,
-    extraction_daily_cap: wholeNumber(fields.extractionDailyCap, "Extractions per day"),
-  };
-}
-
-type NumberKey = "budget" | "workingLimit" | "requestsPerMinute" | "maxMemories" | "extractionDailyCap";
-
-function NumberField(props: {
-  label: string;
-  name: string;
-  min: number;
-  max: number;
-  field: NumberKey;
+interface FormState {
   fields: SettingsFields;
   set: (patch: Partial<SettingsFields>) => void;
-}) {
-  return (
-    <label>
-      {props.label}
+}
+
+function NumberFields({ group, fields, set }: FormState & { group: (typeof NUMBERS)[number]["group"] }) {
+  return NUMBERS.filter((number) => number.group === group).map((number) => (
+    <label key={number.name}>
+      {number.label}
       <input
-        name={props.name}
+        name={number.name}
         type="number"
-        min={props.min}
-        max={props.max}
-        value={props.fields[props.field]}
-        onInput={(e) => props.set({ [props.field]: e.currentTarget.value })}
+        min={number.min}
+        max={number.max}
+        value={fields[number.field]}
+        onInput={(e) => set({ [number.field]: e.currentTarget.value })}
       />
+    </label>
+  ));
+}
+
+function FlagField({ field, name, label, fields, set }: FormState & { field: FlagKey; name: string; label: string }) {
+  return (
+    <label class="inline">
+      <input
+        type="checkbox"
+        name={name}
+        checked={fields[field]}
+        onChange={(e) => set({ [field]: e.currentTarget.checked })}
+      />
+      {label}
     </label>
   );
 }
@@ -96,7 +56,7 @@ export function ProfileForm({ ai, onChanged }: { ai: AiView; onChanged: () => vo
       onChanged();
     }
   };
-  const numbers = { fields, set };
+  const state = { fields, set };
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="profile-title">
       <h2 id="profile-title">Name and settings</h2>
@@ -125,43 +85,22 @@ export function ProfileForm({ ai, onChanged }: { ai: AiView; onChanged: () => vo
           Model <span class="muted">(empty: the server's default)</span>
           <input name="model" value={fields.model} onInput={(e) => set({ model: e.currentTarget.value })} />
         </label>
-        <NumberField
-          label="Memory token budget"
-          name="memory_token_budget"
-          min={100}
-          max={100000}
-          field="budget"
-          {...numbers}
-        />
-        <NumberField
-          label="Working memory limit"
-          name="working_memory_limit"
-          min={5}
-          max={10000}
-          field="workingLimit"
-          {...numbers}
-        />
+        <NumberFields group="memory" {...state} />
       </div>
-      <label class="inline">
-        <input
-          type="checkbox"
-          name="reflections"
-          checked={fields.reflections}
-          onChange={(e) => set({ reflections: e.currentTarget.checked })}
-        />
-        Reflections (a personal log per consolidation)
-      </label>
+      <FlagField
+        field="reflections"
+        name="reflections"
+        label="Reflections (a personal log per consolidation)"
+        {...state}
+      />
       <fieldset class="stack">
         <legend>Fact extraction</legend>
-        <label class="inline">
-          <input
-            type="checkbox"
-            name="extraction_enabled"
-            checked={fields.extractionEnabled}
-            onChange={(e) => set({ extractionEnabled: e.currentTarget.checked })}
-          />
-          Extract facts from each chat exchange into long-term memory
-        </label>
+        <FlagField
+          field="extractionEnabled"
+          name="extraction_enabled"
+          label="Extract facts from each chat exchange into long-term memory"
+          {...state}
+        />
         <div class="row">
           <label class="grow">
             Extraction model <span class="muted">(empty: the AI's model)</span>
@@ -171,34 +110,12 @@ export function ProfileForm({ ai, onChanged }: { ai: AiView; onChanged: () => vo
               onInput={(e) => set({ extractionModel: e.currentTarget.value })}
             />
           </label>
-          <NumberField
-            label="Extractions per day (UTC)"
-            name="extraction_daily_cap"
-            min={0}
-            max={100000}
-            field="extractionDailyCap"
-            {...numbers}
-          />
+          <NumberFields group="extraction" {...state} />
         </div>
       </fieldset>
       <fieldset class="row">
         <legend>Limits</legend>
-        <NumberField
-          label="Requests per minute (its own token)"
-          name="requests_per_minute"
-          min={1}
-          max={100000}
-          field="requestsPerMinute"
-          {...numbers}
-        />
-        <NumberField
-          label="Memory limit (all four types)"
-          name="max_memories"
-          min={1}
-          max={1000000}
-          field="maxMemories"
-          {...numbers}
-        />
+        <NumberFields group="limits" {...state} />
       </fieldset>
       {action.error ? <ErrorNote error={action.error} /> : null}
       <div class="row end">
