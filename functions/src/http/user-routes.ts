@@ -107,7 +107,7 @@ export function userRoutes(deps: AppDeps): Router {
   });
 
   router.delete("/users/:uid", async (req, res) => {
-    const uid = parseInput(uidSchema, req.params.uid, "uid");
+    const uid = parseInput(userUidSchema, req.params.uid, "uid");
     res.json({ deleted: true, uid, ...(await deleteUser(deps, uid)) });
   });
 
