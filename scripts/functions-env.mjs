@@ -24,12 +24,16 @@ function paramDefaults(root) {
 function localSecrets(localDir) {
   const file = join(localDir, "dev-secrets.json");
   mkdirSync(localDir, { recursive: true });
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  const saved = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  // A checkout from before a secret existed gets it added.
   const secrets = {
     ADMIN_API_KEY: `local-admin-${randomBytes(18).toString("base64url")}`,
     JWT_SECRET_KEY: randomBytes(32).toString("base64url"),
+    TOOL_SECRETS_KEY: randomBytes(32).toString("base64url"),
+    ...saved,
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  if (Object.keys(secrets).length !== Object.keys(saved).length)
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
@@ -43,6 +47,7 @@ export function functionsEnv({ root, mode, projectId, functionsDir, testModelPor
   const env = {
     ADMIN_API_KEY: process.env.ADMIN_API_KEY || generated.ADMIN_API_KEY,
     JWT_SECRET_KEY: process.env.JWT_SECRET_KEY || generated.JWT_SECRET_KEY,
+    TOOL_SECRETS_KEY: process.env.TOOL_SECRETS_KEY || generated.TOOL_SECRETS_KEY,
     ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? (mode === "start" ? "" : "admin@example.com"),
     // Locally anyone signed in may try the product (npm start prints a second user); deployed, admin_only.
     SIGNUP_POLICY: process.env.SIGNUP_POLICY ?? "open",
@@ -76,7 +81,7 @@ export function functionsEnv({ root, mode, projectId, functionsDir, testModelPor
   );
   writeFileSync(
     join(functionsDir, ".secret.local"),
-    ["ADMIN_API_KEY", "JWT_SECRET_KEY"].map((key) => `${key}=${env[key]}`).join("\n") +
+    ["ADMIN_API_KEY", "JWT_SECRET_KEY", "TOOL_SECRETS_KEY"].map((key) => `${key}=${env[key]}`).join("\n") +
       `\nOPENAI_API_KEY=${env.OPENAI_API_KEY ?? NO_OPENAI_KEY}\n`,
     { mode: 0o600 },
   );

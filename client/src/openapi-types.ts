@@ -416,6 +416,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ais/{ai_uuid}/secrets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a write-only secret that tool headers name as {{secret:NAME}} (admin) */
+        put: operations["putSecret"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ais/{ai_uuid}/sessions": {
         parameters: {
             query?: never;
@@ -482,6 +499,59 @@ export interface paths {
         post?: never;
         /** Remove and answer the newest item */
         delete: operations["popSessionItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The AI's custom tools and its latest tool calls */
+        get: operations["listTools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/tools/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One custom tool (secrets show as {{secret:NAME}}) */
+        get: operations["getTool"];
+        /** Create or replace a custom tool: HTTP, or a remote MCP server (admin) */
+        put: operations["putTool"];
+        post?: never;
+        /** Remove a custom tool (admin) */
+        delete: operations["deleteTool"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/tools/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a custom tool once with sample arguments (admin) */
+        post: operations["testTool"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -739,6 +809,8 @@ export interface components {
             max_memories: number;
             /** @description tokens of memory in the chat context */
             memory_token_budget: number;
+            /** @description give the model tools to search and change its own memory during a chat */
+            memory_tools: boolean;
             /** @description the chat model; null: the deployment's OPENAI_MODEL */
             model: string | null;
             /** @description write a personal log at each consolidation */
@@ -747,8 +819,12 @@ export interface components {
             requests_per_minute: number;
             /** @description the AI's persona, before its memory in the system prompt */
             system_prompt: string | null;
+            /** @description model rounds that may call tools in one chat turn */
+            tool_steps: number;
             /** @description working memories kept before consolidation */
             working_memory_limit: number;
+            /** @description memory types the AI's own token and its memory tools may write or delete */
+            writable_types: ("working_memory" | "long_term_memory" | "personal_logs" | "archive")[];
         };
         Allowlist: {
             entries: string[];
@@ -864,6 +940,11 @@ export interface components {
             memory_id: string;
             /** @enum {string} */
             memory_type: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
+        };
+        DeletedTool: {
+            /** @constant */
+            deleted: true;
+            name: string;
         };
         DeletedUser: {
             ais_deleted: number;
@@ -1046,6 +1127,16 @@ export interface components {
             context_memory_ids: string[];
             session_id: string;
             stored_memory_ids: string[];
+            /** @description the AI's own tools the server ran in this turn (memory tools, custom tools), in order */
+            tool_calls?: {
+                arguments: string;
+                error?: string;
+                id: string;
+                ms: number;
+                name: string;
+                /** @enum {string} */
+                status: "ok" | "error" | "invalid_arguments" | "timeout" | "unknown_tool" | "step_limit";
+            }[];
         };
         MemoryUpdate: {
             /** @enum {string} */
@@ -1240,6 +1331,65 @@ export interface components {
         };
         SessionList: {
             sessions: components["schemas"]["Session"][];
+        };
+        Tool: {
+            /** @description ISO 8601 */
+            created_at: string;
+            description?: string;
+            http?: {
+                headers: {
+                    [key: string]: string;
+                };
+                method: string;
+                timeout_ms: number;
+                url: string;
+            };
+            mcp?: {
+                headers: {
+                    [key: string]: string;
+                };
+                timeout_ms: number;
+                url: string;
+            };
+            name: string;
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /** @description ISO 8601 */
+            updated_at: string;
+        };
+        ToolCallEvent: {
+            arguments: string;
+            /** @description ISO 8601 */
+            at: string;
+            chat_id: string;
+            error?: string;
+            id: string;
+            ms: number;
+            name: string;
+            session_id: string;
+            /** @enum {string} */
+            status: "ok" | "error" | "invalid_arguments" | "timeout" | "unknown_tool" | "step_limit";
+        };
+        ToolList: {
+            /** @description the latest calls the server ran in chats, newest first */
+            recent_calls: components["schemas"]["ToolCallEvent"][];
+            tools: components["schemas"]["Tool"][];
+        };
+        ToolSecret: {
+            name: string;
+            /** @description ISO 8601 */
+            updated_at: string;
+        };
+        ToolTest: {
+            error?: string;
+            ms: number;
+            /** @description what the model would read */
+            result?: string;
+            /** @enum {string} */
+            status: "ok" | "error" | "invalid_arguments" | "timeout" | "unknown_tool" | "step_limit";
+            /** @description the functions the model is offered (an MCP server's, by their full names) */
+            tools: string[];
         };
         User: {
             /** @description ISO 8601 */
@@ -1842,6 +1992,8 @@ export interface operations {
                         max_memories?: number;
                         /** @description tokens of memory in the chat context */
                         memory_token_budget?: number;
+                        /** @description give the model tools to search and change its own memory during a chat */
+                        memory_tools?: boolean;
                         /** @description the chat model; null: the deployment's OPENAI_MODEL */
                         model?: string | null;
                         /** @description write a personal log at each consolidation */
@@ -1850,8 +2002,12 @@ export interface operations {
                         requests_per_minute?: number;
                         /** @description the AI's persona, before its memory in the system prompt */
                         system_prompt?: string | null;
+                        /** @description model rounds that may call tools in one chat turn */
+                        tool_steps?: number;
                         /** @description working memories kept before consolidation */
                         working_memory_limit?: number;
+                        /** @description memory types the AI's own token and its memory tools may write or delete */
+                        writable_types?: ("working_memory" | "long_term_memory" | "personal_logs" | "archive")[];
                     };
                     /** @enum {string} */
                     status?: "active" | "disabled";
@@ -2536,6 +2692,44 @@ export interface operations {
             };
         };
     };
+    putSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolSecret"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listSessions: {
         parameters: {
             query?: {
@@ -2772,6 +2966,239 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PoppedItem"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolList"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tool"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description required for an HTTP tool */
+                    description?: string;
+                    http?: {
+                        /** @default {} */
+                        headers?: {
+                            [key: string]: string;
+                        };
+                        /**
+                         * @default POST
+                         * @enum {string}
+                         */
+                        method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                        /**
+                         * @description milliseconds
+                         * @default 10000
+                         */
+                        timeout_ms?: number;
+                        /**
+                         * Format: uri
+                         * @description https; http and loopback only under the emulators
+                         */
+                        url: string;
+                    };
+                    mcp?: {
+                        /** @default {} */
+                        headers?: {
+                            [key: string]: string;
+                        };
+                        /**
+                         * @description milliseconds
+                         * @default 10000
+                         */
+                        timeout_ms?: number;
+                        /**
+                         * Format: uri
+                         * @description https; http and loopback only under the emulators
+                         */
+                        url: string;
+                    };
+                    /**
+                     * @description JSON Schema of an HTTP tool's arguments
+                     * @default {
+                     *       "type": "object",
+                     *       "properties": {}
+                     *     }
+                     */
+                    parameters?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tool"];
+                };
+            };
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tool"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedTool"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    testTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {} */
+                    arguments?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description for an MCP server: which of its tools */
+                    tool?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolTest"];
                 };
             };
             /** @description error */

@@ -9,6 +9,8 @@ export const ADMIN_API_KEY = defineSecret("ADMIN_API_KEY");
 export const JWT_SECRET_KEY = defineSecret("JWT_SECRET_KEY");
 /** The language model's key. `OPENAI_API_KEY_FLASK_APP`, the seed's name, is accepted as an alias. */
 export const OPENAI_API_KEY = defineSecret("OPENAI_API_KEY");
+/** Seals the secrets of AIs' custom tools (headers' `{{secret:NAME}}`) in Firestore. */
+export const TOOL_SECRETS_KEY = defineSecret("TOOL_SECRETS_KEY");
 
 export const ADMIN_EMAIL = defineString("ADMIN_EMAIL", {
   default: "",
@@ -60,7 +62,7 @@ export const API_MIN_INSTANCES = defineInt("API_MIN_INSTANCES", {
   description: "Instances of the api function kept warm, billed while idle; 0 scales to zero",
 });
 
-export const SECRETS = [ADMIN_API_KEY, JWT_SECRET_KEY, OPENAI_API_KEY];
+export const SECRETS = [ADMIN_API_KEY, JWT_SECRET_KEY, OPENAI_API_KEY, TOOL_SECRETS_KEY];
 
 /** What the model clients are built from: the triggers need this part only. */
 export interface ModelConfig {
@@ -75,6 +77,8 @@ export interface AppConfig extends ModelConfig {
   signupPolicy: SignupPolicy;
   jwtSecret: string;
   aiTokenTtlSeconds: number;
+  /** Custom tools: the key their secrets are sealed with, and whether loopback URLs are allowed. */
+  tools: { secretsKey: string; allowLoopback: boolean };
 }
 
 /** What the emulator runner writes for a secret left unset: the emulator treats "" as missing. */
@@ -100,6 +104,8 @@ export function readAppConfig(): AppConfig {
     signupPolicy: signupPolicySchema.parse(SIGNUP_POLICY.value()),
     jwtSecret: secretValue(JWT_SECRET_KEY),
     aiTokenTtlSeconds: AI_TOKEN_TTL_SECONDS.value(),
+    // The Functions emulator sets FUNCTIONS_EMULATOR; a deployed function never has it.
+    tools: { secretsKey: secretValue(TOOL_SECRETS_KEY), allowLoopback: process.env.FUNCTIONS_EMULATOR === "true" },
     ...readModelConfig(),
   };
 }

@@ -17,6 +17,7 @@ import { searchRoutes } from "./search-routes";
 import { seedRoutes } from "./seed-routes";
 import { sessionRoutes } from "./session-routes";
 import { userRoutes } from "./user-routes";
+import { toolRoutes } from "./tool-routes";
 
 /** The whole HTTP API as one Express app: the `api` function serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps): Express {
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/v1", memoryRoutes(deps));
   app.use("/v1", factRoutes(deps));
   app.use("/v1", relayRoutes(deps));
+  app.use("/v1", toolRoutes(deps));
   app.use("/mcp", mcpRoutes(deps));
   app.use(notFoundRoute);
   app.use(errorMiddleware({ "/v1/chat/completions": openAiErrorBody, "/v1/models": openAiErrorBody }));

@@ -16,6 +16,7 @@ import { searchRouteDocs } from "./search-routes";
 import { seedRouteDocs } from "./seed-routes";
 import { sessionRouteDocs } from "./session-routes";
 import { userRouteDocs } from "./user-routes";
+import { toolRouteDocs } from "./tool-routes";
 
 /** The routes the app itself serves, beside its routers. */
 const META_ROUTES: RouteDoc[] = [
@@ -53,6 +54,7 @@ const ROUTES: readonly RouteDoc[] = [
   ...memoryRouteDocs,
   ...factRouteDocs,
   ...relayRouteDocs,
+  ...toolRouteDocs,
   ...mcpRouteDocs,
 ];
 

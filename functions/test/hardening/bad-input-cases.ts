@@ -3,7 +3,7 @@ import { BAD_IDS, deeplyNested, fieldsOf, invalidValues, type JsonSchema, withVa
 /** One bad request: exactly one thing in it is invalid. */
 export interface BadCase {
   name: string;
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   body?: unknown;
   /** Sent as is, with this Content-Type, instead of a JSON body. */
@@ -75,6 +75,13 @@ export function validBodies(f: Fixture): Record<string, unknown> {
     "post /v1/relay": { action: "emit", ai_uuid: f.aiUuid, event: "message", data: { text: "hi" }, client_id: "fuzz" },
     "post /v1/ais/{ai_uuid}/sessions": { name: "fuzz", user_id: "fuzz" },
     "post /v1/ais/{ai_uuid}/memories/search": { query: "fact", memory_types: ["working_memory"], limit: 5 },
+    "put /v1/ais/{ai_uuid}/tools/{name}": {
+      description: "fuzz",
+      parameters: { type: "object" },
+      http: { url: "https://api.example.com/fuzz", method: "POST", headers: {}, timeout_ms: 1000 },
+    },
+    "post /v1/ais/{ai_uuid}/tools/{name}/test": { arguments: {} },
+    "put /v1/ais/{ai_uuid}/secrets/{name}": { value: "fuzz-secret" },
     "post /mcp": {
       jsonrpc: "2.0",
       id: 1,
@@ -93,6 +100,7 @@ export const fillPath = (path: string, f: Fixture, override: Record<string, stri
       memory_id: f.memoryId,
       session_id: f.sessionId,
       uid: "fuzz-user",
+      name: "fuzz",
     };
     return values[name];
   });
