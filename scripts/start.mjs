@@ -13,9 +13,12 @@ const NOISE = [
   /\/healthz/,
   /Beginning execution of|Finished "/,
   /Env variable override detected|Unable to fetch the CLI MOTD|Emulator UI is not starting/,
+  /function initialized\.|Loaded functions definitions/,
   /^\s*[│┌└├─┼┤┬┴┘┐╔╚║═]/,
 ];
 const WARNING = /^(⚠|!|Error)/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that starts a terminal colour
+const ANSI = /\u001b\[[0-9;]*m/g;
 
 async function answers(url) {
   try {
@@ -93,15 +96,30 @@ export function startStack({ root, stack, env, models, firebase, only }) {
   const child = spawn(firebase, args, { cwd: root, env, stdio: ["inherit", "pipe", "pipe"] });
   const log = createWriteStream(`${stack.dir}/emulators.log`);
   let phase = "starting";
+  // firebase-tools' "All emulators ready" box and table: the summary says it all, and comes after them.
+  let inTable = false;
+  let tableDone;
+  const emulatorsReady = new Promise((resolve) => (tableDone = resolve));
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on("line", (line) => {
+    createInterface({ input: stream }).on("line", (raw) => {
+      const line = raw.replace(ANSI, "");
       log.write(`${line}\n`);
-      const quiet = NOISE.some((noise) => noise.test(line));
-      const shown = phase === "stopping" || (!quiet && (phase === "ready" || WARNING.test(line)));
-      if (shown) console.log(line);
+      if (line.includes("All emulators ready")) inTable = true;
+      if (inTable) {
+        if (line.startsWith("Issues? Report them")) {
+          inTable = false;
+          tableDone();
+        }
+        return;
+      }
+      const quiet = !line.trim() || NOISE.some((noise) => noise.test(line));
+      if (phase === "stopping" || (!quiet && (phase === "ready" || WARNING.test(line)))) console.log(raw);
     });
   }
-  waitForApi(stack, 180_000).then(async (up) => {
+  const apiUp = waitForApi(stack, 180_000);
+  // Should a firebase-tools version print no table, the summary comes 20 s after the API answers.
+  apiUp.then(() => setTimeout(tableDone, 20_000).unref());
+  Promise.all([emulatorsReady, apiUp]).then(async ([, up]) => {
     if (!up) return console.error(`The API did not answer /healthz within 180 s: see ${stack.dir}/emulators.log`);
     const admin = await ensureConsoleAdmin(`${root}/.local`, emulatorPort(9099, stack.offset), stack.projectId).catch(
       (error) => console.error(`Could not create the console's admin user: ${error.message}`),
