@@ -50,6 +50,8 @@ export function functionsEnv({ root, mode, projectId, testModelPort }) {
     JWT_SECRET_KEY: process.env.JWT_SECRET_KEY || generated.JWT_SECRET_KEY,
     TOOL_SECRETS_KEY: process.env.TOOL_SECRETS_KEY || generated.TOOL_SECRETS_KEY,
     ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? (mode === "start" ? "" : "admin@example.com"),
+    // Locally anyone signed in may try the product (npm start prints a second user); deployed, admin_only.
+    SIGNUP_POLICY: process.env.SIGNUP_POLICY ?? "open",
     OPENAI_API_KEY: process.env.OPENAI_API_KEY || process.env.OPENAI_API_KEY_FLASK_APP || "",
     OPENAI_BASE_URL: process.env.OPENAI_BASE_URL ?? "",
     OPENAI_MODEL: process.env.OPENAI_MODEL ?? "",

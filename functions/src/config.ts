@@ -1,4 +1,5 @@
 import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { type SignupPolicy, signupPolicySchema, SIGNUP_POLICIES } from "./users/signup-policy";
 
 /**
  * Every parameter and secret of the backend, declared once. Values are read with `.value()` only
@@ -14,6 +15,12 @@ export const TOOL_SECRETS_KEY = defineSecret("TOOL_SECRETS_KEY");
 export const ADMIN_EMAIL = defineString("ADMIN_EMAIL", {
   default: "",
   description: "Email of the administrator: a Firebase ID token with this verified email is admin",
+});
+export const SIGNUP_POLICY = defineString("SIGNUP_POLICY", {
+  default: "admin_only",
+  description:
+    "Who besides the administrator may use the API with a Firebase ID token: admin_only, allowlist (emails or @domains the admin lists) or open (any verified email, or a user without one, e.g. anonymous)",
+  input: { select: { options: SIGNUP_POLICIES.map((value) => ({ value })) } },
 });
 export const OPENAI_BASE_URL = defineString("OPENAI_BASE_URL", {
   default: "https://api.openai.com/v1",
@@ -67,6 +74,7 @@ export interface ModelConfig {
 export interface AppConfig extends ModelConfig {
   adminApiKey: string;
   adminEmail: string;
+  signupPolicy: SignupPolicy;
   jwtSecret: string;
   aiTokenTtlSeconds: number;
   /** Custom tools: the key their secrets are sealed with, and whether loopback URLs are allowed. */
@@ -93,6 +101,7 @@ export function readAppConfig(): AppConfig {
   return {
     adminApiKey: secretValue(ADMIN_API_KEY),
     adminEmail: ADMIN_EMAIL.value().trim().toLowerCase(),
+    signupPolicy: signupPolicySchema.parse(SIGNUP_POLICY.value()),
     jwtSecret: secretValue(JWT_SECRET_KEY),
     aiTokenTtlSeconds: AI_TOKEN_TTL_SECONDS.value(),
     // The Functions emulator sets FUNCTIONS_EMULATOR; a deployed function never has it.

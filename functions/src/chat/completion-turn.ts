@@ -119,7 +119,7 @@ export async function prepare(deps: CompletionDeps, input: CompletionInput): Pro
   // Only the memories that can fit beside the recent turns are read, and only the fields the context shows.
   const sources = { ai, messages: request.messages, recentTurns: turns, counter: tokenEstimator };
   const recent = recentTurnRecords(sources);
-  const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked, recent.used), CONTEXT_FIELDS);
+  const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked, recent), CONTEXT_FIELDS);
   const context = assembleContext({ ...sources, hits }, recent);
   const upstream = {
     ...request,

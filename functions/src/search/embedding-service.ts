@@ -3,8 +3,11 @@ import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import type { Embedder } from "../models/model-client";
 import { registryRef } from "../memory/registry-service";
 
-/** Characters of a memory's text sent to the embedder (about 2,000 tokens). */
+/** Characters of a text sent to the embedder (about 2,000 tokens): a memory's, or a search query's. */
 const EMBED_CHARS = 8_000;
+
+/** What the embedder is sent of a text: its start, within every embedding model's input limit. */
+export const embeddingInput = (text: string): string => text.slice(0, EMBED_CHARS);
 
 /**
  * Embeddings live beside the memories (`ai_registry/{ai_uuid}/embeddings/{memory_id}`), not in them:
@@ -27,7 +30,7 @@ export async function embedMemory(
   fullText: string,
   embedder: Embedder,
 ): Promise<"embedded" | "unchanged"> {
-  const text = fullText.slice(0, EMBED_CHARS);
+  const text = embeddingInput(fullText);
   const hash = embeddingHashOf(embedder.model, text);
   const ref = embeddingsCollection(db, aiUuid).doc(memoryId);
   if (!text.trim() || (await ref.get()).get("hash") === hash) return "unchanged";

@@ -1,26 +1,35 @@
+import type { z } from "zod";
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import { memoryUpdateSchema } from "../events/memory-update";
 import { type RoomEvent, roomCollection } from "../events/room-events";
 import { storedAs } from "../firestore-converter";
-import { type MemoryType, memoryText, type StoredMemory } from "../memory/memory-types";
+import { memoryText, type StoredMemory } from "../memory/memory-types";
 import { memoryCollection } from "../memory/registry-service";
 import { entryOf } from "./index-entry";
-import { readShards } from "./index-shards";
+import { readEpoch, readShards } from "./index-shards";
 import { MemoryIndex } from "./memory-index";
+import { Refresher } from "./refresher";
 
 /**
  * Each instance keeps the search index of the AIs it serves. A warm index is brought up to date by
- * the AI's room: the `memory_update` events committed since the last look (one query, usually
- * empty or one event), then only the memories they name are read. A cold one reads the shards.
- * Every memory whose write was acknowledged before a search started is in what that search ranks.
+ * the AI's room: the `memory_update` events committed since the last look, minus an overlap (one
+ * query, usually empty or one event; relayed messages are not read), then only the memories they
+ * name are read. A cold one reads the shards. Every memory whose write was acknowledged before a
+ * search started is in what that search ranks.
  */
 
 /** What catching up reads of a `memory_update` event: which memory, where, and what happened to it. */
 const namedChange = memoryUpdateSchema.pick({ action: true, memory_type: true, memory_id: true });
+type NamedChange = z.infer<typeof namedChange>;
 
-/** Past this many new events, reading the shards again is cheaper than catching up. */
+/** Past this many new changes, reading the shards again is cheaper than catching up. */
 const MAX_CATCH_UP_EVENTS = 300;
-/** Events expire after 7 days (TTL): an index older than this is read afresh. */
+/**
+ * How far back each catch-up looks again: an event can become visible after one with a later `at`
+ * (README, "Order"), so the events of this window are read again and those already applied skipped.
+ */
+const OVERLAP_MS = 10_000;
+/** Events expire after 7 days (TTL): an index not looked at for longer than this is read afresh. */
 const MAX_WATERMARK_AGE_MS = 5 * 24 * 60 * 60 * 1000;
 /** Entries held across all cached AIs before the least recently used AI is dropped. */
 const MAX_CACHED_ENTRIES = 400_000;
@@ -29,31 +38,13 @@ const ENTRY_FIELDS = ["memory_type", "content", "text", "importance", "created_a
 
 interface CachedIndex {
   index: MemoryIndex;
-  /** The commit time up to which the index is exact. */
+  /** The time up to which the index is exact, but for events that become visible late (OVERLAP_MS). */
   watermark: Timestamp;
+  /** The persisted index's epoch the index was read at: another one means it was rebuilt since. */
+  epoch: number;
+  /** The events of the overlap window already applied (id -> `at` in ms). */
+  applied: Map<string, number>;
   refresher: Refresher;
-}
-
-/**
- * Refreshes one at a time; a caller gets a refresh whose reads start after its call, so a write
- * acknowledged before the call is seen. Callers that arrive while one waits to start share it.
- */
-class Refresher {
-  private queued: Promise<void> | null = null;
-  private tail: Promise<void> = Promise.resolve();
-
-  run(task: () => Promise<void>): Promise<void> {
-    if (this.queued) return this.queued;
-    const next = this.tail
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = null;
-        return task();
-      });
-    this.queued = next;
-    this.tail = next;
-    return next;
-  }
 }
 
 const cache = new Map<string, CachedIndex>();
@@ -71,46 +62,59 @@ function remember(aiUuid: string, cached: CachedIndex): void {
 }
 
 async function loadFromShards(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<void> {
-  const { entries, readTime } = await readShards(db, aiUuid);
+  const { entries, epoch, readTime } = await readShards(db, aiUuid);
   const index = new MemoryIndex();
   for (const entry of entries) index.upsert(entry);
   cached.index = index;
   cached.watermark = readTime;
+  cached.epoch = epoch;
+  cached.applied.clear();
 }
 
-/** Applies the memory changes committed after the watermark; false when there were too many. */
-async function catchUp(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<boolean> {
-  const events = await roomCollection(db, aiUuid)
-    .where("at", ">", cached.watermark)
-    .orderBy("at")
-    .limit(MAX_CATCH_UP_EVENTS)
-    .select("at", "event", "data.action", "data.memory_type", "data.memory_id")
-    .withConverter(storedAs<Pick<RoomEvent, "at" | "event" | "data">>())
-    .get();
-  if (events.size === MAX_CATCH_UP_EVENTS) return false;
-  // The last change of each memory decides: deleted, or read it where it is now.
-  const latest = new Map<string, { action: string; type: MemoryType }>();
-  for (const doc of events.docs) {
-    const { event, data } = doc.data();
-    const change = event === "memory_update" ? namedChange.safeParse(data) : null;
-    if (change?.success)
-      latest.set(change.data.memory_id, { action: change.data.action, type: change.data.memory_type });
-  }
-  const toRead = [...latest].filter(([, change]) => change.action !== "deleted");
+/** Re-reads the memories named by changes: removed where deleted, else read where they are now. */
+async function applyChanges(db: Firestore, cached: CachedIndex, aiUuid: string, changes: Map<string, NamedChange>) {
+  const toRead = [...changes].filter(([, change]) => change.action !== "deleted");
   const docs = toRead.length
-    ? await db.getAll(...toRead.map(([id, change]) => memoryCollection(db, aiUuid, change.type).doc(id)), {
+    ? await db.getAll(...toRead.map(([id, change]) => memoryCollection(db, aiUuid, change.memory_type).doc(id)), {
         fieldMask: ENTRY_FIELDS,
       })
     : [];
-  for (const id of latest.keys()) cached.index.remove(id);
+  for (const id of changes.keys()) cached.index.remove(id);
   for (const doc of docs) {
     // Gone since (moved or deleted after the query): its own event brings it back next time.
     if (!doc.exists) continue;
     const memory = { id: doc.id, ...doc.data() } as StoredMemory;
     cached.index.upsert(entryOf({ ...memory, text: memoryText(memory) }));
   }
-  const last = events.docs[events.size - 1];
-  if (last) cached.watermark = last.data().at;
+}
+
+/** Applies the memory changes not applied yet; false when there were too many, or the index was rebuilt. */
+async function catchUp(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<boolean> {
+  const since = Timestamp.fromMillis(cached.watermark.toMillis() - OVERLAP_MS);
+  const [events, epoch] = await Promise.all([
+    roomCollection(db, aiUuid)
+      .where("event", "==", "memory_update")
+      .where("at", ">", since)
+      .orderBy("at")
+      .limit(MAX_CATCH_UP_EVENTS + cached.applied.size)
+      .select("at", "data.action", "data.memory_type", "data.memory_id")
+      .withConverter(storedAs<Pick<RoomEvent, "at" | "data">>())
+      .get(),
+    readEpoch(db, aiUuid),
+  ]);
+  const fresh = events.docs.filter((doc) => !cached.applied.has(doc.id));
+  if (epoch !== cached.epoch || fresh.length >= MAX_CATCH_UP_EVENTS) return false;
+  // The memory is read as it is now, so which of its changes came last does not matter.
+  const changes = new Map<string, NamedChange>();
+  for (const doc of fresh) {
+    const change = namedChange.safeParse(doc.data().data);
+    if (change.success) changes.set(change.data.memory_id, change.data);
+  }
+  await applyChanges(db, cached, aiUuid, changes);
+  for (const doc of fresh) cached.applied.set(doc.id, doc.data().at.toMillis());
+  cached.watermark = events.readTime;
+  for (const [id, atMs] of cached.applied)
+    if (atMs <= events.readTime.toMillis() - OVERLAP_MS) cached.applied.delete(id);
   return true;
 }
 
@@ -118,7 +122,13 @@ async function catchUp(db: Firestore, cached: CachedIndex, aiUuid: string): Prom
 export async function loadIndex(db: Firestore, aiUuid: string): Promise<MemoryIndex> {
   let cached = cache.get(aiUuid);
   if (!cached) {
-    cached = { index: new MemoryIndex(), watermark: Timestamp.fromMillis(0), refresher: new Refresher() };
+    cached = {
+      index: new MemoryIndex(),
+      watermark: Timestamp.fromMillis(0),
+      epoch: 0,
+      applied: new Map(),
+      refresher: new Refresher(),
+    };
     cache.set(aiUuid, cached);
   }
   const entry = cached;

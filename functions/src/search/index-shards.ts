@@ -14,6 +14,23 @@ export const SHARDS = 64;
 
 export const indexCollection = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("search_index");
 
+/**
+ * The index's epoch (`search_index/epoch`, beside the shards): a rebuild moves it on, so every warm
+ * instance, which reads it with each catch-up, reads the index afresh instead of trusting its own.
+ */
+const epochRef = (db: Firestore, aiUuid: string) => indexCollection(db, aiUuid).doc("epoch");
+
+export const epochOf = (doc: { get(field: string): unknown } | undefined): number => Number(doc?.get("epoch") ?? 0);
+
+export async function readEpoch(db: Firestore, aiUuid: string): Promise<number> {
+  return epochOf(await epochRef(db, aiUuid).get());
+}
+
+/** Tells every instance that the persisted index was rebuilt under it. */
+export async function advanceEpoch(db: Firestore, aiUuid: string): Promise<void> {
+  await epochRef(db, aiUuid).set({ epoch: FieldValue.increment(1) }, { merge: true });
+}
+
 /** FNV-1a of the id, so the shard of a memory never changes (a move keeps its id). */
 export function shardOf(memoryId: string): string {
   let hash = 0x811c9dc5;
@@ -47,16 +64,18 @@ export function writeEntries(
     writer.set(indexCollection(db, aiUuid).doc(shard), { entries }, { merge: true });
 }
 
-/** Every entry of the AI, and the time of the read (what the entries are exact as of). */
+/** Every entry of the AI, its epoch, and the time of the read (what the entries are exact as of). */
 export async function readShards(db: Firestore, aiUuid: string) {
   const snapshot = await indexCollection(db, aiUuid).get();
   const entries: IndexEntry[] = [];
+  let epoch = 0;
   for (const doc of snapshot.docs) {
+    if (doc.id === "epoch") epoch = epochOf(doc);
     const map = (doc.get("entries") ?? {}) as Record<string, unknown>;
     for (const [id, encoded] of Object.entries(map)) {
       const entry = typeof encoded === "string" ? decodeEntry(id, encoded) : null;
       if (entry) entries.push(entry);
     }
   }
-  return { entries, readTime: snapshot.readTime };
+  return { entries, epoch, readTime: snapshot.readTime };
 }

@@ -2,7 +2,7 @@ import type { Firestore } from "firebase-admin/firestore";
 import type { Embedder } from "../models/model-client";
 import { memoryRef } from "../memory/memory-service";
 import type { MemoryType, StoredMemory } from "../memory/memory-types";
-import { nearestMemories } from "./embedding-service";
+import { embeddingInput, nearestMemories } from "./embedding-service";
 import type { IndexEntry } from "./index-entry";
 import { loadIndex } from "./index-cache";
 import { fuseRankings } from "./ranking";
@@ -42,8 +42,13 @@ export interface SearchHit extends Omit<RankedHit, "entry"> {
 /** The best `limit` memories for a query, as index entries: nothing but the index (and vectors) read. */
 export async function rankMemories(db: Firestore, aiUuid: string, options: SearchOptions): Promise<RankedHit[]> {
   const nowMs = options.nowMs ?? Date.now();
-  const embedding = options.embedder && options.query.trim() ? options.embedder.embed([options.query]) : null;
-  const index = await loadIndex(db, aiUuid);
+  const embedder = options.query.trim() ? options.embedder : null;
+  // Both at once, and both awaited together: an embedder failing while a cold index loads is this
+  // request's error, never an unhandled rejection (which would end the process and every request on it).
+  const [index, embedding] = await Promise.all([
+    loadIndex(db, aiUuid),
+    embedder ? embedder.embed([embeddingInput(options.query)]) : null,
+  ]);
   const rankOptions = { types: options.types, nowMs, includeSuperseded: options.includeSuperseded };
   const keyword = index.rank(options.query, { ...rankOptions, limit: options.limit });
   const hits = new Map<string, RankedHit>(
@@ -54,7 +59,7 @@ export async function rankMemories(db: Firestore, aiUuid: string, options: Searc
   );
   if (!embedding) return [...hits.values()];
 
-  const nearest = await nearestMemories(db, aiUuid, (await embedding)[0], VECTOR_CANDIDATES);
+  const nearest = await nearestMemories(db, aiUuid, embedding[0], VECTOR_CANDIDATES);
   // The index says which neighbours are live, of the asked types, and current: no memory is read for that.
   const vectorIds: string[] = [];
   for (const { id, distance } of nearest) {

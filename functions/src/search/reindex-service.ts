@@ -4,7 +4,7 @@ import { memoryCollection, registryRef } from "../memory/registry-service";
 import { embeddingsCollection } from "./embedding-service";
 import { decodeEntry, entryOf, type IndexEntry } from "./index-entry";
 import { clearIndexCache } from "./index-cache";
-import { indexCollection, shardOf, writeEntries } from "./index-shards";
+import { advanceEpoch, indexCollection, shardOf, writeEntries } from "./index-shards";
 
 /** Memories per transaction: with their legacy clean-up and the shards, under Firestore's 500 writes. */
 const CHUNK = 100;
@@ -121,6 +121,7 @@ export async function reindexAi(db: Firestore, aiUuid: string): Promise<ReindexR
       if (error.code !== 5) throw error; // NOT_FOUND: memories of an AI without a registry entry
     });
   await db.recursiveDelete(registryRef(db, aiUuid).collection("event_cursors"));
+  await advanceEpoch(db, aiUuid);
   clearIndexCache(aiUuid);
   return { ai_uuid: aiUuid, indexed, stale_entries_removed: staleRemoved, documents_migrated: migrated };
 }
