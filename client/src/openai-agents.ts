@@ -1,13 +1,5 @@
 import { type AgentInputItem, type Session, tool } from "@openai/agents";
-import {
-  type MemoryToolsOptions,
-  SAVE_MEMORY,
-  SEARCH_MEMORY,
-  type SaveInput,
-  type SearchInput,
-  saveMemory,
-  searchMemory,
-} from "./adapters/memory-tool-calls.js";
+import { MEMORY_TOOLS, type MemoryToolsOptions } from "./adapters/memory-tool-calls.js";
 import type { AiMemory } from "./http-client.js";
 import { randomId } from "./transport.js";
 
@@ -87,16 +79,7 @@ export class AiMemorySession implements Session {
 
 /** Agents SDK function tools over the AI's memory: `search_memory` and `save_memory`. */
 export function memoryTools(options: MemoryToolsOptions) {
-  return [
-    tool({
-      ...SEARCH_MEMORY,
-      strict: true,
-      execute: async (input) => JSON.stringify(await searchMemory(options, input as SearchInput)),
-    }),
-    tool({
-      ...SAVE_MEMORY,
-      strict: true,
-      execute: async (input) => JSON.stringify(await saveMemory(options, input as SaveInput)),
-    }),
-  ];
+  return MEMORY_TOOLS.map(({ spec, run }) =>
+    tool({ ...spec, strict: true, execute: async (input) => JSON.stringify(await run(options, input)) }),
+  );
 }

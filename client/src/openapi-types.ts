@@ -504,6 +504,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ais/{ai_uuid}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue an ai_token limited to scopes (admin, owner, or the AI's own token without scopes) */
+        post: operations["createScopedToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ais/{ai_uuid}/tools": {
         parameters: {
             query?: never;
@@ -620,7 +637,8 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete the calling user's account with everything they own (as DELETE /v1/users/{uid}) */
+        delete: operations["deleteMe"];
         options?: never;
         head?: never;
         patch?: never;
@@ -739,7 +757,8 @@ export interface paths {
         get: operations["getUser"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a user with everything they own: every AI with its memories, history, room, sessions, chats (admin) */
+        delete: operations["deleteUser"];
         options?: never;
         head?: never;
         /** Disable or enable a user, or set their limits (admin) */
@@ -1259,6 +1278,12 @@ export interface components {
                 seconds: number;
             };
             event_id: string;
+        };
+        ScopedToken: {
+            ai_token: string;
+            /** @description ISO 8601 */
+            expires_at: string;
+            scopes: ("memory:read" | "memory:write" | "chat" | "relay" | "tools")[];
         };
         SearchHit: {
             ai_uuid: string;
@@ -2977,6 +3002,45 @@ export interface operations {
             };
         };
     };
+    createScopedToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    scopes: ("memory:read" | "memory:write" | "chat" | "relay" | "tools")[];
+                    /** @description default: AI_TOKEN_TTL_SECONDS */
+                    ttl_seconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScopedToken"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listTools: {
         parameters: {
             query?: never;
@@ -3439,6 +3503,35 @@ export interface operations {
             };
         };
     };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedUser"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exportMe: {
         parameters: {
             query?: never;
@@ -3685,6 +3778,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserSummary"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedUser"];
                 };
             };
             /** @description error */

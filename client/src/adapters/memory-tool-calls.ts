@@ -81,3 +81,12 @@ export async function saveMemory({ client, aiUuid }: MemoryToolsOptions, input: 
   });
   return { saved: true, id: memory.id };
 }
+
+/** Both tools, each with what the model sees and what a call does; the adapters wrap each in their framework's type. */
+export const MEMORY_TOOLS = [
+  {
+    spec: SEARCH_MEMORY,
+    run: (options: MemoryToolsOptions, input: unknown) => searchMemory(options, input as SearchInput),
+  },
+  { spec: SAVE_MEMORY, run: (options: MemoryToolsOptions, input: unknown) => saveMemory(options, input as SaveInput) },
+];

@@ -2,6 +2,7 @@ import type { DocumentReference, Firestore } from "firebase-admin/firestore";
 import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
 import { z } from "zod";
+import { memoryQuota } from "../memory/memory-quota";
 import { MEMORY_TYPES } from "../memory/memory-types";
 import type { AiRecord } from "../memory/registry-service";
 import { type ChatModel, type ModelDeps, requireChatModel } from "../models/model-client";
@@ -105,6 +106,8 @@ export async function prepare(deps: CompletionDeps, input: CompletionInput): Pro
     if (replay) return { kind: "replay", chat: replay };
   }
   const model = requireChatModel(deps.models);
+  // The exchange is stored as a memory: refused at the AI's limit before the model is paid.
+  await memoryQuota.reserve(deps.db, ai, 1);
   const { session, ref: sessionRef, isNew } = await sessionOf(deps.db, input);
   const query = lastUserMessage(request.messages);
   const [ranked, turns] = await Promise.all([

@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { z } from "zod";
 import { AppError } from "../errors";
 import { aiUuidSchema } from "../ids";
-import { assertAdmin, assertPerson } from "../auth/principal";
+import { assertAdmin, assertPerson, reachableAi } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { memoryQuota } from "../memory/memory-quota";
@@ -157,10 +157,13 @@ export function aiRoutes(deps: AppDeps): Router {
   });
 
   router.delete("/ais/:ai_uuid", async (req, res) => {
-    assertPerson(principalOf(res));
-    const ai = await aiOf(req, res);
-    await deleteAi(deps, ai.ai_uuid);
-    res.json({ deleted: true, ai_uuid: ai.ai_uuid });
+    const principal = principalOf(res);
+    assertPerson(principal);
+    const aiUuid = parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid");
+    // A user deletes only their own AIs; the admin any, and finishes one whose deletion was cut short.
+    if (principal.kind === "user") await reachableAi(deps.db, principal, aiUuid);
+    await deleteAi(deps, aiUuid);
+    res.json({ deleted: true, ai_uuid: aiUuid });
   });
 
   router.post("/ais/:ai_uuid/revoke_tokens", async (req, res) => {

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { AppError, retryAfterOf } from "../errors";
 import * as logs from "../logs";
+import { indexFullError } from "../search/index-limits";
 
 interface HttpLibraryError {
   type?: string;
@@ -57,7 +58,8 @@ const restShape: ErrorShape = (error) => {
  */
 export function errorMiddleware(shapes: Record<string, ErrorShape> = {}) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known = error instanceof AppError ? error : fromHttpLibrary(error as HttpLibraryError);
+    const known =
+      error instanceof AppError ? error : (fromHttpLibrary(error as HttpLibraryError) ?? indexFullError(error));
     const path = req.path.toLowerCase();
     const shape = Object.entries(shapes).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))?.[1];
     const retryAfter = known ? retryAfterOf(known) : null;

@@ -1,7 +1,9 @@
 import { Router } from "express";
 import { AppError } from "../errors";
 import { exportUser } from "../users/user-export";
-import { toUserView } from "../users/user-record";
+import type { Principal } from "../auth/principal";
+import { deleteUser } from "../users/user-deletion";
+import { toUserView, type UserRecord } from "../users/user-record";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import type { RouteDoc } from "./route-docs";
@@ -25,6 +27,14 @@ export const meRouteDocs: RouteDoc[] = [
     tag: "users",
     responses: { 200: answers.userExport },
   },
+  {
+    method: "delete",
+    path: "/v1/me",
+    summary: "Delete the calling user's account with everything they own (as DELETE /v1/users/{uid})",
+    operationId: "deleteMe",
+    tag: "users",
+    responses: { 200: answers.deletedUser },
+  },
 ];
 
 /** `/v1/me`: the caller's own record, export and (see user deletion) erasure. */
@@ -42,17 +52,22 @@ export function meRoutes(deps: AppDeps): Router {
   });
 
   router.get("/me/export", async (_req, res) => {
-    const principal = principalOf(res);
-    if (principal.kind !== "user") {
-      throw new AppError(
-        "permission_denied",
-        "only a user has data of their own to export; an AI exports at /v1/ais/{ai_uuid}/export",
-      );
-    }
+    const user = ownUser(principalOf(res));
     res
       .set("Content-Disposition", 'attachment; filename="ai-memory-export.json"')
-      .json(await exportUser(deps.db, principal.user));
+      .json(await exportUser(deps.db, user));
+  });
+
+  router.delete("/me", async (_req, res) => {
+    const user = ownUser(principalOf(res));
+    res.json({ deleted: true, uid: user.uid, ...(await deleteUser(deps, user.uid)) });
   });
 
   return router;
+}
+
+/** Only a user has an account of their own: the admin is a role, an AI is exported and deleted on its own routes. */
+function ownUser(principal: Principal): UserRecord {
+  if (principal.kind === "user") return principal.user;
+  throw new AppError("permission_denied", "only a user has an account of their own; an AI's is /v1/ais/{ai_uuid}");
 }

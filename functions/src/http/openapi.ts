@@ -15,6 +15,7 @@ import type { RouteDoc } from "./route-docs";
 import { searchRouteDocs } from "./search-routes";
 import { seedRouteDocs } from "./seed-routes";
 import { sessionRouteDocs } from "./session-routes";
+import { tokenRouteDocs } from "./token-routes";
 import { toolRouteDocs } from "./tool-routes";
 import { userRouteDocs } from "./user-routes";
 
@@ -55,6 +56,7 @@ const ROUTES: readonly RouteDoc[] = [
   ...factRouteDocs,
   ...relayRouteDocs,
   ...toolRouteDocs,
+  ...tokenRouteDocs,
   ...mcpRouteDocs,
 ];
 

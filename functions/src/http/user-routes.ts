@@ -1,19 +1,21 @@
 import { Router } from "express";
 import { z } from "zod";
 import { assertAdmin } from "../auth/principal";
+import { userUidSchema } from "../ids";
 import { allowlistRef, allowlistSchema } from "../users/signup-policy";
 import { getUser, listUsers, updateUser, userSummary } from "../users/user-admin";
+import { deleteUser } from "../users/user-deletion";
 import { userLimitsPatchSchema } from "../users/user-record";
 import { parseInput, strictObject } from "../validation";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
+import { queryLimitSchema } from "./schemas";
 import type { RouteDoc } from "./route-docs";
 import * as answers from "./user-answers";
 
-const uidSchema = z.string().min(1).max(128);
 export const listUsersQuerySchema = strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  after: uidSchema.optional().describe("the last uid of the previous page"),
+  limit: queryLimitSchema.default(50),
+  after: userUidSchema.optional().describe("the last uid of the previous page"),
 });
 export const updateUserSchema = strictObject({
   status: z.enum(["active", "disabled"]).optional(),
@@ -47,6 +49,15 @@ export const userRouteDocs: RouteDoc[] = [
     tag: "users",
     body: updateUserSchema,
     responses: { 200: answers.userSummary },
+  },
+  {
+    method: "delete",
+    path: "/v1/users/{uid}",
+    summary:
+      "Delete a user with everything they own: every AI with its memories, history, room, sessions, chats (admin)",
+    operationId: "deleteUser",
+    tag: "users",
+    responses: { 200: answers.deletedUser },
   },
   {
     method: "get",
@@ -85,14 +96,19 @@ export function userRoutes(deps: AppDeps): Router {
   });
 
   router.get("/users/:uid", async (req, res) => {
-    const user = await getUser(deps.db, parseInput(uidSchema, req.params.uid, "uid"));
+    const user = await getUser(deps.db, parseInput(userUidSchema, req.params.uid, "uid"));
     res.json(await userSummary(deps.db, user));
   });
 
   router.patch("/users/:uid", async (req, res) => {
-    const uid = parseInput(uidSchema, req.params.uid, "uid");
+    const uid = parseInput(userUidSchema, req.params.uid, "uid");
     const body = parseInput(updateUserSchema, req.body);
     res.json(await userSummary(deps.db, await updateUser(deps, uid, body)));
+  });
+
+  router.delete("/users/:uid", async (req, res) => {
+    const uid = parseInput(userUidSchema, req.params.uid, "uid");
+    res.json({ deleted: true, uid, ...(await deleteUser(deps, uid)) });
   });
 
   router.get("/allowlist", async (_req, res) => {

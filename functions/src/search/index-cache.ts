@@ -1,3 +1,5 @@
+import { totalmem } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import type { z } from "zod";
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import { memoryUpdateSchema } from "../events/memory-update";
@@ -31,8 +33,17 @@ const MAX_CATCH_UP_EVENTS = 300;
 const OVERLAP_MS = 10_000;
 /** Events expire after 7 days (TTL): an index not looked at for longer than this is read afresh. */
 const MAX_WATERMARK_AGE_MS = 5 * 24 * 60 * 60 * 1000;
-/** Entries held across all cached AIs before the least recently used AI is dropped. */
-const MAX_CACHED_ENTRIES = 400_000;
+/**
+ * Heap the cached indexes may hold together before the least recently used AI's is dropped: a
+ * share of what the instance has (its memory limit or V8's heap limit, the lower), so the requests
+ * in flight keep the rest.
+ */
+const CACHE_SHARE = 0.3;
+const cacheBudgetBytes = (): number => {
+  const constrained = process.constrainedMemory?.() ?? 0;
+  const memory = constrained > 0 && constrained < totalmem() ? constrained : totalmem();
+  return CACHE_SHARE * Math.min(memory, getHeapStatistics().heap_size_limit);
+};
 /** The memory fields an index entry is made from. */
 const ENTRY_FIELDS = ["memory_type", "content", "text", "importance", "created_at", "expires_at", "invalidated_at"];
 
@@ -52,20 +63,19 @@ const cache = new Map<string, CachedIndex>();
 function remember(aiUuid: string, cached: CachedIndex): void {
   cache.delete(aiUuid);
   cache.set(aiUuid, cached);
+  const budget = cacheBudgetBytes();
   let total = 0;
-  for (const each of cache.values()) total += each.index.size;
+  for (const each of cache.values()) total += each.index.bytes;
   for (const [key, each] of cache) {
-    if (total <= MAX_CACHED_ENTRIES || key === aiUuid) break;
+    if (total <= budget || key === aiUuid) break;
     cache.delete(key);
-    total -= each.index.size;
+    total -= each.index.bytes;
   }
 }
 
 async function loadFromShards(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<void> {
   const { entries, epoch, readTime } = await readShards(db, aiUuid);
-  const index = new MemoryIndex();
-  for (const entry of entries) index.upsert(entry);
-  cached.index = index;
+  cached.index = MemoryIndex.of(entries);
   cached.watermark = readTime;
   cached.epoch = epoch;
   cached.applied.clear();

@@ -3,8 +3,8 @@ import type { Embedder } from "../models/model-client";
 import { memoryRef } from "../memory/memory-service";
 import type { MemoryType, StoredMemory } from "../memory/memory-types";
 import { embeddingInput, nearestMemories } from "./embedding-service";
-import type { IndexEntry } from "./index-entry";
 import { loadIndex } from "./index-cache";
+import type { IndexedMemory } from "./memory-index";
 import { fuseRankings } from "./ranking";
 
 /**
@@ -27,7 +27,7 @@ export interface SearchOptions {
 }
 
 export interface RankedHit {
-  entry: IndexEntry;
+  entry: IndexedMemory;
   score: number;
   /** Share of the query's weight the memory contains (0 for vector-only hits). */
   coverage: number;

@@ -15,6 +15,14 @@ const STOP_WORDS = new Set(
 
 /** Terms indexed per memory at the most, the most frequent kept: bounds an index entry's size. */
 export const MAX_TERMS = 100;
+/** Characters of a term at the most (a longer word is cut, the same way in memories and queries). */
+export const MAX_TERM_CHARS = 32;
+/** Characters of a text read for terms: a longer one is indexed on its start (its length still counts). */
+export const MAX_INDEXED_CHARS = 100_000;
+
+/** A word cut to MAX_TERM_CHARS code points (never half a surrogate pair). */
+const bounded = (term: string): string =>
+  term.length <= MAX_TERM_CHARS ? term : [...term].slice(0, MAX_TERM_CHARS).join("");
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -55,10 +63,12 @@ export function contentToText(content: string | Record<string, unknown>): string
 
 /** The search terms of a text, in order, repeats kept. */
 export function tokenize(text: string): string[] {
-  const normalized = text.toLowerCase().normalize("NFKC");
+  const normalized = text.slice(0, MAX_INDEXED_CHARS).toLowerCase().normalize("NFKC");
   const words = CJK.test(normalized) ? cjkWords(normalized) : (normalized.match(WORD) ?? []);
   const tokens: string[] = [];
-  for (const word of words) {
+  for (const whole of words) {
+    // Cut before stemming: the stemmer's time grows faster than a word's length.
+    const word = bounded(whole);
     if (CJK.test(word)) {
       tokens.push(word);
       continue;

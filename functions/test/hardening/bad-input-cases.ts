@@ -63,6 +63,10 @@ export function validBodies(f: Fixture): Record<string, unknown> {
     "post /v1/ais/{ai_uuid}/memories/{memory_type}": { content: "a fact", ...fields },
     "patch /v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}": { content: "an edit", expected_version: 1 },
     "post /v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}/move": { to_memory_type: "archive" },
+    "put /v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}": { content: "a replacement", ...fields },
+    "post /v1/ais/{ai_uuid}/sessions/{session_id}/items": { items: [{ role: "user", content: "hello" }] },
+    "patch /v1/users/{uid}": { status: "active", limits: { ais: 3 } },
+    "patch /v1/allowlist": { entries: ["fuzz@example.com", "@example.org"] },
     "post /v1/chat/completions": {
       ai_uuid: f.aiUuid,
       model: "test-model",
@@ -78,6 +82,7 @@ export function validBodies(f: Fixture): Record<string, unknown> {
     },
     "post /v1/ais/{ai_uuid}/tools/{name}/test": { arguments: {} },
     "put /v1/ais/{ai_uuid}/secrets/{name}": { value: "fuzz-secret" },
+    "post /v1/ais/{ai_uuid}/tokens": { scopes: ["memory:read"], ttl_seconds: 600 },
     "post /mcp": {
       jsonrpc: "2.0",
       id: 1,
@@ -96,6 +101,7 @@ export const fillPath = (path: string, f: Fixture, override: Record<string, stri
       memory_id: f.memoryId,
       session_id: f.sessionId,
       name: "fuzz",
+      uid: "fuzz-user",
     };
     return values[name];
   });

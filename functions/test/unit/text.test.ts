@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { contentToText, MAX_TERMS, termFrequencies, tokenize } from "../../src/search/text";
+import { encodeEntry, entryOf } from "../../src/search/index-entry";
+import { contentToText, MAX_TERM_CHARS, MAX_TERMS, termFrequencies, tokenize } from "../../src/search/text";
 
 describe("search terms", () => {
   it("meet across inflections (Porter2), and leave stop words and single letters out", () => {
@@ -25,6 +26,23 @@ describe("search terms", () => {
     const capped = termFrequencies(`${long} often often often`);
     expect(capped.terms.size).toBe(MAX_TERMS);
     expect(capped.terms.get("often")).toBe(3);
+  });
+
+  it("are bounded: a long word is cut the same way in a memory and a query, so an entry stays small", () => {
+    const word = "x".repeat(32_000);
+    expect(tokenize(word)[0].length).toBeLessThanOrEqual(MAX_TERM_CHARS);
+    expect(tokenize(`${word}y`)).toEqual(tokenize(word));
+    expect(tokenize("😀".repeat(40) + "a")).toEqual([]); // no letters: nothing to index
+    expect(tokenize("𐐨".repeat(40))[0]).toBe("𐐨".repeat(MAX_TERM_CHARS)); // whole code points
+    const worst = Array.from({ length: 500 }, (_, index) => `${index}${"q".repeat(100)}`).join(" ");
+    const entry = entryOf({
+      id: "m1",
+      memory_type: "archive",
+      text: worst.repeat(40),
+      importance: 0.5,
+      created_at: { toMillis: () => 0 },
+    });
+    expect(encodeEntry(entry).length).toBeLessThan(MAX_TERMS * (MAX_TERM_CHARS + 4) + 64);
   });
 
   it("turn structured content into key: value lines, however deep, without recursion", () => {
