@@ -198,7 +198,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the AI's memory, a page at a time (follow next_cursor) */
+        /** Export the AI's whole memory */
         get: operations["exportAi"];
         put?: never;
         post?: never;
@@ -504,6 +504,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ais/{ai_uuid}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue an ai_token limited to scopes (admin, owner, or the AI's own token without scopes) */
+        post: operations["createScopedToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ais/{ai_uuid}/tools": {
         parameters: {
             query?: never;
@@ -765,18 +782,6 @@ export interface components {
             /** @description ISO 8601 */
             created_at: string;
             database_paths: components["schemas"]["DatabasePaths"];
-            /** @description to the admin, on GET: memory-change steps that failed and are being retried, or gave up */
-            failing_steps?: {
-                attempts: number;
-                event_id: string;
-                last_error: string | null;
-                /** @enum {string} */
-                status: "failing" | "gave_up";
-                /** @enum {string} */
-                step: "embedding" | "consolidation" | "extraction";
-                /** @description ISO 8601 */
-                updated_at: string;
-            }[];
             /** @description the newest room event's time */
             last_activity_at: string | null;
             owner_id: string;
@@ -1005,8 +1010,6 @@ export interface components {
             /** @constant */
             format: "ai-memory-export/1";
             memories: components["schemas"]["Memory"][];
-            /** @description the next page's cursor; null on the last page */
-            next_cursor: string | null;
         };
         ExtractionList: {
             extractions: components["schemas"]["ExtractionRecord"][];
@@ -1275,6 +1278,12 @@ export interface components {
                 seconds: number;
             };
             event_id: string;
+        };
+        ScopedToken: {
+            ai_token: string;
+            /** @description ISO 8601 */
+            expires_at: string;
+            scopes: ("memory:read" | "memory:write" | "chat" | "relay" | "tools")[];
         };
         SearchHit: {
             ai_uuid: string;
@@ -2051,10 +2060,7 @@ export interface operations {
     };
     exportAi: {
         parameters: {
-            query?: {
-                cursor?: string;
-                limit?: number;
-            };
+            query?: never;
             header?: never;
             path: {
                 ai_uuid: string;
@@ -2983,6 +2989,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PoppedItem"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createScopedToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    scopes: ("memory:read" | "memory:write" | "chat" | "relay" | "tools")[];
+                    /** @description default: AI_TOKEN_TTL_SECONDS */
+                    ttl_seconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScopedToken"];
                 };
             };
             /** @description error */

@@ -2,6 +2,7 @@ import jwt from "jsonwebtoken";
 import { z } from "zod";
 import { AppError } from "../errors";
 import { aiUuidSchema } from "../ids";
+import { type Scope, scopeSchema } from "./scopes";
 
 export const AI_TOKEN_ISSUER = "ai-memory";
 export const AI_TOKEN_AUDIENCE = "ai-memory-api";
@@ -9,6 +10,8 @@ export const AI_TOKEN_AUDIENCE = "ai-memory-api";
 export interface AiTokenClaims {
   sub: string;
   tv: number;
+  /** A scoped token's scopes; absent on a full token (the handshake's). */
+  scp?: Scope[];
 }
 
 const unauthenticated = (message: string) => new AppError("unauthenticated", message);
@@ -18,9 +21,10 @@ export function signAiToken(
   aiUuid: string,
   tokenVersion: number,
   ttlSeconds: number,
+  scopes?: Scope[],
 ): { token: string; expiresAt: Date } {
   if (!secret) throw new AppError("unavailable", "JWT_SECRET_KEY is not set: the server cannot issue AI tokens");
-  const token = jwt.sign({ tv: tokenVersion }, secret, {
+  const token = jwt.sign({ tv: tokenVersion, ...(scopes ? { scp: scopes } : {}) }, secret, {
     algorithm: "HS256",
     issuer: AI_TOKEN_ISSUER,
     audience: AI_TOKEN_AUDIENCE,
@@ -51,7 +55,11 @@ export function verifyAiToken(secret: string, token: string): AiTokenClaims {
   return claims.data;
 }
 
-const claimsSchema = z.object({ sub: aiUuidSchema, tv: z.number().int().positive() });
+const claimsSchema = z.object({
+  sub: aiUuidSchema,
+  tv: z.number().int().positive(),
+  scp: z.array(scopeSchema).optional(),
+});
 
 /** The issuer of an unverified JWT, to route it to the right verifier. */
 export function peekIssuer(token: string): string | null {

@@ -7,6 +7,7 @@ import { type AiRecord, registryRef } from "../memory/registry-service";
 import type { UserRecord } from "../users/user-record";
 import { admitUser } from "../users/user-service";
 import { AI_TOKEN_ISSUER, peekIssuer, verifyAiToken } from "./ai-token";
+import type { Scope } from "./scopes";
 
 /**
  * Who is calling: the administrator; a signed-in Firebase user the sign-up policy admits, who
@@ -15,7 +16,7 @@ import { AI_TOKEN_ISSUER, peekIssuer, verifyAiToken } from "./ai-token";
 export type Principal =
   | { kind: "admin"; userId: string; via: "api_key" | "firebase" }
   | { kind: "user"; userId: string; user: UserRecord }
-  | { kind: "ai"; aiUuid: string; userId: string; ai: AiRecord };
+  | { kind: "ai"; aiUuid: string; userId: string; ai: AiRecord; scopes?: Scope[] };
 
 export interface AuthDeps {
   db: Firestore;
@@ -55,7 +56,13 @@ async function aiPrincipal(token: string, deps: AuthDeps): Promise<Principal> {
   const ai = snapshot.data();
   if (ai?.status !== "active") throw unauthenticated("the ai_token's AI no longer exists or is disabled");
   if (ai.token_version !== claims.tv) throw unauthenticated("the ai_token has been revoked: handshake again");
-  return { kind: "ai", aiUuid: ai.ai_uuid, userId: `ai:${ai.ai_uuid}`, ai };
+  return {
+    kind: "ai",
+    aiUuid: ai.ai_uuid,
+    userId: `ai:${ai.ai_uuid}`,
+    ai,
+    ...(claims.scp ? { scopes: claims.scp } : {}),
+  };
 }
 
 async function firebasePrincipal(idToken: string, deps: AuthDeps): Promise<Principal> {

@@ -105,11 +105,11 @@ export const aiRouteDocs: RouteDoc[] = [
  * What an AI may change about itself with its own token: its name and persona. Its status, limits,
  * models and every setting that spends the deployment's money are the administrator's.
  */
-function assertAiMayChange(body: z.infer<typeof updateAiSchema>): void {
+function assertAiMayChange(body: z.infer<typeof updateAiSchema>, changeable: Set<string>): void {
   const fields = [
     ...(body.status === undefined ? [] : ["status"]),
     ...Object.keys(body.settings ?? {}).map((key) => `settings.${key}`),
-  ].filter((field) => !AI_CHANGEABLE.has(field));
+  ].filter((field) => !changeable.has(field));
   if (fields.length > 0) {
     throw new AppError("permission_denied", `${fields.join(", ")}: only the administrator may change this`, {
       field: fields[0],
@@ -117,6 +117,8 @@ function assertAiMayChange(body: z.infer<typeof updateAiSchema>): void {
   }
 }
 const AI_CHANGEABLE = new Set(["settings.system_prompt"]);
+/** The AI's owner also sets its capability policy (what its memory tools may do), never its limits. */
+const OWNER_CHANGEABLE = new Set([...AI_CHANGEABLE, "settings.memory_tools", "settings.writable_types"]);
 
 /** REST routes over the AI registry: `/v1/ais[/{ai_uuid}]`, tokens, export and import. */
 export function aiRoutes(deps: AppDeps): Router {
@@ -147,7 +149,8 @@ export function aiRoutes(deps: AppDeps): Router {
   router.patch("/ais/:ai_uuid", async (req, res) => {
     const ai = await aiOf(req, res);
     const body = parseInput(updateAiSchema, req.body);
-    if (principalOf(res).kind !== "admin") assertAiMayChange(body);
+    const caller = principalOf(res).kind;
+    if (caller !== "admin") assertAiMayChange(body, caller === "user" ? OWNER_CHANGEABLE : AI_CHANGEABLE);
     const updated = await updateAi(deps.db, ai.ai_uuid, {
       name: body.ai_name,
       status: body.status,

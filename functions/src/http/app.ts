@@ -4,6 +4,7 @@ import { adminClaimRoutes } from "./admin-claim-routes";
 import { aiRoutes } from "./ai-routes";
 import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth-middleware";
+import { capabilityGate } from "./capability-gate";
 import { bodyLimit, jsonBodiesOnly, requestGuard } from "./body-limit";
 import { completionsRoutes, openAiErrorBody } from "./completions-routes";
 import { mcpRoutes } from "../mcp/mcp-routes";
@@ -16,8 +17,9 @@ import { relayRoutes } from "./relay-routes";
 import { searchRoutes } from "./search-routes";
 import { seedRoutes } from "./seed-routes";
 import { sessionRoutes } from "./session-routes";
-import { userRoutes } from "./user-routes";
+import { tokenRoutes } from "./token-routes";
 import { toolRoutes } from "./tool-routes";
+import { userRoutes } from "./user-routes";
 
 /** The whole HTTP API as one Express app: the `api` function serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps): Express {
@@ -39,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
   // Authenticates on its own, so that even a 401 answers in OpenAI's error shape.
   app.use("/v1", completionsRoutes(deps));
   app.use(authenticate(deps));
+  app.use(capabilityGate);
   app.use(seedRoutes(deps));
   app.use("/v1", aiRoutes(deps));
   app.use("/v1", adminClaimRoutes(deps));
@@ -50,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/v1", factRoutes(deps));
   app.use("/v1", relayRoutes(deps));
   app.use("/v1", toolRoutes(deps));
+  app.use("/v1", tokenRoutes(deps));
   app.use("/mcp", mcpRoutes(deps));
   app.use(notFoundRoute);
   app.use(errorMiddleware({ "/v1/chat/completions": openAiErrorBody, "/v1/models": openAiErrorBody }));

@@ -11,6 +11,7 @@ import { toolDepsOf } from "../tools/toolbox";
 import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import { authenticate, principalOf } from "./auth-middleware";
+import { capabilityGate } from "./capability-gate";
 import { chatCompletionSchema, OWN_FIELDS } from "./chat-schemas";
 import type { RouteDoc } from "./route-docs";
 import * as chatAnswers from "./chat-answers";
@@ -171,7 +172,7 @@ export function completionsRoutes(deps: AppDeps): Router {
   const router = Router();
   const { models } = deps;
   const completionDeps = { db: deps.db, models, tools: toolDepsOf(deps.config) };
-  router.post("/chat/completions", authenticate(deps), async (req, res) => {
+  router.post("/chat/completions", authenticate(deps), capabilityGate, async (req, res) => {
     const { input, stream } = await completionInput(deps, req, res);
     if (stream) await sendStream(streamChat(completionDeps, input), res);
     else res.json(await completeChat(completionDeps, input));
@@ -181,10 +182,10 @@ export function completionsRoutes(deps: AppDeps): Router {
     const principal = principalOf(res);
     return listModels(models, principal.kind === "ai" ? (principal.ai.settings.model ?? null) : null);
   };
-  router.get("/models", authenticate(deps), async (_req, res) => {
+  router.get("/models", authenticate(deps), capabilityGate, async (_req, res) => {
     res.json(await modelsOf(res));
   });
-  router.get("/models/:model", authenticate(deps), async (req, res) => {
+  router.get("/models/:model", authenticate(deps), capabilityGate, async (req, res) => {
     const model = (await modelsOf(res)).data.find((entry) => entry.id === req.params.model);
     if (!model) throw notFound(`model ${req.params.model}`);
     res.json(model);

@@ -15,8 +15,9 @@ import type { RouteDoc } from "./route-docs";
 import { searchRouteDocs } from "./search-routes";
 import { seedRouteDocs } from "./seed-routes";
 import { sessionRouteDocs } from "./session-routes";
-import { userRouteDocs } from "./user-routes";
+import { tokenRouteDocs } from "./token-routes";
 import { toolRouteDocs } from "./tool-routes";
+import { userRouteDocs } from "./user-routes";
 
 /** The routes the app itself serves, beside its routers. */
 const META_ROUTES: RouteDoc[] = [
@@ -55,6 +56,7 @@ const ROUTES: readonly RouteDoc[] = [
   ...factRouteDocs,
   ...relayRouteDocs,
   ...toolRouteDocs,
+  ...tokenRouteDocs,
   ...mcpRouteDocs,
 ];
 

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import * as logs from "../logs";
 import { parseInput } from "../validation";
+import { checkMcpTool } from "../http/capability-gate";
 import { MEMORY_TOOLS, type ToolContext } from "./memory-tools";
 
 const INSTRUCTIONS =
@@ -56,7 +57,9 @@ export async function callTool(context: ToolContext, name: string, args: unknown
         "not_found",
         `tool ${name} not found; tools: ${MEMORY_TOOLS.map((known) => known.name).join(", ")}`,
       );
-    return result(await tool.run(context, parseInput(tool.input, args ?? {})));
+    const parsed = parseInput(tool.input, args ?? {});
+    checkMcpTool(context.principal, name, parsed as Record<string, unknown>);
+    return result(await tool.run(context, parsed));
   } catch (error) {
     if (error instanceof AppError) {
       return {

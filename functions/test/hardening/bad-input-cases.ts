@@ -82,6 +82,7 @@ export function validBodies(f: Fixture): Record<string, unknown> {
     },
     "post /v1/ais/{ai_uuid}/tools/{name}/test": { arguments: {} },
     "put /v1/ais/{ai_uuid}/secrets/{name}": { value: "fuzz-secret" },
+    "post /v1/ais/{ai_uuid}/tokens": { scopes: ["memory:read"], ttl_seconds: 600 },
     "post /mcp": {
       jsonrpc: "2.0",
       id: 1,
@@ -99,8 +100,8 @@ export const fillPath = (path: string, f: Fixture, override: Record<string, stri
       memory_type: "working_memory",
       memory_id: f.memoryId,
       session_id: f.sessionId,
-      uid: "fuzz-user",
       name: "fuzz",
+      uid: "fuzz-user",
     };
     return values[name];
   });
