@@ -19,6 +19,15 @@ export default defineConfig({
         },
       },
       {
+        // The runner's own tests: each starts whole stacks with `npm start`, so they run apart, without emulators.
+        test: {
+          name: "stacks",
+          include: ["scripts/test/**/*.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         test: {
           name: "emulator",
           // console/test drives the admin console in headless Chromium, against the same emulators.

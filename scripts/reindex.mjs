@@ -10,7 +10,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { emulatorPort } from "./ports.mjs";
+import { emulatorPort, portOffset } from "./ports.mjs";
+import { stackOf } from "./stack.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -41,7 +42,7 @@ async function main() {
   const { initializeApp } = require("firebase-admin/app");
   const { getFirestore } = require("firebase-admin/firestore");
   const { reindexAi, reindexAll } = require("./lib/search/reindex-service.js");
-  const db = getFirestore(initializeApp({ projectId: project ?? "demo-ai-memory" }));
+  const db = getFirestore(initializeApp({ projectId: project ?? stackOf(root, "start", portOffset()).projectId }));
   const print = (report) => console.log(JSON.stringify(report));
   if (ai) print(await reindexAi(db, ai));
   else console.log(`${(await reindexAll(db, print)).length} AIs reindexed`);

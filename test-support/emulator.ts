@@ -25,8 +25,10 @@ export const auth = getAuth();
 export const config: AppConfig = {
   adminApiKey: required("ADMIN_API_KEY"),
   adminEmail: (process.env.ADMIN_EMAIL ?? "").toLowerCase(),
+  signupPolicy: "admin_only",
   jwtSecret: required("JWT_SECRET_KEY"),
   aiTokenTtlSeconds: 3600,
+  tools: { secretsKey: required("TOOL_SECRETS_KEY"), allowLoopback: true },
   openai: { apiKey: "test-openai-key", baseUrl: process.env.OPENAI_BASE_URL ?? "", model: "test-model" },
   embedding: { model: "", baseUrl: "", dimensions: 8 },
 };

@@ -138,6 +138,14 @@ export class AiMemory {
         method: "GET",
         path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}`,
       }),
+    /** Creates the memory with this id (201), or replaces it whole as its next version (200). */
+    put: (aiUuid: string, type: MemoryType, id: string, body: RequestBody<"putAiMemory">) =>
+      this.call<Answer<"putAiMemory">>({
+        method: "PUT",
+        path: `/v1/ais/${enc(aiUuid)}/memories/${enc(type)}/${enc(id)}`,
+        body,
+        idempotent: true,
+      }),
     history: (aiUuid: string, type: MemoryType, id: string) =>
       this.call<Answer<"aiMemoryHistory">>({
         method: "GET",
@@ -179,6 +187,25 @@ export class AiMemory {
         path: `/v1/ais/${enc(aiUuid)}/sessions/${enc(sessionId)}/chats`,
         query,
       }),
+    /** An agent framework's conversation, kept in order under the session (see docs/adapters.md). */
+    items: {
+      /** The newest `limit` items (before `before`), oldest first, and where the older page ends. */
+      list: (aiUuid: string, sessionId: string, query: Query<"listSessionItems"> = {}) =>
+        this.call<Answer<"listSessionItems">>({ method: "GET", path: this.itemsPath(aiUuid, sessionId), query }),
+      /** Retried safely: an Idempotency-Key is sent (a fresh one unless given). */
+      append: (aiUuid: string, sessionId: string, body: RequestBody<"appendSessionItems">, options?: RequestOptions) =>
+        this.call<Answer<"appendSessionItems">>({
+          method: "POST",
+          path: this.itemsPath(aiUuid, sessionId),
+          body,
+          ...options,
+          idempotencyKey: options?.idempotencyKey ?? randomId(),
+        }),
+      pop: (aiUuid: string, sessionId: string) =>
+        this.call<Answer<"popSessionItem">>({ method: "DELETE", path: `${this.itemsPath(aiUuid, sessionId)}/last` }),
+      clear: (aiUuid: string, sessionId: string) =>
+        this.call<Answer<"clearSessionItems">>({ method: "DELETE", path: this.itemsPath(aiUuid, sessionId) }),
+    },
   };
 
   readonly chat = {
@@ -228,6 +255,10 @@ export class AiMemory {
 
   private call<T>(call: Call): Promise<T> {
     return this.transport.json<T>({ idempotent: call.method === "GET", ...call });
+  }
+
+  private itemsPath(aiUuid: string, sessionId: string): string {
+    return `/v1/ais/${enc(aiUuid)}/sessions/${enc(sessionId)}/items`;
   }
 
   private relayCall<A extends keyof RelayAnswers>(body: RequestBody<"relay">) {

@@ -161,10 +161,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List AIs (admin) */
+        /** List AIs: a user's own, or everyone's for the admin (filter by owner_uid) */
         get: operations["listAis"];
         put?: never;
-        /** Create an AI (admin) */
+        /** Create an AI, owned by the calling user (or the admin) */
         post: operations["createAi"];
         delete?: never;
         options?: never;
@@ -183,7 +183,7 @@ export interface paths {
         get: operations["getAi"];
         put?: never;
         post?: never;
-        /** Delete an AI and all its memory (admin) */
+        /** Delete an AI and all its memory (its owner or the admin) */
         delete: operations["deleteAi"];
         options?: never;
         head?: never;
@@ -215,7 +215,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fact extraction records, newest first, optionally by status (admin) */
+        /** Fact extraction records, newest first, optionally by status (admin, or the AI's owner) */
         get: operations["listExtractions"];
         put?: never;
         post?: never;
@@ -232,7 +232,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The fact extraction record of one chat exchange (admin) */
+        /** The fact extraction record of one chat exchange (admin, or the AI's owner) */
         get: operations["getExtraction"];
         put?: never;
         post?: never;
@@ -303,7 +303,8 @@ export interface paths {
         };
         /** One memory */
         get: operations["getAiMemory"];
-        put?: never;
+        /** Create the memory with this id, or replace it whole (its next version): a framework's key as the id */
+        put: operations["putAiMemory"];
         post?: never;
         /** Delete a memory */
         delete: operations["deleteAiMemory"];
@@ -356,7 +357,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Undo a supersession: the memory, and the exchanges hidden with it, current again (admin) */
+        /** Undo a supersession: the memory, and the exchanges hidden with it, current again (admin, or the AI's owner) */
         post: operations["restoreAiMemory"];
         delete?: never;
         options?: never;
@@ -415,6 +416,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ais/{ai_uuid}/secrets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a write-only secret that tool headers name as {{secret:NAME}} (admin) */
+        put: operations["putSecret"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ais/{ai_uuid}/sessions": {
         parameters: {
             query?: never;
@@ -450,6 +468,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ais/{ai_uuid}/sessions/{session_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's items (an agent framework's conversation), the newest page, oldest first */
+        get: operations["listSessionItems"];
+        put?: never;
+        /** Append items; a user message then an assistant message is also an exchange of the session */
+        post: operations["appendSessionItems"];
+        /** Remove every item (the session's exchanges and memories stay) */
+        delete: operations["clearSessionItems"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/sessions/{session_id}/items/last": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove and answer the newest item */
+        delete: operations["popSessionItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The AI's custom tools and its latest tool calls */
+        get: operations["listTools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/tools/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One custom tool (secrets show as {{secret:NAME}}) */
+        get: operations["getTool"];
+        /** Create or replace a custom tool: HTTP, or a remote MCP server (admin) */
+        put: operations["putTool"];
+        post?: never;
+        /** Remove a custom tool (admin) */
+        delete: operations["deleteTool"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ais/{ai_uuid}/tools/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a custom tool once with sample arguments (admin) */
+        post: operations["testTool"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allowlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sign-up allowlist: emails and @domains (admin; used when SIGNUP_POLICY is allowlist) */
+        get: operations["getAllowlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Replace the sign-up allowlist (admin) */
+        patch: operations["setAllowlist"];
+        trace?: never;
+    };
     "/v1/chat/completions": {
         parameters: {
             query?: never;
@@ -478,6 +603,41 @@ export interface paths {
         put?: never;
         /** Create an AI ({ai_name}) or resume one ({ai_uuid}) */
         post: operations["handshake"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the caller is: admin, user (with their record and limits) or AI, and the sign-up policy */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        /** Delete the calling user's account with everything they own (as DELETE /v1/users/{uid}) */
+        delete: operations["deleteMe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the calling user owns, in one file: their record, AIs, memories, sessions, chats */
+        get: operations["exportMe"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -552,6 +712,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users, newest first, with their AI and memory counts (admin) */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One user, with their AI and memory counts (admin) */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /** Delete a user with everything they own: every AI with its memories, history, room, sessions, chats (admin) */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /** Disable or enable a user, or set their limits (admin) */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -572,6 +768,8 @@ export interface components {
             /** @description the newest room event's time */
             last_activity_at: string | null;
             owner_id: string;
+            /** @description the user who owns the AI; null: the administrator */
+            owner_uid: string | null;
             settings: components["schemas"]["AiSettings"];
             /** @description memories per type, counted when asked */
             stats: {
@@ -592,6 +790,8 @@ export interface components {
             created_at: string;
             database_paths: components["schemas"]["DatabasePaths"];
             owner_id: string;
+            /** @description the user who owns the AI; null: the administrator */
+            owner_uid: string | null;
             settings: components["schemas"]["AiSettings"];
             /** @enum {string} */
             status: "active" | "disabled";
@@ -609,6 +809,8 @@ export interface components {
             max_memories: number;
             /** @description tokens of memory in the chat context */
             memory_token_budget: number;
+            /** @description give the model tools to search and change its own memory during a chat */
+            memory_tools: boolean;
             /** @description the chat model; null: the deployment's OPENAI_MODEL */
             model: string | null;
             /** @description write a personal log at each consolidation */
@@ -617,8 +819,22 @@ export interface components {
             requests_per_minute: number;
             /** @description the AI's persona, before its memory in the system prompt */
             system_prompt: string | null;
+            /** @description model rounds that may call tools in one chat turn */
+            tool_steps: number;
             /** @description working memories kept before consolidation */
             working_memory_limit: number;
+            /** @description memory types the AI's own token and its memory tools may write or delete */
+            writable_types: ("working_memory" | "long_term_memory" | "personal_logs" | "archive")[];
+        };
+        Allowlist: {
+            entries: string[];
+        };
+        AppendedItems: {
+            /** @description the exchanges (user message, then assistant message) these items completed */
+            chat_ids: string[];
+            positions: number[];
+            /** @description a retry of the last append (same Idempotency-Key): nothing written again */
+            replayed: boolean;
         };
         AppliedDecision: {
             /** @enum {string} */
@@ -697,6 +913,9 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        ClearedItems: {
+            deleted: number;
+        };
         DatabasePaths: {
             chat_sessions: string;
             chats: string;
@@ -721,6 +940,17 @@ export interface components {
             memory_id: string;
             /** @enum {string} */
             memory_type: "working_memory" | "long_term_memory" | "personal_logs" | "archive";
+        };
+        DeletedTool: {
+            /** @constant */
+            deleted: true;
+            name: string;
+        };
+        DeletedUser: {
+            ais_deleted: number;
+            /** @constant */
+            deleted: true;
+            uid: string;
         };
         EmitAck: {
             /** @constant */
@@ -749,6 +979,11 @@ export interface components {
             client_id: string | null;
             /** @constant */
             kind: "admin";
+            user_id: string;
+        } | {
+            client_id: string | null;
+            /** @constant */
+            kind: "user";
             user_id: string;
         };
         Export: {
@@ -839,6 +1074,15 @@ export interface components {
             /** @constant */
             left: true;
         };
+        Me: {
+            /** @enum {string} */
+            kind: "admin" | "user" | "ai";
+            /** @enum {string} */
+            signup_policy: "admin_only" | "allowlist" | "open";
+            uid: string;
+            /** @description the caller's user record and limits; null for the admin and an AI */
+            user: components["schemas"]["User"] | null;
+        };
         Memory: {
             ai_uuid: string;
             content: string | {
@@ -883,6 +1127,16 @@ export interface components {
             context_memory_ids: string[];
             session_id: string;
             stored_memory_ids: string[];
+            /** @description the AI's own tools the server ran in this turn (memory tools, custom tools), in order */
+            tool_calls?: {
+                arguments: string;
+                error?: string;
+                id: string;
+                ms: number;
+                name: string;
+                /** @enum {string} */
+                status: "ok" | "error" | "invalid_arguments" | "timeout" | "unknown_tool" | "step_limit";
+            }[];
         };
         MemoryUpdate: {
             /** @enum {string} */
@@ -926,6 +1180,9 @@ export interface components {
                 param: string | null;
                 type: string | null;
             };
+        };
+        PoppedItem: {
+            item: components["schemas"]["SessionItem"] | null;
         };
         Presence: {
             ai_uuid: string;
@@ -1058,8 +1315,137 @@ export interface components {
             chats: components["schemas"]["Chat"][];
             session: components["schemas"]["Session"];
         };
+        SessionItem: {
+            /** @description ISO 8601 */
+            created_at: string;
+            item: {
+                [key: string]: unknown;
+            };
+            position: number;
+        };
+        SessionItems: {
+            /** @description oldest first */
+            items: components["schemas"]["SessionItem"][];
+            /** @description where the older page ends; null at the start */
+            next_before: number | null;
+        };
         SessionList: {
             sessions: components["schemas"]["Session"][];
+        };
+        Tool: {
+            /** @description ISO 8601 */
+            created_at: string;
+            description?: string;
+            http?: {
+                headers: {
+                    [key: string]: string;
+                };
+                method: string;
+                timeout_ms: number;
+                url: string;
+            };
+            mcp?: {
+                headers: {
+                    [key: string]: string;
+                };
+                timeout_ms: number;
+                url: string;
+            };
+            name: string;
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /** @description ISO 8601 */
+            updated_at: string;
+        };
+        ToolCallEvent: {
+            arguments: string;
+            /** @description ISO 8601 */
+            at: string;
+            chat_id: string;
+            error?: string;
+            id: string;
+            ms: number;
+            name: string;
+            session_id: string;
+            /** @enum {string} */
+            status: "ok" | "error" | "invalid_arguments" | "timeout" | "unknown_tool" | "step_limit";
+        };
+        ToolList: {
+            /** @description the latest calls the server ran in chats, newest first */
+            recent_calls: components["schemas"]["ToolCallEvent"][];
+            tools: components["schemas"]["Tool"][];
+        };
+        ToolSecret: {
+            name: string;
+            /** @description ISO 8601 */
+            updated_at: string;
+        };
+        ToolTest: {
+            error?: string;
+            ms: number;
+            /** @description what the model would read */
+            result?: string;
+            /** @enum {string} */
+            status: "ok" | "error" | "invalid_arguments" | "timeout" | "unknown_tool" | "step_limit";
+            /** @description the functions the model is offered (an MCP server's, by their full names) */
+            tools: string[];
+        };
+        User: {
+            /** @description ISO 8601 */
+            created_at: string;
+            email: string | null;
+            /** @description ISO 8601 */
+            last_seen: string;
+            limits: components["schemas"]["UserLimits"];
+            /** @enum {string} */
+            status: "active" | "disabled" | "deleted";
+            uid: string;
+        };
+        UserExport: {
+            ais: ({
+                ai: {
+                    ai_uuid: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                memories: unknown[];
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description ISO 8601 */
+            exported_at: string;
+            /** @constant */
+            format: "ai-memory-user-export/1";
+            user: components["schemas"]["User"];
+        };
+        UserLimits: {
+            /** @description AIs the user may own; one more is a 429 */
+            ais: number;
+            /** @description memories each of the user's AIs may hold (its settings.max_memories) */
+            memories_per_ai: number;
+            /** @description requests the user's ID token may make, per function instance */
+            requests_per_minute: number;
+        };
+        UserList: {
+            /** @description pass as `after` for the next page; null on the last */
+            next_after: string | null;
+            users: components["schemas"]["UserSummary"][];
+        };
+        UserSummary: {
+            /** @description AIs the user owns */
+            ai_count: number;
+            /** @description ISO 8601 */
+            created_at: string;
+            email: string | null;
+            /** @description ISO 8601 */
+            last_seen: string;
+            limits: components["schemas"]["UserLimits"];
+            /** @description memories those AIs hold, counted when asked */
+            memory_count: number;
+            /** @enum {string} */
+            status: "active" | "disabled" | "deleted";
+            uid: string;
         };
     };
     responses: never;
@@ -1456,6 +1842,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description only this user's AIs (a user lists only their own) */
+                owner_uid?: string;
             };
             header?: never;
             path?: never;
@@ -1604,6 +1992,8 @@ export interface operations {
                         max_memories?: number;
                         /** @description tokens of memory in the chat context */
                         memory_token_budget?: number;
+                        /** @description give the model tools to search and change its own memory during a chat */
+                        memory_tools?: boolean;
                         /** @description the chat model; null: the deployment's OPENAI_MODEL */
                         model?: string | null;
                         /** @description write a personal log at each consolidation */
@@ -1612,8 +2002,12 @@ export interface operations {
                         requests_per_minute?: number;
                         /** @description the AI's persona, before its memory in the system prompt */
                         system_prompt?: string | null;
+                        /** @description model rounds that may call tools in one chat turn */
+                        tool_steps?: number;
                         /** @description working memories kept before consolidation */
                         working_memory_limit?: number;
+                        /** @description memory types the AI's own token and its memory tools may write or delete */
+                        writable_types?: ("working_memory" | "long_term_memory" | "personal_logs" | "archive")[];
                     };
                     /** @enum {string} */
                     status?: "active" | "disabled";
@@ -1948,6 +2342,62 @@ export interface operations {
             };
         };
     };
+    putAiMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                memory_id: string;
+                memory_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content: string | {
+                        [key: string]: unknown;
+                    };
+                    expires_at?: string | null;
+                    importance?: number;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Memory"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     deleteAiMemory: {
         parameters: {
             query?: never;
@@ -2242,6 +2692,44 @@ export interface operations {
             };
         };
     };
+    putSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolSecret"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listSessions: {
         parameters: {
             query?: {
@@ -2334,6 +2822,447 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionChats"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSessionItems: {
+        parameters: {
+            query?: {
+                /** @description a position: only older items (the previous page's next_before) */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                ai_uuid: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionItems"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    appendSessionItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    items: {
+                        [key: string]: unknown;
+                    }[];
+                    /** @description the model the agent ran, stored with its exchanges */
+                    model?: string;
+                    /** @description the name of a session this call starts */
+                    session_name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppendedItems"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    clearSessionItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearedItems"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    popSessionItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoppedItem"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolList"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tool"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description required for an HTTP tool */
+                    description?: string;
+                    http?: {
+                        /** @default {} */
+                        headers?: {
+                            [key: string]: string;
+                        };
+                        /**
+                         * @default POST
+                         * @enum {string}
+                         */
+                        method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                        /**
+                         * @description milliseconds
+                         * @default 10000
+                         */
+                        timeout_ms?: number;
+                        /**
+                         * Format: uri
+                         * @description https; http and loopback only under the emulators
+                         */
+                        url: string;
+                    };
+                    mcp?: {
+                        /** @default {} */
+                        headers?: {
+                            [key: string]: string;
+                        };
+                        /**
+                         * @description milliseconds
+                         * @default 10000
+                         */
+                        timeout_ms?: number;
+                        /**
+                         * Format: uri
+                         * @description https; http and loopback only under the emulators
+                         */
+                        url: string;
+                    };
+                    /**
+                     * @description JSON Schema of an HTTP tool's arguments
+                     * @default {
+                     *       "type": "object",
+                     *       "properties": {}
+                     *     }
+                     */
+                    parameters?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tool"];
+                };
+            };
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tool"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedTool"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    testTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ai_uuid: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {} */
+                    arguments?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description for an MCP server: which of its tools */
+                    tool?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolTest"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAllowlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allowlist"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setAllowlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    entries: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Allowlist"];
                 };
             };
             /** @description error */
@@ -2470,6 +3399,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Handshake"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedUser"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserExport"];
                 };
             };
             /** @description error */
@@ -2636,6 +3652,147 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionChats"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description the last uid of the previous page */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserSummary"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedUser"];
+                };
+            };
+            /** @description error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    limits?: {
+                        /** @description AIs the user may own; one more is a 429 */
+                        ais?: number;
+                        /** @description memories each of the user's AIs may hold (its settings.max_memories) */
+                        memories_per_ai?: number;
+                        /** @description requests the user's ID token may make, per function instance */
+                        requests_per_minute?: number;
+                    };
+                    /** @enum {string} */
+                    status?: "active" | "disabled";
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserSummary"];
                 };
             };
             /** @description error */

@@ -35,6 +35,7 @@ export type Ai = Schemas["Ai"];
 export type Handshake = Schemas["Handshake"];
 export type Session = Schemas["Session"];
 export type Chat = Schemas["Chat"];
+export type SessionItem = Schemas["SessionItem"];
 export type MemoryReport = Schemas["MemoryReport"];
 export type ChatCompletion = Schemas["ChatCompletion"];
 export type Model = Schemas["Model"];

@@ -50,3 +50,13 @@ export async function until<T>(items: T[], count: number, deadlineMs = 20_000): 
 }
 
 export const settle = (ms = 1500) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` holds, for up to a minute (the deployed trigger runs in the Functions emulator, on its own time). */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let wait = 0; wait < 120 && !check(value); wait += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    value = await read();
+  }
+  return value;
+}

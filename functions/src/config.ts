@@ -1,4 +1,5 @@
 import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { type SignupPolicy, signupPolicySchema, SIGNUP_POLICIES } from "./users/signup-policy";
 
 /**
  * Every parameter and secret of the backend, declared once. Values are read with `.value()` only
@@ -8,10 +9,18 @@ export const ADMIN_API_KEY = defineSecret("ADMIN_API_KEY");
 export const JWT_SECRET_KEY = defineSecret("JWT_SECRET_KEY");
 /** The language model's key. `OPENAI_API_KEY_FLASK_APP`, the seed's name, is accepted as an alias. */
 export const OPENAI_API_KEY = defineSecret("OPENAI_API_KEY");
+/** Seals the secrets of AIs' custom tools (headers' `{{secret:NAME}}`) in Firestore. */
+export const TOOL_SECRETS_KEY = defineSecret("TOOL_SECRETS_KEY");
 
 export const ADMIN_EMAIL = defineString("ADMIN_EMAIL", {
   default: "",
   description: "Email of the administrator: a Firebase ID token with this verified email is admin",
+});
+export const SIGNUP_POLICY = defineString("SIGNUP_POLICY", {
+  default: "admin_only",
+  description:
+    "Who besides the administrator may use the API with a Firebase ID token: admin_only, allowlist (emails or @domains the admin lists) or open (any verified email, or a user without one, e.g. anonymous)",
+  input: { select: { options: SIGNUP_POLICIES.map((value) => ({ value })) } },
 });
 export const OPENAI_BASE_URL = defineString("OPENAI_BASE_URL", {
   default: "https://api.openai.com/v1",
@@ -53,7 +62,7 @@ export const API_MIN_INSTANCES = defineInt("API_MIN_INSTANCES", {
   description: "Instances of the api function kept warm, billed while idle; 0 scales to zero",
 });
 
-export const SECRETS = [ADMIN_API_KEY, JWT_SECRET_KEY, OPENAI_API_KEY];
+export const SECRETS = [ADMIN_API_KEY, JWT_SECRET_KEY, OPENAI_API_KEY, TOOL_SECRETS_KEY];
 
 /** What the model clients are built from: the triggers need this part only. */
 export interface ModelConfig {
@@ -65,8 +74,11 @@ export interface ModelConfig {
 export interface AppConfig extends ModelConfig {
   adminApiKey: string;
   adminEmail: string;
+  signupPolicy: SignupPolicy;
   jwtSecret: string;
   aiTokenTtlSeconds: number;
+  /** Custom tools: the key their secrets are sealed with, and whether loopback URLs are allowed. */
+  tools: { secretsKey: string; allowLoopback: boolean };
 }
 
 /** What the emulator runner writes for a secret left unset: the emulator treats "" as missing. */
@@ -89,8 +101,11 @@ export function readAppConfig(): AppConfig {
   return {
     adminApiKey: secretValue(ADMIN_API_KEY),
     adminEmail: ADMIN_EMAIL.value().trim().toLowerCase(),
+    signupPolicy: signupPolicySchema.parse(SIGNUP_POLICY.value()),
     jwtSecret: secretValue(JWT_SECRET_KEY),
     aiTokenTtlSeconds: AI_TOKEN_TTL_SECONDS.value(),
+    // The Functions emulator sets FUNCTIONS_EMULATOR; a deployed function never has it.
+    tools: { secretsKey: secretValue(TOOL_SECRETS_KEY), allowLoopback: process.env.FUNCTIONS_EMULATOR === "true" },
     ...readModelConfig(),
   };
 }

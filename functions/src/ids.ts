@@ -17,3 +17,5 @@ export const sessionIdSchema = documentIdSchema(128);
 /** A relay client's id (its presence document) and a client event's id: short, they are signals. */
 export const clientIdSchema = documentIdSchema(64);
 export const clientEventIdSchema = clientIdSchema;
+/** A Firebase Auth user's uid (`users/{uid}`): the providers' uids are letters and digits. */
+export const userUidSchema = documentIdSchema(128);

@@ -62,3 +62,11 @@ export const triggerStepFailed = (step: string, event: { ai_uuid: string; event_
     event_id: event.event_id,
     error: described(error),
   });
+
+/** A custom tool left out of a chat turn (a missing secret, an MCP server down): by its name, never its headers. */
+export const toolUnavailable = (aiUuid: string, tool: string, error: unknown): void =>
+  logger.warn("tool unavailable for a chat turn", {
+    ai_uuid: aiUuid,
+    tool,
+    error: error instanceof AppError ? error.message : "unexpected error",
+  });

@@ -30,18 +30,30 @@ function explain(issue: Issue): Issue[] {
   return typeMatched[0].flatMap((inner) => explain({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
 }
 
-/** One issue per failing field: an unknown key is named as the field it would be. */
-const fieldIssues = (issue: Issue, prefix: string) =>
+/** The codes a field that is simply absent fails with: its rule's own message would mislead ("must be a UUID"). */
+const ABSENT_CODES = new Set<Issue["code"]>(["invalid_type", "invalid_value", "invalid_union", "invalid_format"]);
+
+const isAbsent = (value: unknown, path: readonly PropertyKey[]): boolean => {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return false;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return path.length > 0 && current === undefined;
+};
+
+/** One issue per failing field: an unknown key is named as the field it would be, a missing one as required. */
+const fieldIssues = (issue: Issue, prefix: string, value: unknown) =>
   (issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map((path) => ({
     field: pathOf(prefix, path) || "(body)",
-    message: issue.message,
+    message: ABSENT_CODES.has(issue.code) && isAbsent(value, path) ? "required" : issue.message,
   }));
 
 /** Parses at the edge; a failure is one 400 whose message names every failing field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.flatMap(explain).flatMap((issue) => fieldIssues(issue, prefix));
+  const issues = result.error.issues.flatMap(explain).flatMap((issue) => fieldIssues(issue, prefix, value));
   throw new AppError("invalid_argument", issues.map((issue) => `${issue.field}: ${issue.message}`).join("; "), {
     field: issues[0].field,
     issues,

@@ -56,7 +56,10 @@ describe("MCP at /mcp", () => {
     ]);
     const create = tools.find((tool) => tool.name === "create_memory")!;
     expect(create.description).toMatch(/self-contained/);
-    expect(create.inputSchema.required).toEqual(expect.arrayContaining(["memory_type", "content"]));
+    expect(create.inputSchema.required).toEqual(["memory_type"]);
+    expect(Object.keys(create.inputSchema.properties ?? {})).toEqual(
+      expect.arrayContaining(["content", "memory_data"]),
+    );
   });
 
   it("works an AI's own memory with its token: create, search, edit, move, history, retrieve, delete, sessions", async () => {
@@ -108,9 +111,38 @@ describe("MCP at /mcp", () => {
     expect(unknown.content[0].text).toMatch(/unknown field colour; allowed: ai_uuid, memory_type, content/);
     const missing = await call(client, "edit_memory", { memory_type: "archive", memory_id: "nope", content: "y" });
     expect(missing.content[0].text).toMatch(/^not_found: /);
+    const empty = await call(client, "create_memory", { memory_type: "archive" });
+    expect(empty.content[0].text).toBe(
+      "invalid_argument: content: required (or memory_data, as in POST /create_memory)",
+    );
+    const both = await call(client, "create_memory", { memory_type: "archive", content: "x", memory_data: "y" });
+    expect(both.content[0].text).toMatch(/^invalid_argument: memory_data: give content and its fields, or memory_data/);
     const noTool = await call(client, "forget_everything", {});
     expect(noTool).toMatchObject({ isError: true });
     expect(await memoriesOf(ai)).toEqual([]);
+  });
+
+  it("takes memory_data as POST /create_memory and /edit_memory do, and says which field is required", async () => {
+    const ai = await newAi("Mcp Seed Names");
+    const client = await connect(ai.tokens.ai_token);
+    const plain = await call(client, "create_memory", { memory_type: "archive", memory_data: "Plain text" });
+    const fields = await call(client, "create_memory", {
+      memory_type: "archive",
+      memory_data: { content: "With tags", tags: ["seed"] },
+    });
+    expect(plain.structuredContent).toMatchObject({ content: "Plain text" });
+    expect(fields.structuredContent).toMatchObject({ content: "With tags", tags: ["seed"] });
+    const edited = await call(client, "edit_memory", {
+      memory_type: "archive",
+      memory_id: plain.structuredContent!.id,
+      memory_data: "Edited text",
+      expected_version: 1,
+    });
+    expect(edited.structuredContent).toMatchObject({ content: "Edited text", version: 2 });
+
+    const seed = await request(app).post("/create_memory").set("Authorization", ADMIN).send({ memory_type: "archive" });
+    expect(seed.status).toBe(400);
+    expect(seed.body.error.message).toBe("ai_uuid: required; memory_data: required");
   });
 
   it("keeps an AI out of another AI's memory, and makes the admin name the AI", async () => {

@@ -150,6 +150,18 @@ describe("GET /openapi.json", () => {
     await documented("get", `${base}/sessions`, as);
     await documented("get", `${base}/sessions/${chat.memory.session_id}/chats`, as);
     await documented("get", `/v1/sessions/${chat.memory.session_id}/chats`, as);
+    const items = `${base}/sessions/agent-thread/items`;
+    await documented("post", items, as, {
+      items: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "hello" },
+      ],
+    });
+    await documented("get", `${items}?limit=1`, as);
+    await documented("delete", `${items}/last`, as);
+    await documented("delete", items, as);
+    await documented("put", `${base}/memories/long_term_memory/by-key`, as, { content: "keyed" });
+    await documented("put", `${base}/memories/long_term_memory/by-key`, as, { content: "keyed again" });
 
     await documented("post", "/v1/relay", as, { event: "message", data: { text: "hi" } });
     await documented("post", "/v1/relay", as, { action: "join", client_id: "docs-1" });
@@ -157,7 +169,7 @@ describe("GET /openapi.json", () => {
     await documented("post", "/v1/relay", as, { action: "leave", client_id: "docs-1" });
 
     await documented("get", base, as);
-    await documented("patch", base, as, { settings: { reflections: true } });
+    await documented("patch", base, as, { settings: { system_prompt: "Be brief." } });
     await documented("get", `${base}/export`, as);
     await documented("post", `${base}/import`, as, { memories: [{ memory_type: "archive", content: "Imported" }] });
     await documented("get", "/v1/ais?limit=2", ADMIN);

@@ -1,8 +1,15 @@
 import { createHash } from "node:crypto";
 import type { CompletionUsage } from "openai/resources/completions";
-import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import {
+  type DocumentReference,
+  FieldValue,
+  type Firestore,
+  Timestamp,
+  type Transaction,
+} from "firebase-admin/firestore";
 import { AppError } from "../errors";
 import { readAll, storedAs } from "../firestore-converter";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { recordMemoryChange } from "../memory/memory-changes";
 import { buildMemory } from "../memory/memory-versions";
 import { memoryCollection } from "../memory/registry-service";
@@ -65,32 +72,41 @@ export async function recordExchange(
 ): Promise<{ chat: StoredChat; replayed: boolean }> {
   const { chat } = exchange;
   const chatRef = chatsCollection(db).doc(chat.id);
-  const memoryRef = memoryCollection(db, chat.ai_uuid, "working_memory").doc(chat.id);
   const sessionRef = exchange.session.ref;
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, chat.ai_uuid);
     const [existing, session] = await readAll(tx, chatRef, sessionRef);
     const replay = existing.data();
     if (replay) return { chat: replay, replayed: true };
-    const stored: StoredChat = { ...chat, timestamp: now, stored_memory_ids: [memoryRef.id] };
-    const memory = buildMemory(
-      chat.ai_uuid,
-      "working_memory",
-      memoryRef.id,
-      {
-        content: `User: ${chat.message}\nAssistant: ${chat.response}`,
-        metadata: { chat_id: chat.id, model: chat.model },
-        source: "chat",
-        session_id: chat.session_id,
-      },
-      now,
-    );
     if (session.exists) tx.update(sessionRef, { message_count: FieldValue.increment(1), updated_at: now });
     else tx.create(sessionRef, { ...exchange.session.initial, message_count: 1, updated_at: now });
-    tx.create(chatRef, stored);
-    tx.create(memoryRef, memory);
-    recordMemoryChange(tx, db, { action: "created", memory }, now);
-    return { chat: stored, replayed: false };
+    return { chat: writeExchange(tx, db, chat, now), replayed: false };
   });
+}
+
+/**
+ * The chat and its working memory (same id, source "chat": the memory trigger extracts its facts),
+ * written in the caller's transaction with the memory's event; the session is the caller's.
+ */
+export function writeExchange(tx: Transaction, db: Firestore, chat: Exchange["chat"], now: Timestamp): StoredChat {
+  const memoryRef = memoryCollection(db, chat.ai_uuid, "working_memory").doc(chat.id);
+  const stored: StoredChat = { ...chat, timestamp: now, stored_memory_ids: [memoryRef.id] };
+  const memory = buildMemory(
+    chat.ai_uuid,
+    "working_memory",
+    memoryRef.id,
+    {
+      content: `User: ${chat.message}\nAssistant: ${chat.response}`,
+      metadata: { chat_id: chat.id, model: chat.model },
+      source: "chat",
+      session_id: chat.session_id,
+    },
+    now,
+  );
+  tx.create(chatsCollection(db).doc(chat.id), stored);
+  tx.create(memoryRef, memory);
+  recordMemoryChange(tx, db, { action: "created", memory }, now);
+  return stored;
 }
 
 /** The chats of one AI's session: session ids are per AI, so the AI is part of the query. */
@@ -111,9 +127,14 @@ export async function recentTurns(
     .withConverter(storedAs<Pick<StoredChat, "message" | "response" | "timestamp">>())
     .get();
   return snapshot.docs
-    .map((doc) => doc.data())
+    .map((doc) => ({ ...doc.data(), id: doc.id }))
     .reverse()
-    .map((chat) => ({ message: chat.message, response: chat.response, at: chat.timestamp.toDate().toISOString() }));
+    .map((chat) => ({
+      id: chat.id,
+      message: chat.message,
+      response: chat.response,
+      at: chat.timestamp.toDate().toISOString(),
+    }));
 }
 
 export async function listChats(db: Firestore, session: ChatSession, limit: number): Promise<StoredChat[]> {

@@ -9,11 +9,14 @@ import {
   prepare,
   store,
 } from "./completion-turn";
+import { addToolCallDeltas, completionOf, type ToolCall } from "./tool-round";
+import { completeToolTurn, toolTurn } from "./tool-turn";
 
 /** A plain completion: context in, the model's answer plus the `memory` report out. */
 export async function completeChat(deps: CompletionDeps, input: CompletionInput): Promise<Record<string, unknown>> {
   const turn = await prepare(deps, input);
   if (turn.kind === "replay") return turn.chat.completion;
+  if (turn.toolbox.tools.length) return (await completeToolTurn(deps, input, turn)).completion;
   const completion: ChatCompletion = await turn.model.complete({ ...turn.upstream, stream: false });
   const message = completion.choices[0]?.message;
   const chat = await store(deps, input, turn, {
@@ -52,9 +55,13 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
     yield* replayChunks(turn.chat.completion);
     return;
   }
+  if (turn.toolbox.tools.length) {
+    yield* toolTurn(deps, input, turn, true);
+    return;
+  }
   const stream = await turn.model.stream({ ...turn.upstream, stream: true });
   let text = "";
-  const calls = new Map<number, { id: string; type: "function"; function: { name: string; arguments: string } }>();
+  const calls = new Map<number, ToolCall>();
   let last: ChatCompletionChunk | null = null;
   let usage: CompletionUsage | null = null;
   let finishReason: string | null = null;
@@ -65,17 +72,7 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
     for (const choice of (chunk.choices ?? []).filter((item) => (item.index ?? 0) === 0)) {
       text += choice.delta?.content ?? "";
       finishReason = choice.finish_reason ?? finishReason;
-      for (const call of choice.delta?.tool_calls ?? []) {
-        const entry = calls.get(call.index) ?? {
-          id: "",
-          type: "function" as const,
-          function: { name: "", arguments: "" },
-        };
-        entry.id ||= call.id ?? "";
-        entry.function.name += call.function?.name ?? "";
-        entry.function.arguments += call.function?.arguments ?? "";
-        calls.set(call.index, entry);
-      }
+      addToolCallDeltas(calls, choice.delta?.tool_calls);
     }
     yield chunk;
   }
@@ -90,23 +87,16 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
     text: answerText(text, [...calls.values()]),
     model: head.model,
     usage,
-    completion: (memory) => ({
-      ...head,
-      object: "chat.completion",
-      choices: [
+    completion: (memory) =>
+      completionOf(
         {
-          index: 0,
-          message: {
-            role: "assistant",
-            content: text || null,
-            ...(calls.size ? { tool_calls: [...calls.values()] } : {}),
-          },
-          finish_reason: finishReason ?? "stop",
+          head,
+          message: { role: "assistant", content: text || null, tool_calls: [...calls.values()] },
+          finishReason: finishReason ?? "stop",
+          usage,
         },
-      ],
-      usage,
-      memory,
-    }),
+        memory,
+      ),
   });
   yield { ...head, object: "chat.completion.chunk", choices: [], usage, memory: chat.completion.memory };
 }

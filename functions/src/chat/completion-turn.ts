@@ -7,6 +7,8 @@ import { MEMORY_TYPES } from "../memory/memory-types";
 import type { AiRecord } from "../memory/registry-service";
 import { type ChatModel, type ModelDeps, requireChatModel } from "../models/model-client";
 import { fetchHits, rankMemories } from "../search/memory-search";
+import { toolCallReportSchema } from "../tools/server-tool";
+import { loadToolbox, type ToolDeps, type Toolbox } from "../tools/toolbox";
 import { chatIdFor, findReplay, recentTurns, recordExchange, requestHashOf, type StoredChat } from "./chat-log";
 import { assembleContext, contextCandidates, recentTurnRecords } from "./context-builder";
 import { type ChatSession, findSession, newSession } from "./session-service";
@@ -32,6 +34,8 @@ export interface CompletionInput {
 export interface CompletionDeps {
   db: Firestore;
   models: ModelDeps;
+  /** Custom tools run only where this is given: the key of their secrets and where they may connect. */
+  tools?: ToolDeps;
 }
 
 /** What the answer adds to OpenAI's shape. */
@@ -39,6 +43,10 @@ export const memoryReportSchema = z.strictObject({
   session_id: z.string(),
   context_memory_ids: z.array(z.string()),
   stored_memory_ids: z.array(z.string()),
+  tool_calls: z
+    .array(toolCallReportSchema)
+    .optional()
+    .describe("the AI's own tools the server ran in this turn (memory tools, custom tools), in order"),
 });
 export type MemoryReport = z.infer<typeof memoryReportSchema>;
 
@@ -57,6 +65,8 @@ export type Prepared =
       model: ChatModel;
       upstream: ChatCompletionCreateParamsBase & { model: string };
       contextIds: string[];
+      /** The AI's own tools for this turn; close it when the turn ends. */
+      toolbox: Toolbox;
     };
 
 export function textOf(content: ChatCompletionMessageParam["content"] | null | undefined): string {
@@ -112,15 +122,34 @@ export async function prepare(deps: CompletionDeps, input: CompletionInput): Pro
   // Only the memories that can fit beside the recent turns are read, and only the fields the context shows.
   const sources = { ai, messages: request.messages, recentTurns: turns, counter: tokenEstimator };
   const recent = recentTurnRecords(sources);
-  const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked, recent.used), CONTEXT_FIELDS);
+  const hits = await fetchHits(deps.db, ai.ai_uuid, contextCandidates(ai, ranked, recent), CONTEXT_FIELDS);
   const context = assembleContext({ ...sources, hits }, recent);
   const upstream = {
     ...request,
     model: request.model || ai.settings.model || model.defaultModel,
     messages: context.messages,
   };
-  return { kind: "fresh", chatId, requestHash, session, sessionRef, model, upstream, contextIds: context.memoryIds };
+  const toolbox = await loadToolbox(
+    deps.db,
+    deps.tools,
+    { db: deps.db, ai, embedder: deps.models.embedder, sessionId: session.id, chatId },
+    callerToolNames(request),
+  );
+  return {
+    kind: "fresh",
+    chatId,
+    requestHash,
+    session,
+    sessionRef,
+    model,
+    upstream,
+    contextIds: context.memoryIds,
+    toolbox,
+  };
 }
+
+const callerToolNames = (request: ModelRequest): string[] =>
+  (request.tools ?? []).flatMap((tool) => ("function" in tool && tool.function?.name ? [tool.function.name] : []));
 
 /** Stores the exchange once; the answer of a retry that won the race is the one returned. */
 export async function store(
@@ -132,12 +161,14 @@ export async function store(
     model: string;
     usage: CompletionUsage | null;
     completion: (memory: MemoryReport) => Record<string, unknown>;
+    toolCalls?: MemoryReport["tool_calls"];
   },
 ): Promise<StoredChat> {
   const memory: MemoryReport = {
     session_id: turn.session.id,
     context_memory_ids: turn.contextIds,
     stored_memory_ids: [turn.chatId],
+    ...(answer.toolCalls ? { tool_calls: answer.toolCalls } : {}),
   };
   const { chat } = await recordExchange(deps.db, {
     chat: {

@@ -4,8 +4,9 @@ import type { AiRecord } from "../memory/registry-service";
 import type { RankedHit, SearchHit } from "../search/memory-search";
 import type { TokenCounter } from "./token-estimate";
 
-/** A previous exchange of this session, oldest first. */
+/** A previous exchange of this session, oldest first; `id` is its chat's, which its working memory shares. */
 export interface RecentTurn {
+  id: string;
   message: string;
   response: string;
   at: string;
@@ -86,11 +87,11 @@ const perRecordCapOf = (budget: number): number => Math.max(32, Math.floor(budge
  * weighted by type, and about enough of them (by their length) to fill what the budget has left
  * after `reservedTokens` (the session's recent turns).
  */
-export function contextCandidates(ai: AiRecord, ranked: RankedHit[], reservedTokens = 0): RankedHit[] {
-  const budget = Math.max(0, budgetOf(ai) - reservedTokens) * CANDIDATE_SLACK;
+export function contextCandidates(ai: AiRecord, ranked: RankedHit[], recent?: MemoryRecords): RankedHit[] {
+  const budget = Math.max(0, budgetOf(ai) - (recent?.used ?? 0)) * CANDIDATE_SLACK;
   const perRecordCap = perRecordCapOf(budgetOf(ai));
   const ordered = ranked
-    .filter(admitted)
+    .filter((hit) => admitted(hit) && !recent?.holds(hit.entry.id))
     .map((hit) => ({ hit, weight: hit.score * TYPE_WEIGHT[hit.entry.type] }))
     .sort((a, b) => b.weight - a.weight)
     .map(({ hit }) => hit);
@@ -108,6 +109,8 @@ export function contextCandidates(ai: AiRecord, ranked: RankedHit[], reservedTok
 export class MemoryRecords {
   readonly lines: string[] = [];
   used = 0;
+  /** Exchanges already in the block as recent turns: their working-memory copies would say it twice. */
+  private readonly exchangeIds = new Set<string>();
   private readonly perRecordCap: number;
 
   constructor(
@@ -129,6 +132,17 @@ export class MemoryRecords {
     this.used += cost;
     return true;
   }
+
+  addExchange(turn: RecentTurn, limit: number): boolean {
+    const text = `User: ${turn.message}\nAssistant: ${turn.response}`;
+    if (!this.add({ kind: "recent_turn", at: turn.at }, text, limit)) return false;
+    this.exchangeIds.add(turn.id);
+    return true;
+  }
+
+  holds(memoryId: string): boolean {
+    return this.exchangeIds.has(memoryId);
+  }
 }
 
 /**
@@ -139,10 +153,7 @@ export function recentTurnRecords(input: Omit<ContextInput, "hits">): MemoryReco
   const records = new MemoryRecords(budgetOf(input.ai), input.counter);
   if (hasAssistantTurns(input.messages)) return records;
   const recentLimit = Math.floor(records.budget * RECENT_SHARE);
-  for (const turn of [...input.recentTurns].reverse()) {
-    const text = `User: ${turn.message}\nAssistant: ${turn.response}`;
-    if (!records.add({ kind: "recent_turn", at: turn.at }, text, recentLimit)) break;
-  }
+  for (const turn of [...input.recentTurns].reverse()) if (!records.addExchange(turn, recentLimit)) break;
   return records;
 }
 
@@ -150,7 +161,8 @@ export function recentTurnRecords(input: Omit<ContextInput, "hits">): MemoryReco
  * The messages sent to the model: our system prompt (identity, settings, memory as delimited data)
  * and then the caller's messages unchanged. Memory records fill `memory_token_budget` tokens, as the
  * token estimator counts them: recent turns of the session first (when the caller sent no history;
- * `records` when the caller built them already), then the most relevant memories.
+ * `records` when the caller built them already), then the most relevant memories, except the
+ * working-memory copies of those recent turns.
  */
 export function assembleContext(
   input: ContextInput,
@@ -158,6 +170,7 @@ export function assembleContext(
 ): AssembledContext {
   const memoryIds: string[] = [];
   for (const { memory } of input.hits) {
+    if (records.holds(memory.id)) continue;
     const value = { kind: memory.memory_type, id: memory.id, created_at: memory.created_at.toDate().toISOString() };
     if (records.add(value, memoryText(memory))) memoryIds.push(memory.id);
   }

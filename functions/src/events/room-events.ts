@@ -12,6 +12,7 @@ export const eventSenderSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("system") }),
   z.strictObject({ kind: z.literal("ai"), ai_uuid: z.string(), client_id: z.string().nullable() }),
   z.strictObject({ kind: z.literal("admin"), user_id: z.string(), client_id: z.string().nullable() }),
+  z.strictObject({ kind: z.literal("user"), user_id: z.string(), client_id: z.string().nullable() }),
 ]);
 export type EventSender = z.infer<typeof eventSenderSchema>;
 

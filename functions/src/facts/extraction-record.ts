@@ -1,5 +1,6 @@
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import { storedAs } from "../firestore-converter";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { registryRef } from "../memory/registry-service";
 import type { DecisionAction } from "./extraction-answer";
 
@@ -16,7 +17,7 @@ const FINAL: readonly ExtractionStatus[] = ["done", "failed", "skipped"];
 /** Model calls per exchange at most; the platform redelivers a failed attempt with its own backoff. */
 export const MAX_ATTEMPTS = 4;
 /** While an attempt runs, a duplicate delivery leaves it alone; past this, the attempt is taken as dead. */
-const LEASE_MS = 150_000;
+export const LEASE_MS = 150_000;
 
 export interface AppliedDecision {
   action: DecisionAction;
@@ -96,6 +97,7 @@ export async function claimAttempt(
   const ref = extractionRef(db, aiUuid, chat.id);
   const now = Timestamp.fromMillis(nowMs);
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const snapshot = await tx.get(ref);
     const record = snapshot.data() ?? newRecord(aiUuid, chat, now);
     if (isFinal(record.status)) return { go: false, status: record.status };

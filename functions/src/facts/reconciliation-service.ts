@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type DocumentSnapshot, type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { type MemoryChange, recordMemoryChanges } from "../memory/memory-changes";
 import { memoryRef, writeVersion } from "../memory/memory-service";
 import { buildMemory, nextVersion } from "../memory/memory-versions";
@@ -77,6 +78,7 @@ export async function applyDecisions(
   const { aiUuid, chat } = input;
   const recordRef = extractionRef(db, aiUuid, chat.id);
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const record = (await tx.get(recordRef)).data();
     if (record && isFinal(record.status)) return { applied: false, decisions: record.decisions };
     const { targets, exchanges } = await readTargets(tx, db, input);

@@ -1,15 +1,18 @@
 import { Router } from "express";
+import type { z } from "zod";
+import { AppError } from "../errors";
 import { aiUuidSchema } from "../ids";
-import { assertAdmin } from "../auth/principal";
+import { assertAdmin, assertPerson, reachableAi } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { memoryQuota } from "../memory/memory-quota";
 import { exportMemories, importMemories } from "../memory/memory-transfer";
-import { aiView, listAis, registryRef, updateAi } from "../memory/registry-service";
+import { deleteAi } from "../memory/ai-deletion";
+import { aiView, listAis, updateAi } from "../memory/registry-service";
 import { reindexAi } from "../search/reindex-service";
 import { revokeAiAccess } from "../auth/revocation";
 import { parseInput } from "../validation";
-import { accessAi } from "./access";
+import { accessAi, creatorOf, listedOwner } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { createAiSchema, importSchema, listAisQuerySchema, updateAiSchema } from "./schemas";
@@ -21,7 +24,7 @@ export const aiRouteDocs: RouteDoc[] = [
   {
     method: "get",
     path: "/v1/ais",
-    summary: "List AIs (admin)",
+    summary: "List AIs: a user's own, or everyone's for the admin (filter by owner_uid)",
     operationId: "listAis",
     tag: "ais",
     query: listAisQuerySchema,
@@ -30,7 +33,7 @@ export const aiRouteDocs: RouteDoc[] = [
   {
     method: "post",
     path: "/v1/ais",
-    summary: "Create an AI (admin)",
+    summary: "Create an AI, owned by the calling user (or the admin)",
     operationId: "createAi",
     tag: "ais",
     body: createAiSchema,
@@ -56,7 +59,7 @@ export const aiRouteDocs: RouteDoc[] = [
   {
     method: "delete",
     path: "/v1/ais/{ai_uuid}",
-    summary: "Delete an AI and all its memory (admin)",
+    summary: "Delete an AI and all its memory (its owner or the admin)",
     operationId: "deleteAi",
     tag: "ais",
     responses: { 200: answers.deletedAi },
@@ -96,6 +99,23 @@ export const aiRouteDocs: RouteDoc[] = [
   },
 ];
 
+/**
+ * What an AI may change about itself with its own token: its name and persona. Its status, limits,
+ * models and every setting that spends the deployment's money are the administrator's.
+ */
+function assertAiMayChange(body: z.infer<typeof updateAiSchema>): void {
+  const fields = [
+    ...(body.status === undefined ? [] : ["status"]),
+    ...Object.keys(body.settings ?? {}).map((key) => `settings.${key}`),
+  ].filter((field) => !AI_CHANGEABLE.has(field));
+  if (fields.length > 0) {
+    throw new AppError("permission_denied", `${fields.join(", ")}: only the administrator may change this`, {
+      field: fields[0],
+    });
+  }
+}
+const AI_CHANGEABLE = new Set(["settings.system_prompt"]);
+
 /** REST routes over the AI registry: `/v1/ais[/{ai_uuid}]`, tokens, export and import. */
 export function aiRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -103,16 +123,15 @@ export function aiRoutes(deps: AppDeps): Router {
     accessAi(deps, res, parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid"));
 
   router.get("/ais", async (req, res) => {
-    assertAdmin(principalOf(res));
-    const { limit } = parseInput(listAisQuerySchema, req.query, "query");
-    res.json({ ais: await Promise.all((await listAis(deps.db, limit)).map((ai) => aiView(deps.db, ai))) });
+    const query = parseInput(listAisQuerySchema, req.query, "query");
+    const ais = await listAis(deps.db, query.limit, listedOwner(principalOf(res), query.owner_uid));
+    res.json({ ais: await Promise.all(ais.map((ai) => aiView(deps.db, ai))) });
   });
 
   router.post("/ais", async (req, res) => {
-    const principal = principalOf(res);
-    assertAdmin(principal);
+    const creator = creatorOf(principalOf(res));
     const body = parseInput(createAiSchema, req.body);
-    const result = await handshake(deps, { create: { name: body.ai_name, ownerId: principal.userId } });
+    const result = await handshake(deps, { create: { name: body.ai_name, ...creator } });
     res.status(201).json(result.body);
   });
 
@@ -123,7 +142,7 @@ export function aiRoutes(deps: AppDeps): Router {
   router.patch("/ais/:ai_uuid", async (req, res) => {
     const ai = await aiOf(req, res);
     const body = parseInput(updateAiSchema, req.body);
-    if (body.status !== undefined) assertAdmin(principalOf(res));
+    if (principalOf(res).kind !== "admin") assertAiMayChange(body);
     const updated = await updateAi(deps.db, ai.ai_uuid, {
       name: body.ai_name,
       status: body.status,
@@ -135,10 +154,13 @@ export function aiRoutes(deps: AppDeps): Router {
   });
 
   router.delete("/ais/:ai_uuid", async (req, res) => {
-    assertAdmin(principalOf(res));
-    const ai = await aiOf(req, res);
-    await deps.db.recursiveDelete(registryRef(deps.db, ai.ai_uuid));
-    res.json({ deleted: true, ai_uuid: ai.ai_uuid });
+    const principal = principalOf(res);
+    assertPerson(principal);
+    const aiUuid = parseInput(aiUuidSchema, req.params.ai_uuid, "ai_uuid");
+    // A user deletes only their own AIs; the admin any, and finishes one whose deletion was cut short.
+    if (principal.kind === "user") await reachableAi(deps.db, principal, aiUuid);
+    await deleteAi(deps, aiUuid);
+    res.json({ deleted: true, ai_uuid: aiUuid });
   });
 
   router.post("/ais/:ai_uuid/revoke_tokens", async (req, res) => {

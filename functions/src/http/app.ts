@@ -9,12 +9,15 @@ import { completionsRoutes, openAiErrorBody } from "./completions-routes";
 import { mcpRoutes } from "../mcp/mcp-routes";
 import { errorMiddleware, notFoundRoute } from "./error-middleware";
 import { factRoutes } from "./fact-routes";
+import { meRoutes } from "./me-routes";
 import { memoryRoutes } from "./memory-routes";
 import { openApiDocument } from "./openapi";
 import { relayRoutes } from "./relay-routes";
 import { searchRoutes } from "./search-routes";
 import { seedRoutes } from "./seed-routes";
 import { sessionRoutes } from "./session-routes";
+import { userRoutes } from "./user-routes";
+import { toolRoutes } from "./tool-routes";
 
 /** The whole HTTP API as one Express app: the `api` function serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps): Express {
@@ -39,11 +42,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(seedRoutes(deps));
   app.use("/v1", aiRoutes(deps));
   app.use("/v1", adminClaimRoutes(deps));
+  app.use("/v1", meRoutes(deps));
+  app.use("/v1", userRoutes(deps));
   app.use("/v1", sessionRoutes(deps));
   app.use("/v1", searchRoutes(deps)); // before memoryRoutes: /memories/search is not a memory type
   app.use("/v1", memoryRoutes(deps));
   app.use("/v1", factRoutes(deps));
   app.use("/v1", relayRoutes(deps));
+  app.use("/v1", toolRoutes(deps));
   app.use("/mcp", mcpRoutes(deps));
   app.use(notFoundRoute);
   app.use(errorMiddleware({ "/v1/chat/completions": openAiErrorBody, "/v1/models": openAiErrorBody }));

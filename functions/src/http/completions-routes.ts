@@ -7,6 +7,7 @@ import { listModels } from "../models/model-list";
 import { AppError, type ErrorCode, invalid, notFound, retryAfterOf } from "../errors";
 import * as logs from "../logs";
 import { parseInput } from "../validation";
+import { toolDepsOf } from "../tools/toolbox";
 import { accessAi, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import { authenticate, principalOf } from "./auth-middleware";
@@ -169,7 +170,7 @@ async function sendStream(chunks: AsyncGenerator<object>, res: Response): Promis
 export function completionsRoutes(deps: AppDeps): Router {
   const router = Router();
   const { models } = deps;
-  const completionDeps = { db: deps.db, models };
+  const completionDeps = { db: deps.db, models, tools: toolDepsOf(deps.config) };
   router.post("/chat/completions", authenticate(deps), async (req, res) => {
     const { input, stream } = await completionInput(deps, req, res);
     if (stream) await sendStream(streamChat(completionDeps, input), res);

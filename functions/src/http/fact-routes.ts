@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { aiUuidSchema, chatIdSchema, memoryIdSchema } from "../ids";
-import { assertAdmin } from "../auth/principal";
+import { assertPerson } from "../auth/principal";
 import { extractionRef, listExtractions, toExtractionView } from "../facts/extraction-record";
 import { restoreMemory } from "../facts/supersession";
 import { notFound } from "../errors";
@@ -26,7 +26,7 @@ export const factRouteDocs: RouteDoc[] = [
   {
     method: "get",
     path: "/v1/ais/{ai_uuid}/extractions",
-    summary: "Fact extraction records, newest first, optionally by status (admin)",
+    summary: "Fact extraction records, newest first, optionally by status (admin, or the AI's owner)",
     operationId: "listExtractions",
     tag: "facts",
     query: extractionListQuerySchema,
@@ -35,7 +35,7 @@ export const factRouteDocs: RouteDoc[] = [
   {
     method: "get",
     path: "/v1/ais/{ai_uuid}/extractions/{chat_id}",
-    summary: "The fact extraction record of one chat exchange (admin)",
+    summary: "The fact extraction record of one chat exchange (admin, or the AI's owner)",
     operationId: "getExtraction",
     tag: "facts",
     responses: { 200: extractionRecord },
@@ -43,30 +43,31 @@ export const factRouteDocs: RouteDoc[] = [
   {
     method: "post",
     path: "/v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}/restore",
-    summary: "Undo a supersession: the memory, and the exchanges hidden with it, current again (admin)",
+    summary:
+      "Undo a supersession: the memory, and the exchanges hidden with it, current again (admin, or the AI's owner)",
     operationId: "restoreAiMemory",
     tag: "facts",
     responses: { 200: restoredMemory },
   },
 ];
 
-/** What fact extraction did, and its undo: admin routes. */
+/** What fact extraction did, and its undo: for the admin and the AI's owner, not the AI's own token. */
 export function factRoutes(deps: AppDeps): Router {
   const router = Router();
-  const adminAi = async (params: { ai_uuid?: string }, res: Parameters<typeof accessAi>[1]) => {
-    assertAdmin(principalOf(res));
+  const ownersAi = async (params: { ai_uuid?: string }, res: Parameters<typeof accessAi>[1]) => {
+    assertPerson(principalOf(res));
     return accessAi(deps, res, parseInput(aiUuidSchema, params.ai_uuid, "ai_uuid"));
   };
 
   router.get("/ais/:ai_uuid/extractions", async (req, res) => {
-    const ai = await adminAi(req.params, res);
+    const ai = await ownersAi(req.params, res);
     const query = parseInput(extractionListQuerySchema, req.query, "query");
     const records = await listExtractions(deps.db, ai.ai_uuid, query);
     res.json({ extractions: records.map(toExtractionView) });
   });
 
   router.get("/ais/:ai_uuid/extractions/:chat_id", async (req, res) => {
-    const ai = await adminAi(req.params, res);
+    const ai = await ownersAi(req.params, res);
     const chatId = parseInput(chatIdSchema, req.params.chat_id, "chat_id");
     const record = (await extractionRef(deps.db, ai.ai_uuid, chatId).get()).data();
     if (!record) throw notFound(`extraction record of chat ${chatId}`);
@@ -74,7 +75,7 @@ export function factRoutes(deps: AppDeps): Router {
   });
 
   router.post("/ais/:ai_uuid/memories/:memory_type/:memory_id/restore", async (req, res) => {
-    const ai = await adminAi(req.params, res);
+    const ai = await ownersAi(req.params, res);
     const type = parseInput(memoryTypeSchema, req.params.memory_type, "memory_type");
     const id = parseInput(memoryIdSchema, req.params.memory_id, "memory_id");
     const { memory, restored_exchange_ids } = await restoreMemory(deps.db, ai.ai_uuid, type, id);

@@ -3,6 +3,7 @@ import { aiUuidSchema, memoryIdSchema } from "../ids";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { type FilterQuery, retrieveMemories } from "../memory/memory-query";
 import { memoryQuota } from "../memory/memory-quota";
+import { memoryExists, putMemory } from "../memory/memory-upsert";
 import { createMemory, deleteMemory, editMemory, getMemory, listHistory, moveMemory } from "../memory/memory-service";
 import { MEMORY_TYPES, type MemoryType, memoryTypeSchema, toMemory } from "../memory/memory-types";
 import { parseInput } from "../validation";
@@ -50,6 +51,15 @@ export const memoryRouteDocs: RouteDoc[] = [
     operationId: "getAiMemory",
     tag: "memories",
     responses: { 200: answers.memoryView },
+  },
+  {
+    method: "put",
+    path: MEMORY_PATH,
+    summary: "Create the memory with this id, or replace it whole (its next version): a framework's key as the id",
+    operationId: "putAiMemory",
+    tag: "memories",
+    body: restMemoryBodySchema,
+    responses: { 200: answers.memoryView, 201: answers.memoryView },
   },
   {
     method: "patch",
@@ -146,6 +156,15 @@ export function memoryRoutes(deps: AppDeps): Router {
   router.get("/ais/:ai_uuid/memories/:memory_type/:memory_id", async (req, res) => {
     const { aiUuid, type, id } = await target(req, res);
     res.json(toMemory(await getMemory(deps.db, aiUuid, type, id)));
+  });
+
+  router.put("/ais/:ai_uuid/memories/:memory_type/:memory_id", async (req, res) => {
+    const { aiUuid, ai, type, id } = await target(req, res);
+    const body = parseInput(restMemoryBodySchema, req.body);
+    assertMemoryDataSize(body, "body");
+    if (!(await memoryExists(deps.db, aiUuid, id))) await memoryQuota.reserve(deps.db, ai, 1);
+    const { memory, created } = await putMemory(deps.db, aiUuid, type, id, body);
+    res.status(created ? 201 : 200).json(toMemory(memory));
   });
 
   router.patch("/ais/:ai_uuid/memories/:memory_type/:memory_id", async (req, res) => {

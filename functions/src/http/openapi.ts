@@ -5,6 +5,7 @@ import { adminClaimRouteDocs } from "./admin-claim-routes";
 import { aiRouteDocs } from "./ai-routes";
 import { completionsRouteDocs } from "./completions-routes";
 import { factRouteDocs } from "./fact-routes";
+import { meRouteDocs } from "./me-routes";
 import { memoryRouteDocs } from "./memory-routes";
 import { relayRouteDocs } from "./relay-routes";
 import { openAiError } from "./chat-answers";
@@ -14,6 +15,8 @@ import type { RouteDoc } from "./route-docs";
 import { searchRouteDocs } from "./search-routes";
 import { seedRouteDocs } from "./seed-routes";
 import { sessionRouteDocs } from "./session-routes";
+import { userRouteDocs } from "./user-routes";
+import { toolRouteDocs } from "./tool-routes";
 
 /** The routes the app itself serves, beside its routers. */
 const META_ROUTES: RouteDoc[] = [
@@ -44,11 +47,14 @@ const ROUTES: readonly RouteDoc[] = [
   ...seedRouteDocs,
   ...aiRouteDocs,
   ...adminClaimRouteDocs,
+  ...meRouteDocs,
+  ...userRouteDocs,
   ...sessionRouteDocs,
   ...searchRouteDocs,
   ...memoryRouteDocs,
   ...factRouteDocs,
   ...relayRouteDocs,
+  ...toolRouteDocs,
   ...mcpRouteDocs,
 ];
 

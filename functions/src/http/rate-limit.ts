@@ -43,12 +43,18 @@ export class RequestBuckets {
 export const requestBuckets = new RequestBuckets();
 
 /** A 429; the error handlers answer `retry_after_seconds` as Retry-After. */
-export function assertWithinRate(buckets: RequestBuckets, aiUuid: string, perMinute: number): void {
-  const retryAfter = buckets.take(aiUuid, perMinute);
+export function assertWithinRate(
+  buckets: RequestBuckets,
+  key: string,
+  perMinute: number,
+  field = "settings.requests_per_minute",
+  who = "AI",
+): void {
+  const retryAfter = buckets.take(key, perMinute);
   if (retryAfter === 0) return;
   throw new AppError(
     "resource_exhausted",
-    `settings.requests_per_minute: this AI may make ${perMinute} requests per minute; retry after ${retryAfter} s`,
-    { field: "settings.requests_per_minute", limit: perMinute, retry_after_seconds: retryAfter },
+    `${field}: this ${who} may make ${perMinute} requests per minute; retry after ${retryAfter} s`,
+    { field, limit: perMinute, retry_after_seconds: retryAfter },
   );
 }

@@ -86,7 +86,7 @@ function senderOf(res: Response, clientId: string | undefined): EventSender {
   const principal = principalOf(res);
   return principal.kind === "ai"
     ? { kind: "ai", ai_uuid: principal.aiUuid, client_id: clientId ?? null }
-    : { kind: "admin", user_id: principal.userId, client_id: clientId ?? null };
+    : { kind: principal.kind, user_id: principal.userId, client_id: clientId ?? null };
 }
 
 /** `POST /v1/relay`: the socket events a client sends, over HTTP; it listens to the room itself. */

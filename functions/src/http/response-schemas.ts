@@ -92,6 +92,7 @@ const aiRecordShape = {
   ai_uuid: z.string(),
   ai_name: z.string(),
   owner_id: z.string(),
+  owner_uid: z.string().nullable().describe("the user who owns the AI; null: the administrator"),
   status: z.enum(["active", "disabled"]),
   created_at: time,
   updated_at: time,

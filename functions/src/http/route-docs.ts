@@ -2,7 +2,7 @@ import type { z } from "zod";
 
 /** How a route is documented in `/openapi.json`: each router exports the docs of its own routes. */
 export interface RouteDoc {
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   summary: string;
   operationId: string;

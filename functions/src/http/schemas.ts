@@ -109,7 +109,10 @@ export const restListQuerySchema = strictObject({
 
 export const createAiSchema = strictObject({ ai_name: aiNameSchema });
 
-export const listAisQuerySchema = strictObject({ limit: queryLimitSchema.default(100) });
+export const listAisQuerySchema = strictObject({
+  limit: queryLimitSchema.default(100),
+  owner_uid: z.string().min(1).max(128).optional().describe("only this user's AIs (a user lists only their own)"),
+});
 
 export const updateAiSchema = strictObject({
   ai_name: aiNameSchema.optional(),

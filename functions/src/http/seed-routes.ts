@@ -1,13 +1,12 @@
 import { Router } from "express";
 import { handshake } from "../auth/handshake-service";
-import { assertAdmin } from "../auth/principal";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { retrieveMemories } from "../memory/memory-query";
 import { memoryQuota } from "../memory/memory-quota";
 import { createMemory, deleteMemory, editMemory, moveMemory } from "../memory/memory-service";
 import { MEMORY_TYPES, toMemory } from "../memory/memory-types";
 import { parseInput } from "../validation";
-import { accessAi, idempotencyKeyOf } from "./access";
+import { accessAi, creatorOf, idempotencyKeyOf } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import {
@@ -85,11 +84,9 @@ export function seedRoutes(deps: AppDeps): Router {
 
   router.post("/v1/handshake", async (req, res) => {
     const body = parseInput(handshakeSchema, req.body);
-    const principal = principalOf(res);
     if (body.ai_uuid === undefined) {
-      assertAdmin(principal);
       const result = await handshake(deps, {
-        create: { name: body.ai_name!, ownerId: principal.userId },
+        create: { name: body.ai_name!, ...creatorOf(principalOf(res)) },
         sessionName: body.session_name,
       });
       res.status(201).json(result.body);

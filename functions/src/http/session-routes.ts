@@ -9,12 +9,14 @@ import {
   listSessions,
   toSessionView,
 } from "../chat/session-service";
+import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import { accessAi } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
 import { createSessionSchema, listQuerySchema } from "./chat-schemas";
 import type { RouteDoc } from "./route-docs";
+import { sessionItemRouteDocs, sessionItemRoutes } from "./session-item-routes";
 import * as answers from "./response-schemas";
 
 /** The OpenAPI entries of these routes. */
@@ -55,11 +57,13 @@ export const sessionRouteDocs: RouteDoc[] = [
     query: listQuerySchema,
     responses: { 200: answers.sessionChats },
   },
+  ...sessionItemRouteDocs,
 ];
 
 /** Sessions and the chat log. */
 export function sessionRoutes(deps: AppDeps): Router {
   const router = Router();
+  router.use(sessionItemRoutes(deps));
   const aiOf = (aiUuid: unknown, res: Response) => accessAi(deps, res, parseInput(aiUuidSchema, aiUuid, "ai_uuid"));
 
   router.get("/ais/:ai_uuid/sessions", async (req, res) => {
@@ -102,7 +106,10 @@ export function sessionRoutes(deps: AppDeps): Router {
       principal.kind === "ai"
         ? await getSession(deps.db, principal.aiUuid, sessionId)
         : await getSessionOfAnyAi(deps.db, sessionId);
-    await accessAi(deps, res, session.ai_uuid);
+    // A user asking for another user's session learns no more than for one that does not exist.
+    await accessAi(deps, res, session.ai_uuid).catch((error: unknown) => {
+      throw principal.kind === "user" ? notFound(`session ${sessionId}`) : error;
+    });
     res.json(await chatsOf(session, req.query));
   });
 

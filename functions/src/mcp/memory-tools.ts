@@ -1,17 +1,17 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { aiUuidSchema, memoryIdSchema } from "../ids";
-import { assertCanAccessAi, type Principal } from "../auth/principal";
+import { type Principal, reachableAi } from "../auth/principal";
 import { listSessions } from "../chat/session-service";
 import type { Embedder } from "../models/model-client";
 import { toSessionView } from "../chat/session-service";
 import { invalid } from "../errors";
-import { assertMemoryDataSize } from "../memory/memory-data";
+import { assertMemoryDataSize, type MemoryData, memoryDataSchema, memoryFields } from "../memory/memory-data";
 import { retrieveMemories } from "../memory/memory-query";
 import { searchMemories } from "../search/memory-search";
 import { createMemory, deleteMemory, editMemory, listHistory, moveMemory } from "../memory/memory-service";
 import { MEMORY_TYPES, memoryTypeSchema, toMemory } from "../memory/memory-types";
-import { type AiRecord, getAi } from "../memory/registry-service";
+import type { AiRecord } from "../memory/registry-service";
 import { memorySearchSchema } from "../http/search-routes";
 import { restMemoryBodySchema, restMemoryPatchSchema, retrieveMemoriesSchema } from "../http/schemas";
 import { strictObject } from "../validation";
@@ -46,9 +46,17 @@ async function aiOf(context: ToolContext, aiUuid: string | undefined): Promise<A
   const { principal } = context;
   const target = aiUuid ?? (principal.kind === "ai" ? principal.aiUuid : undefined);
   if (!target) throw invalid("ai_uuid: the administrator must name the AI", { field: "ai_uuid" });
-  assertCanAccessAi(principal, target);
-  return principal.kind === "ai" ? principal.ai : getAi(context.db, target);
+  return reachableAi(context.db, principal, target);
 }
+
+/** `memory_data` as POST /create_memory and /edit_memory take it, or its fields at the top level as the REST routes do. */
+const memoryData = memoryDataSchema
+  .optional()
+  .describe("the memory's fields in one object (a string is the content), as the HTTP seed routes take them");
+const oneOf = (args: { memory_data?: unknown }) =>
+  args.memory_data === undefined || Object.keys(args).every((key) => !(key in memoryFields));
+const dataOf = <T extends Partial<MemoryData>>({ memory_data, ...fields }: T & { memory_data?: MemoryData }) =>
+  memory_data ?? fields;
 
 const tool = <S extends z.ZodType>(definition: MemoryTool<S>): MemoryTool => definition as unknown as MemoryTool;
 
@@ -75,10 +83,21 @@ export const MEMORY_TOOLS: MemoryTool[] = [
     name: "create_memory",
     description:
       "Store a new memory. content is one short, self-contained statement that will still make sense later (or a JSON object for structured data). Optional: tags (short words to filter by), importance from 0 to 1 (default 0.5), metadata (an object), expires_at (an ISO time after which it is forgotten). Answers the stored memory with its id.",
-    input: strictObject({ ...ai, memory_type: memoryType, ...restMemoryBodySchema.shape }),
-    async run(context, { ai_uuid, memory_type, ...data }) {
+    input: strictObject({
+      ...ai,
+      memory_type: memoryType,
+      ...restMemoryBodySchema.partial().shape,
+      memory_data: memoryData,
+    })
+      .refine((args) => args.content !== undefined || args.memory_data !== undefined, {
+        message: "required (or memory_data, as in POST /create_memory)",
+        path: ["content"],
+      })
+      .refine(oneOf, { message: "give content and its fields, or memory_data, not both", path: ["memory_data"] }),
+    async run(context, { ai_uuid, memory_type, ...fields }) {
       const target = await aiOf(context, ai_uuid);
-      assertMemoryDataSize(data, "content");
+      const data = dataOf(fields) as MemoryData;
+      assertMemoryDataSize(data, fields.memory_data ? "memory_data" : "content");
       return toMemory((await createMemory(context.db, target.ai_uuid, memory_type, data)).memory);
     },
   }),
@@ -86,10 +105,17 @@ export const MEMORY_TOOLS: MemoryTool[] = [
     name: "edit_memory",
     description:
       "Change a memory: give only the fields to change (content, tags, importance, metadata, expires_at). Its version goes up by one and the earlier version stays in its history. With expected_version, the edit fails if the memory changed meanwhile (re-read it and retry).",
-    input: strictObject({ ...ai, memory_type: memoryType, memory_id: memoryIdSchema, ...restMemoryPatchSchema.shape }),
-    async run(context, { ai_uuid, memory_type, memory_id, expected_version, ...changes }) {
+    input: strictObject({
+      ...ai,
+      memory_type: memoryType,
+      memory_id: memoryIdSchema,
+      ...restMemoryPatchSchema.shape,
+      memory_data: memoryData,
+    }).refine(oneOf, { message: "give the fields to change, or memory_data, not both", path: ["memory_data"] }),
+    async run(context, { ai_uuid, memory_type, memory_id, expected_version, ...fields }) {
       const target = await aiOf(context, ai_uuid);
-      assertMemoryDataSize(changes, "content");
+      const changes = dataOf(fields);
+      assertMemoryDataSize(changes, fields.memory_data ? "memory_data" : "content");
       return toMemory(
         await editMemory(context.db, target.ai_uuid, memory_type, memory_id, changes, {
           expectedVersion: expected_version,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { strictObject } from "../validation";
+import { MEMORY_TYPES, memoryTypeSchema } from "./memory-types";
 
 /**
  * Per-AI settings, one shape: the stored settings, the PATCH body and the API's answer all come from
@@ -31,6 +32,13 @@ const settingFields = {
     .min(0)
     .max(100_000)
     .describe("exchanges a day (UTC) whose facts are extracted"),
+  memory_tools: z.boolean().describe("give the model tools to search and change its own memory during a chat"),
+  writable_types: z
+    .array(memoryTypeSchema)
+    .max(MEMORY_TYPES.length)
+    .refine((types) => new Set(types).size === types.length, "must not repeat a type")
+    .describe("memory types the AI's own token and its memory tools may write or delete"),
+  tool_steps: z.number().int().min(1).max(10).describe("model rounds that may call tools in one chat turn"),
 };
 
 /** The settings as stored and answered: every field present. */
@@ -51,6 +59,9 @@ export const DEFAULT_SETTINGS: AiSettings = {
   extraction_enabled: true,
   extraction_model: null,
   extraction_daily_cap: 500,
+  memory_tools: false,
+  writable_types: [...MEMORY_TYPES],
+  tool_steps: 5,
 };
 
 /** Stored settings with the defaults of every setting added since the AI was registered. */

@@ -5,6 +5,7 @@ import type { ChatModel } from "../models/model-client";
 import { type MemoryChange, recordMemoryChanges } from "./memory-changes";
 import { buildMemory, movedMemory } from "./memory-versions";
 import { memoryText, type StoredMemory } from "./memory-types";
+import { assertAiNotDeleted } from "./ai-deletion";
 import { neverCommitted } from "./transactions";
 import { getAi, memoryCollection } from "./registry-service";
 
@@ -115,6 +116,7 @@ async function commit(
   const summaryRef = memoryCollection(db, aiUuid, "long_term_memory").doc(`consolidation-${group}`);
   const reflectionRef = memoryCollection(db, aiUuid, "personal_logs").doc(`reflection-${group}`);
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const sources = await tx.getAll(...ids.map((id) => working.doc(id)));
     const targets = await tx.getAll(...ids.map((id) => archive.doc(id)));
     if (sources.some((doc) => !doc.exists) || targets.some((doc) => doc.exists)) return null;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
 import { storedAs } from "../firestore-converter";
+import { assertAiNotDeleted } from "./ai-deletion";
 import { recordMemoryChange } from "./memory-changes";
 import { MEMORY_TYPES, type MemoryType, type StoredMemory } from "./memory-types";
 import { buildMemory, type MemoryEdit, movedMemory, type NewMemory, nextVersion } from "./memory-versions";
@@ -48,16 +49,18 @@ export async function createMemory(
   const now = options.now ?? Timestamp.now();
   if (!options.idempotencyKey) {
     const memory = buildMemory(aiUuid, type, memoryCollection(db, aiUuid, type).doc().id, data, now);
-    const batch = db.batch();
-    batch.create(memoryRef(db, aiUuid, type, memory.id), memory);
-    recordMemoryChange(batch, db, { action: "created", memory }, now);
-    await batch.commit();
+    await db.runTransaction(async (tx) => {
+      await assertAiNotDeleted(tx, db, aiUuid);
+      tx.create(memoryRef(db, aiUuid, type, memory.id), memory);
+      recordMemoryChange(tx, db, { action: "created", memory }, now);
+    });
     return { memory, replayed: false };
   }
   const id = idempotentMemoryId(aiUuid, options.idempotencyKey);
   const memory = buildMemory(aiUuid, type, id, data, now);
   const contentHash = createHash("sha256").update(JSON.stringify(memory.content)).digest("hex");
   return boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const record = (await tx.get(idempotencyRef(db, aiUuid, id))).data();
     if (record) {
       if (record.content_hash !== contentHash) {
@@ -107,6 +110,7 @@ export async function editMemory(
 ): Promise<StoredMemory> {
   const ref = memoryRef(db, aiUuid, type, id);
   return boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const snapshot = await tx.get(ref);
     if (!snapshot.exists) throw notFound(`memory ${id} in ${type}`);
     const current = snapshot.data()!;
@@ -129,6 +133,7 @@ export async function editMemory(
 export async function deleteMemory(db: Firestore, aiUuid: string, type: MemoryType, id: string): Promise<void> {
   const ref = memoryRef(db, aiUuid, type, id);
   await boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const snapshot = await tx.get(ref);
     if (!snapshot.exists) throw notFound(`memory ${id} in ${type}`);
     const current = snapshot.data()!;
@@ -156,6 +161,7 @@ export async function moveMemory(
   const fromRef = memoryRef(db, aiUuid, from, id);
   const toRef = memoryRef(db, aiUuid, to, id);
   return boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const [source, target] = await tx.getAll(fromRef, toRef);
     if (!source.exists) throw notFound(`memory ${id} in ${from}`);
     if (target.exists) throw new AppError("already_exists", `memory ${id} already exists in ${to}`);

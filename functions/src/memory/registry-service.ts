@@ -13,6 +13,8 @@ export interface AiRecord {
   ai_uuid: string;
   name: string;
   owner_id: string;
+  /** The user who owns the AI; null (or absent, before users existed) for the administrator's. */
+  owner_uid?: string | null;
   status: "active" | "disabled";
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -47,12 +49,17 @@ export function databasePaths(aiUuid: string) {
 }
 
 /** A new AI's registry document, not yet written. */
-export function newAiRecord(name: string, ownerId: string, now = Timestamp.now()): AiRecord {
+export function newAiRecord(
+  name: string,
+  owner: { ownerId: string; ownerUid: string | null },
+  now = Timestamp.now(),
+): AiRecord {
   const aiUuid = randomUUID();
   return {
     ai_uuid: aiUuid,
     name,
-    owner_id: ownerId,
+    owner_id: owner.ownerId,
+    owner_uid: owner.ownerUid,
     status: "active",
     created_at: now,
     updated_at: now,
@@ -80,8 +87,11 @@ export function assertAiName(ai: AiRecord, aiName: string | undefined): void {
   }
 }
 
-export async function listAis(db: Firestore, limit: number): Promise<AiRecord[]> {
-  const snapshot = await registryCollection(db).orderBy("created_at", "desc").limit(limit).get();
+/** The newest AIs, or those of one owner (a user's uid). */
+export async function listAis(db: Firestore, limit: number, ownerUid?: string): Promise<AiRecord[]> {
+  const all = registryCollection(db);
+  const query = ownerUid === undefined ? all : all.where("owner_uid", "==", ownerUid);
+  const snapshot = await query.orderBy("created_at", "desc").limit(limit).get();
   return snapshot.docs.map((doc) => doc.data());
 }
 
@@ -148,6 +158,7 @@ export function toAiView(ai: AiRecord) {
     ai_uuid: ai.ai_uuid,
     ai_name: ai.name,
     owner_id: ai.owner_id,
+    owner_uid: ai.owner_uid ?? null,
     status: ai.status,
     created_at: ai.created_at.toDate().toISOString(),
     updated_at: ai.updated_at.toDate().toISOString(),

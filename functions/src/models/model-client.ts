@@ -132,6 +132,23 @@ function openAiEmbedder(config: ModelConfig, limits: ModelLimits): Embedder {
   };
 }
 
+/** The local demo model of `npm start -- --demo-model` (scripts/demo-model.mjs): for the emulators only. */
+export const DEMO_MODEL = "ai-memory-demo";
+
+/** What a deployed project answers when configured with the demo model: a 503 that says why. */
+function refusedDemoModel(): ChatModel {
+  const refuse = async (): Promise<never> => {
+    throw new AppError(
+      "unavailable",
+      `${DEMO_MODEL} is the local demo model of the emulators, refused in a deployed project: set OPENAI_MODEL and OPENAI_BASE_URL to a real model`,
+    );
+  };
+  return { defaultModel: DEMO_MODEL, complete: refuse, stream: refuse, listModels: async () => [] };
+}
+
+const isRefusedDemo = (config: ModelConfig["openai"]) =>
+  config.model === DEMO_MODEL && process.env.FUNCTIONS_EMULATOR !== "true";
+
 /** OpenAI's own endpoint needs a key; any other (a local server) may go without one. */
 export const chatModelConfigured = (config: ModelConfig["openai"]): boolean =>
   Boolean(config.apiKey) || Boolean(config.baseUrl && config.baseUrl.replace(/\/+$/, "") !== OPENAI_DEFAULT_URL);
@@ -143,6 +160,7 @@ export function openAiModels(config: ModelConfig, options: ModelOptions = {}): M
   let embedder: Embedder | null | undefined;
   return {
     get chat() {
+      if (chat === undefined && isRefusedDemo(config.openai)) chat = refusedDemoModel();
       if (chat === undefined) chat = chatModelConfigured(config.openai) ? openAiChatModel(config.openai, limits) : null;
       return chat;
     },

@@ -5,6 +5,7 @@ import * as logs from "../logs";
 import { consolidateWorkingMemory } from "../memory/consolidation-service";
 import { type MemoryUpdate, memoryUpdateSchema } from "../events/memory-update";
 import { memoryText } from "../memory/memory-types";
+import { aiIsGone } from "../memory/ai-deletion";
 import { memoryCollection } from "../memory/registry-service";
 import { embedMemory, removeEmbedding } from "../search/embedding-service";
 
@@ -68,6 +69,8 @@ export async function handleRoomEvent(
   const change = memoryUpdateOf(event);
   if (!change) return "ignored";
   const aiUuid = event.params.ai_uuid;
+  // A deleted AI: its data is being swept, and retrying would only fail again.
+  if (await aiIsGone(deps.db, aiUuid)) return "ai_deleted";
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();

@@ -3,7 +3,7 @@ import { BAD_IDS, deeplyNested, fieldsOf, invalidValues, type JsonSchema, withVa
 /** One bad request: exactly one thing in it is invalid. */
 export interface BadCase {
   name: string;
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   body?: unknown;
   /** Sent as is, with this Content-Type, instead of a JSON body. */
@@ -63,6 +63,10 @@ export function validBodies(f: Fixture): Record<string, unknown> {
     "post /v1/ais/{ai_uuid}/memories/{memory_type}": { content: "a fact", ...fields },
     "patch /v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}": { content: "an edit", expected_version: 1 },
     "post /v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}/move": { to_memory_type: "archive" },
+    "put /v1/ais/{ai_uuid}/memories/{memory_type}/{memory_id}": { content: "a replacement", ...fields },
+    "post /v1/ais/{ai_uuid}/sessions/{session_id}/items": { items: [{ role: "user", content: "hello" }] },
+    "patch /v1/users/{uid}": { status: "active", limits: { ais: 3 } },
+    "patch /v1/allowlist": { entries: ["fuzz@example.com", "@example.org"] },
     "post /v1/chat/completions": {
       ai_uuid: f.aiUuid,
       model: "test-model",
@@ -71,6 +75,13 @@ export function validBodies(f: Fixture): Record<string, unknown> {
     "post /v1/relay": { action: "emit", ai_uuid: f.aiUuid, event: "message", data: { text: "hi" }, client_id: "fuzz" },
     "post /v1/ais/{ai_uuid}/sessions": { name: "fuzz", user_id: "fuzz" },
     "post /v1/ais/{ai_uuid}/memories/search": { query: "fact", memory_types: ["working_memory"], limit: 5 },
+    "put /v1/ais/{ai_uuid}/tools/{name}": {
+      description: "fuzz",
+      parameters: { type: "object" },
+      http: { url: "https://api.example.com/fuzz", method: "POST", headers: {}, timeout_ms: 1000 },
+    },
+    "post /v1/ais/{ai_uuid}/tools/{name}/test": { arguments: {} },
+    "put /v1/ais/{ai_uuid}/secrets/{name}": { value: "fuzz-secret" },
     "post /mcp": {
       jsonrpc: "2.0",
       id: 1,
@@ -88,6 +99,8 @@ export const fillPath = (path: string, f: Fixture, override: Record<string, stri
       memory_type: "working_memory",
       memory_id: f.memoryId,
       session_id: f.sessionId,
+      uid: "fuzz-user",
+      name: "fuzz",
     };
     return values[name];
   });

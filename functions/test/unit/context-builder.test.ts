@@ -1,6 +1,6 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { describe, expect, it } from "vitest";
-import { assembleContext, contextCandidates } from "../../src/chat/context-builder";
+import { assembleContext, contextCandidates, MemoryRecords, recentTurnRecords } from "../../src/chat/context-builder";
 import { tokenEstimator } from "../../src/chat/token-estimate";
 import type { MemoryType, StoredMemory } from "../../src/memory/memory-types";
 import { DEFAULT_SETTINGS } from "../../src/memory/ai-settings";
@@ -55,7 +55,9 @@ describe("choosing the context", () => {
       hit(`m${index}`, "long_term_memory", "x".repeat(90), 200 - index),
     );
     const all = contextCandidates(ai(4000), ranked).length;
-    const beside = contextCandidates(ai(4000), ranked, 3500).length;
+    const recent = new MemoryRecords(4000, tokenEstimator);
+    recent.used = 3500;
+    const beside = contextCandidates(ai(4000), ranked, recent).length;
     expect(all).toBe(32);
     expect(beside).toBeLessThan(all / 2);
     expect(beside).toBeGreaterThan(0);
@@ -79,5 +81,23 @@ describe("choosing the context", () => {
     expect(block).not.toContain("</memory_data>");
     expect(context.memoryIds[0]).toBe("m0");
     expect(context.messages.at(-1)).toEqual({ role: "user", content: "hi" });
+  });
+
+  it("never holds an exchange twice: a recent turn's working-memory copy is neither read nor written", () => {
+    const turn = { id: "chat-1", message: "My parrot is Kiwi", response: "Noted", at: "2026-01-01T00:00:00.000Z" };
+    const sources = { ai: ai(), messages: [{ role: "user" as const, content: "parrot?" }], recentTurns: [turn] };
+    const recent = recentTurnRecords({ ...sources, counter: tokenEstimator });
+    const ranked = [
+      hit("chat-1", "working_memory", "User: My parrot is Kiwi", 9),
+      hit("fact", "long_term_memory", "Kiwi is green", 8),
+    ];
+    expect(contextCandidates(ai(), ranked, recent).map((each) => each.entry.id)).toEqual(["fact"]);
+    const hits = [
+      memoryOf(ranked[0], "User: My parrot is Kiwi\nAssistant: Noted"),
+      memoryOf(ranked[1], "Kiwi is green"),
+    ];
+    const context = assembleContext({ ...sources, hits, counter: tokenEstimator }, recent);
+    expect(context.memoryIds).toEqual(["fact"]);
+    expect(String(context.messages[0].content).split("My parrot is Kiwi").length - 1).toBe(1);
   });
 });
