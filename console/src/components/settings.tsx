@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import { navigate } from "../router";
 import type { AiSettings, AiView } from "../types";
+import { CapabilityPolicy } from "./capability-policy";
 import { ErrorNote, useAction } from "./ui";
 
 interface SettingsFields {
@@ -195,6 +196,7 @@ export function AiSettingsPanel({
   return (
     <div class="stack">
       <ProfileForm ai={ai} onChanged={onChanged} />
+      <CapabilityPolicy ai={ai} onChanged={onChanged} />
       <AccessControls ai={ai} onChanged={onChanged} />
       <DeleteAi ai={ai} onDeleting={onDeleting} />
     </div>
