@@ -79,9 +79,13 @@ function checksBeforeEmulators(extra) {
  * thousand, so they run before the suites' emulators start.
  */
 function stackTests(extra) {
-  run(bin("vitest"), ["run", "--project", "stacks", "--passWithNoTests", ...extra], {
-    env: { ...process.env, AI_MEMORY_BUILT: "1" },
-  });
+  run(
+    bin("vitest"),
+    ["run", "--project", "stacks", "--passWithNoTests", "--outputFile.json=.vitest-report-stacks.json", ...extra],
+    {
+      env: { ...process.env, AI_MEMORY_BUILT: "1" },
+    },
+  );
 }
 
 /** `npm test` and `npm run bench`: one command inside `firebase emulators:exec`, which stops them after. */
@@ -122,7 +126,15 @@ async function main() {
   writeFileSync(stack.configFile, JSON.stringify(stackConfig(root, stack), null, 2));
   const functions = functionsEnv({ root, mode, ...stack, testModelPort: TEST_LLM_PORT });
   // No metadata-server probing: everything here is local.
-  const env = { ...process.env, METADATA_SERVER_DETECTION: "none", ...functions, ...prepareFirestoreJava(localDir) };
+  const env = {
+    ...process.env,
+    METADATA_SERVER_DETECTION: "none",
+    // Bad requests answer locally as deployed: clean JSON 400 and 413 (scripts/emulator-patches.cjs).
+    NODE_OPTIONS:
+      `${process.env.NODE_OPTIONS ?? ""} --require "${join(root, "scripts", "emulator-patches.cjs")}"`.trim(),
+    ...functions,
+    ...prepareFirestoreJava(localDir),
+  };
   // AI_MEMORY_BUILT=1: what is built is current (the runner's own tests start stacks after building).
   if (process.env.AI_MEMORY_BUILT !== "1") {
     run("npm", ["--prefix", "functions", "run", "--silent", "build"]);

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { createInterface } from "node:readline";
-import { ensureConsoleAdmin } from "./console-admin.mjs";
+import { ensureConsoleAdmin, ensureConsoleUser } from "./console-admin.mjs";
 import { emulatorPort } from "./ports.mjs";
 import { moveLegacyData } from "./stack.mjs";
 
@@ -13,9 +13,12 @@ const NOISE = [
   /\/healthz/,
   /Beginning execution of|Finished "/,
   /Env variable override detected|Unable to fetch the CLI MOTD|Emulator UI is not starting/,
+  /function initialized\.|Loaded functions definitions/,
   /^\s*[│┌└├─┼┤┬┴┘┐╔╚║═]/,
 ];
 const WARNING = /^(⚠|!|Error)/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that starts a terminal colour
+const ANSI = /\u001b\[[0-9;]*m/g;
 
 async function answers(url) {
   try {
@@ -38,7 +41,7 @@ async function waitForApi(stack, timeoutMs) {
 }
 
 /** What the summary shows and the env file exports, by variable name. */
-function summaryValues(stack, env, models, admin) {
+function summaryValues(stack, env, models, admin, user) {
   return {
     AI_MEMORY_URL: stack.hostingUrl,
     AI_MEMORY_FUNCTIONS_URL: stack.functionsUrl,
@@ -49,6 +52,8 @@ function summaryValues(stack, env, models, admin) {
     AI_MEMORY_AUTH_HOST: `127.0.0.1:${emulatorPort(9099, stack.offset)}`,
     AI_MEMORY_CONSOLE_EMAIL: admin?.email ?? "",
     AI_MEMORY_CONSOLE_PASSWORD: admin?.password ?? "",
+    AI_MEMORY_USER_EMAIL: user?.email ?? "",
+    AI_MEMORY_USER_PASSWORD: user?.password ?? "",
     AI_MEMORY_CHAT_MODEL: models.chat,
     AI_MEMORY_EMBEDDING_MODEL: models.embedding,
   };
@@ -74,6 +79,7 @@ function printSummary(root, stack, values, models) {
     MCP                                    ${values.AI_MEMORY_MCP_URL}
     Admin key (Authorization: Bearer ...)  ${values.AI_MEMORY_ADMIN_KEY}
     Console sign-in                        ${values.AI_MEMORY_CONSOLE_EMAIL}  /  ${values.AI_MEMORY_CONSOLE_PASSWORD}
+    A user's sign-in (their own AIs)       ${values.AI_MEMORY_USER_EMAIL}  /  ${values.AI_MEMORY_USER_PASSWORD}
     Chat model                             ${models.chatLabel}
     Embedding model                        ${models.embeddingLabel}
   These are in ${envFile}:  source ${envFile}
@@ -90,20 +96,38 @@ export function startStack({ root, stack, env, models, firebase, only }) {
   const child = spawn(firebase, args, { cwd: root, env, stdio: ["inherit", "pipe", "pipe"] });
   const log = createWriteStream(`${stack.dir}/emulators.log`);
   let phase = "starting";
+  // firebase-tools' "All emulators ready" box and table: the summary says it all, and comes after them.
+  let inTable = false;
+  let tableDone;
+  const emulatorsReady = new Promise((resolve) => (tableDone = resolve));
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on("line", (line) => {
+    createInterface({ input: stream }).on("line", (raw) => {
+      const line = raw.replace(ANSI, "");
       log.write(`${line}\n`);
-      const quiet = NOISE.some((noise) => noise.test(line));
-      const shown = phase === "stopping" || (!quiet && (phase === "ready" || WARNING.test(line)));
-      if (shown) console.log(line);
+      if (line.includes("All emulators ready")) inTable = true;
+      if (inTable) {
+        if (line.startsWith("Issues? Report them")) {
+          inTable = false;
+          tableDone();
+        }
+        return;
+      }
+      const quiet = !line.trim() || NOISE.some((noise) => noise.test(line));
+      if (phase === "stopping" || (!quiet && (phase === "ready" || WARNING.test(line)))) console.log(raw);
     });
   }
-  waitForApi(stack, 180_000).then(async (up) => {
+  const apiUp = waitForApi(stack, 180_000);
+  // Should a firebase-tools version print no table, the summary comes 20 s after the API answers.
+  apiUp.then(() => setTimeout(tableDone, 20_000).unref());
+  Promise.all([emulatorsReady, apiUp]).then(async ([, up]) => {
     if (!up) return console.error(`The API did not answer /healthz within 180 s: see ${stack.dir}/emulators.log`);
     const admin = await ensureConsoleAdmin(`${root}/.local`, emulatorPort(9099, stack.offset), stack.projectId).catch(
       (error) => console.error(`Could not create the console's admin user: ${error.message}`),
     );
-    const values = summaryValues(stack, env, models, admin);
+    const user = await ensureConsoleUser(`${root}/.local`, emulatorPort(9099, stack.offset), stack.projectId).catch(
+      (error) => console.error(`Could not create the console's second user: ${error.message}`),
+    );
+    const values = summaryValues(stack, env, models, admin, user);
     writeEnvFile(stack, values);
     printSummary(root, stack, values, models);
     phase = "ready";

@@ -26,3 +26,15 @@ export const { roomCollection } = lib(
 export const { searchMemories } = lib(
   "./search/memory-search.js",
 ) as typeof import("../../functions/src/search/memory-search");
+export const { MemoryIndex } = lib(
+  "./search/memory-index.js",
+) as typeof import("../../functions/src/search/memory-index");
+export const { encodeEntry, entryOf } = lib(
+  "./search/index-entry.js",
+) as typeof import("../../functions/src/search/index-entry");
+export const { SHARDS, shardOf } = lib(
+  "./search/index-shards.js",
+) as typeof import("../../functions/src/search/index-shards");
+export const { INDEX_MAX_BYTES } = lib(
+  "./search/index-limits.js",
+) as typeof import("../../functions/src/search/index-limits");

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { benchChatTurns } from "./chat-turn";
 import { benchColdStart } from "./cold-start";
 import { benchEventBurst } from "./events";
+import { benchExchangeIndex } from "./exchange-index";
 import { benchExtraction } from "./extraction";
 import { startFakeModel } from "./fake-model";
 import { countRoutes, opsTable, type OpsTable } from "./firestore-ops";
@@ -94,6 +95,7 @@ const ops: OpsTable = new Map();
 await section("cold start (module load)", () => benchColdStart(results));
 await section("sustained creates", () => benchWrites(results, model, apps.keyword));
 await section("event burst", () => benchEventBurst(results, model));
+await section("exchange-sized index", () => benchExchangeIndex(results));
 
 const sizedSections = ["chat turns", "search", "fresh instance", "operations per request"];
 if (!only.length || sizedSections.some((name) => only.some((word) => name.includes(word)))) {

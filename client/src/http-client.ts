@@ -1,4 +1,5 @@
 import { ChatStream } from "./chat-stream.js";
+import { exportPages, importInBatches } from "./data-transfer.js";
 import { readEnv } from "./env.js";
 import { AiMemoryError } from "./errors.js";
 import { type Call, randomId, type RequestOptions, Transport } from "./transport.js";
@@ -97,10 +98,20 @@ export class AiMemory {
     delete: (aiUuid: string) => this.call<Answer<"deleteAi">>({ method: "DELETE", path: `/v1/ais/${enc(aiUuid)}` }),
     revokeTokens: (aiUuid: string) =>
       this.call<Answer<"revokeTokens">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/revoke_tokens` }),
-    /** The AI's whole memory, to keep or to import elsewhere. */
-    export: (aiUuid: string) => this.call<Answer<"exportAi">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/export` }),
+    /** One page of the AI's memory (200 memories by default); `next_cursor` asks for the next. */
+    export: (aiUuid: string, query: Query<"exportAi"> = {}) =>
+      this.call<Answer<"exportAi">>({ method: "GET", path: `/v1/ais/${enc(aiUuid)}/export`, query }),
+    /** The AI's whole memory, page by page: `for await (const page of client.ais.exportPages(id))`. */
+    exportPages: (aiUuid: string) => exportPages((cursor) => this.ais.export(aiUuid, cursor ? { cursor } : {})),
+    /** Imports any number of memories, 200 per call (each call all or nothing). */
     import: (aiUuid: string, body: RequestBody<"importMemories">) =>
-      this.call<Answer<"importMemories">>({ method: "POST", path: `/v1/ais/${enc(aiUuid)}/import`, body }),
+      importInBatches(body.memories, (memories) =>
+        this.call<Answer<"importMemories">>({
+          method: "POST",
+          path: `/v1/ais/${enc(aiUuid)}/import`,
+          body: { memories },
+        }),
+      ),
   };
 
   readonly memories = {

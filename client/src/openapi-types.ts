@@ -198,7 +198,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the AI's whole memory */
+        /** Export the AI's memory, a page at a time (follow next_cursor) */
         get: operations["exportAi"];
         put?: never;
         post?: never;
@@ -782,6 +782,18 @@ export interface components {
             /** @description ISO 8601 */
             created_at: string;
             database_paths: components["schemas"]["DatabasePaths"];
+            /** @description to the admin, on GET: memory-change steps that failed and are being retried, or gave up */
+            failing_steps?: {
+                attempts: number;
+                event_id: string;
+                last_error: string | null;
+                /** @enum {string} */
+                status: "failing" | "gave_up";
+                /** @enum {string} */
+                step: "embedding" | "consolidation" | "extraction";
+                /** @description ISO 8601 */
+                updated_at: string;
+            }[];
             /** @description the newest room event's time */
             last_activity_at: string | null;
             owner_id: string;
@@ -1010,6 +1022,8 @@ export interface components {
             /** @constant */
             format: "ai-memory-export/1";
             memories: components["schemas"]["Memory"][];
+            /** @description the next page's cursor; null on the last page */
+            next_cursor: string | null;
         };
         ExtractionList: {
             extractions: components["schemas"]["ExtractionRecord"][];
@@ -2060,7 +2074,10 @@ export interface operations {
     };
     exportAi: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path: {
                 ai_uuid: string;

@@ -23,13 +23,20 @@ export function usePath(): string {
   return path;
 }
 
-export type Route = { view: "ais" } | { view: "ai"; aiUuid: string; tab: AiTab } | { view: "not-found" };
+export type Route =
+  | { view: "ais"; owner?: string }
+  | { view: "users" }
+  | { view: "ai"; aiUuid: string; tab: AiTab }
+  | { view: "not-found" };
 
 export const AI_TABS = ["board", "room", "conversations", "playground", "tools", "data", "settings"] as const;
 export type AiTab = (typeof AI_TABS)[number];
 
 export function routeOf(path: string): Route {
   if (path === "/" || path === "/ais") return { view: "ais" };
+  if (path === "/users") return { view: "users" };
+  const user = /^\/users\/([A-Za-z0-9_.:-]{1,128})\/?$/.exec(path);
+  if (user) return { view: "ais", owner: user[1] };
   const match = /^\/ais\/([0-9a-f-]{36})(?:\/([a-z]+))?\/?$/.exec(path);
   if (!match) return { view: "not-found" };
   const tab = (match[2] ?? "board") as AiTab;
@@ -38,3 +45,6 @@ export function routeOf(path: string): Route {
 
 export const aiPath = (aiUuid: string, tab: AiTab = "board") =>
   tab === "board" ? `/ais/${aiUuid}` : `/ais/${aiUuid}/${tab}`;
+
+/** The admin's view of one user's AIs. */
+export const userAisPath = (uid: string) => `/users/${uid}`;

@@ -57,3 +57,9 @@ export interface PresenceEntry {
   status: string;
   expires_at: number;
 }
+
+type Schemas = import("../../client/src/openapi-types").components["schemas"];
+/** Who the signed-in person is to the API (`GET /v1/me`), and a user as the administrator lists them. */
+export type Me = Schemas["Me"];
+export type UserSummary = Schemas["UserSummary"];
+export type UserLimits = Schemas["UserLimits"];

@@ -12,10 +12,10 @@ describe("signing in to the console", { timeout: 120_000 }, () => {
     await browser?.close();
   });
 
-  it("refuses a signed-in user who is not the admin with a clear message, then lets the admin in", async () => {
+  it("refuses a signed-in user the sign-up policy does not admit with its reason, then lets the admin in", async () => {
     const page = await browser.context.newPage();
     const errors = watchErrors(page);
-    const [visitor, admin] = await Promise.all([createAccount("visitor"), createAccount("admin")]);
+    const [visitor, admin] = await Promise.all([createAccount("visitor", false), createAccount("admin")]);
 
     await page.goto(HOSTING_URL);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
@@ -31,8 +31,10 @@ describe("signing in to the console", { timeout: 120_000 }, () => {
       .toContain("Wrong email or password");
 
     await signIn(page, visitor);
-    await page.getByRole("heading", { name: "Not the administrator" }).waitFor();
-    expect(await page.getByRole("alert").textContent()).toContain(`${visitor.email} is not the administrator`);
+    await page.getByRole("heading", { name: "No access" }).waitFor();
+    const reason = await page.getByRole("alert").textContent();
+    expect(reason).toContain(`${visitor.email} may not use this console`);
+    expect(reason).toContain("SIGNUP_POLICY is open to verified emails");
     expect(await page.getByRole("heading", { name: "AIs" }).count()).toBe(0);
     // The API's 403 for the visitor is the one failed request the browser reports; a wrong
     // password is the Auth emulator's 400.

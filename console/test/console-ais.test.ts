@@ -55,6 +55,12 @@ describe("the AIs in the console", { timeout: 120_000 }, () => {
     await page.getByLabel("Memory token budget").fill("3000");
     await page.getByLabel("Working memory limit").fill("80");
     await page.getByLabel("Reflections (a personal log per consolidation)").check();
+    await page.getByLabel("Extract facts from each chat exchange into long-term memory").uncheck();
+    await page.getByLabel(/^Extraction model/).fill("small-model");
+    await page.getByLabel("Extractions per day (UTC)").fill("40");
+    await page.getByLabel("Requests per minute (its own token)").fill("90");
+    await page.getByLabel("Memory limit (all four types)").fill("5000");
+    await screenshot(page, "settings-1280");
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByRole("heading", { name: renamed, level: 1 }).waitFor();
     const saved = await callApi<AiAnswer>("GET", `/v1/ais/${ai.ai_uuid}`);
@@ -65,6 +71,11 @@ describe("the AIs in the console", { timeout: 120_000 }, () => {
         memory_token_budget: 3000,
         working_memory_limit: 80,
         reflections: true,
+        extraction_enabled: false,
+        extraction_model: "small-model",
+        extraction_daily_cap: 40,
+        requests_per_minute: 90,
+        max_memories: 5000,
       },
     });
 
@@ -80,6 +91,7 @@ describe("the AIs in the console", { timeout: 120_000 }, () => {
     await page.getByRole("button", { name: "Revoke all tokens" }).click();
     await page.getByText("Every ai_token issued so far is revoked").waitFor();
     expect(await statusOf(`/v1/ais/${ai.ai_uuid}`, `Bearer ${ai.tokens.ai_token}`)).toBe(401);
+    await page.getByText("enabling it again does not bring them back").waitFor();
     await page.getByRole("button", { name: "Disable this AI" }).click();
     await page.getByRole("button", { name: "Enable this AI" }).waitFor();
     expect((await callApi<AiAnswer>("GET", `/v1/ais/${ai.ai_uuid}`)).status).toBe("disabled");

@@ -65,7 +65,7 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
       memory_type: "archive",
       memory_data: "Written by another client",
     });
-    await card("archive", "Written by another client").waitFor();
+    await card("archive", "Written by another client").getByText("importance 0.5").waitFor();
     await callApi("POST", "/edit_memory", {
       ...ref,
       memory_type: "archive",
@@ -92,8 +92,12 @@ describe("one AI's memory board", { timeout: 120_000 }, () => {
     await page.getByRole("link", { name: "Room" }).click();
     const feed = page.locator("ol.feed");
     await feed.getByText("hello from a client").waitFor();
-    // The event is written with the change itself: it is there as soon as the API has answered.
-    await feed.getByText(`created ${created.id}`).waitFor();
+    // The event is written with the change itself: it is there as soon as the API has answered. Each
+    // says what changed in words, with the memory's text as it is now.
+    await feed.getByText("Created in archive through the API: “Edited by another client”").waitFor();
+    await feed.getByText("Updated in archive through the API, now version 2: “Edited by another client”").waitFor();
+    await feed.getByText(/^Moved from archive to long-term memory .*“Edited by another client”$/).waitFor();
+    expect(await feed.textContent()).not.toContain(created.id);
     await page.getByText("phone-7").waitFor();
     await screenshot(page, "room-1280");
     expect(ui.errors).toEqual([]);

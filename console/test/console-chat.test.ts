@@ -29,8 +29,19 @@ describe("chat and data in the console", { timeout: 120_000 }, () => {
     await screenshot(page, "playground-390");
     await page.setViewportSize(WIDE);
 
+    // A session whose id the client chose is listed by that id; the handshake's unused session is not repeated.
+    await callApi("POST", "/v1/handshake", { ai_uuid: ai.ai_uuid });
+    await callApi("POST", "/v1/chat/completions", {
+      ai_uuid: ai.ai_uuid,
+      session_id: "family-chat",
+      messages: [{ role: "user", content: "Dinner is at eight" }],
+    });
     // The exchange is in Conversations, with its context opened in place.
     await page.getByRole("link", { name: "Conversations" }).click();
+    await page.getByRole("heading", { name: /^Session family-chat/ }).waitFor();
+    const sessions = page.locator(".session-button");
+    expect(await sessions.filter({ hasText: "0 exchanges" }).count()).toBe(1);
+    await sessions.filter({ hasNotText: "family-chat" }).filter({ hasText: "1 exchange" }).click();
     await page.locator(".bubble.assistant", { hasText: "Echo: Where does Ada's sister live?" }).waitFor();
     await page.getByRole("button", { name: /Show the memories given to the model \(\d+\)/ }).click();
     await page.getByLabel("Memory context").getByText("sister lives in Lyon").waitFor();

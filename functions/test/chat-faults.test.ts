@@ -137,7 +137,7 @@ describe("Idempotency-Key", () => {
       { "Idempotency-Key": "key-1" },
     );
     expect(reused.status).toBe(409);
-    expect(reused.body.error.param).toBeNull();
+    expect(reused.body.error.param).toBe("Idempotency-Key");
   });
 
   it("stores one exchange when the same key arrives twice at once", async () => {

@@ -121,7 +121,9 @@ describe("fact extraction's guarantees", () => {
     const ai = await factsAi(harness);
     const { chatId } = await say(harness, ai, "My sister is called Ada.");
     harness.fake.script(ai.model, [ADA, ADA, ADA]);
-    await Promise.all([deliver(harness, ai.ai_uuid, chatId), deliver(harness, ai.ai_uuid, chatId)]);
+    const both = await Promise.allSettled([deliver(harness, ai.ai_uuid, chatId), deliver(harness, ai.ai_uuid, chatId)]);
+    // A delivery that finds the other's attempt running fails, so the platform delivers it again.
+    expect(both.filter((each) => each.status === "rejected").length).toBeLessThanOrEqual(1);
     await deliver(harness, ai.ai_uuid, chatId);
     expect(extractionRequests(harness.fake, ai.model)).toHaveLength(1);
     expect(await longTerm(ai.ai_uuid)).toHaveLength(1);

@@ -31,13 +31,13 @@ describe("POST /v1/handshake", () => {
     expect(session.data()).toMatchObject({ ai_uuid: body.ai_uuid, message_count: 0 });
   });
 
-  it("resumes an AI by ai_uuid with a new session and fresh tokens, for the admin and for the AI itself", async () => {
+  it("resumes an AI by ai_uuid with fresh tokens, for the admin and for the AI itself", async () => {
     const ai = await newAi("Resumable");
     const byAdmin = await request(app).post("/v1/handshake").set("Authorization", ADMIN).send({ ai_uuid: ai.ai_uuid });
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.body.ai_uuid).toBe(ai.ai_uuid);
     expect(byAdmin.body.ai_name).toBe("Resumable");
-    expect(byAdmin.body.session.session_id).not.toBe(ai.session.session_id);
+    expect(byAdmin.body.tokens.ai_token.split(".")).toHaveLength(3);
 
     const bySelf = await request(app)
       .post("/v1/handshake")
@@ -46,6 +46,31 @@ describe("POST /v1/handshake", () => {
     expect(bySelf.status).toBe(200);
     const stillOne = await db.collection("ai_registry").where("name", "==", "Resumable").get();
     expect(stillOne.docs.filter((doc) => doc.id === ai.ai_uuid)).toHaveLength(1);
+  });
+
+  it("hands out the AI's unused session again rather than a new empty one per call; a new one once it is used", async () => {
+    const ai = await newAi("Reconnecting");
+    const resume = async (body: Record<string, string> = {}) =>
+      (
+        await request(app)
+          .post("/v1/handshake")
+          .set("Authorization", ADMIN)
+          .send({ ai_uuid: ai.ai_uuid, ...body })
+      ).body.session.session_id as string;
+    expect([await resume(), await resume()]).toEqual([ai.session.session_id, ai.session.session_id]);
+    const sessionsOf = async () => (await db.collection("chat_sessions").where("ai_uuid", "==", ai.ai_uuid).get()).size;
+    expect(await sessionsOf()).toBe(1);
+
+    const named = await resume({ session_name: "Planning" });
+    expect(named).not.toBe(ai.session.session_id);
+    const use = (id: string) =>
+      db.doc(`chat_sessions/${ai.ai_uuid}:${id}`).update({ message_count: 1, updated_at: new Date() });
+    await use(ai.session.session_id);
+    expect(await resume()).toBe(named);
+    await use(named);
+    const fresh = await resume();
+    expect([ai.session.session_id, named]).not.toContain(fresh);
+    expect(await sessionsOf()).toBe(3);
   });
 
   it("rejects a resume whose ai_name is not the registered one", async () => {

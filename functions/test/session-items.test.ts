@@ -1,5 +1,7 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
+import { appendItems } from "../src/chat/session-items";
+import { putMemory } from "../src/memory/memory-upsert";
 import { ADMIN, app, bearer, db, newAi } from "../../test-support/emulator";
 
 const user = (text: string) => ({ role: "user", content: text });
@@ -124,5 +126,31 @@ describe("PUT a memory by the caller's id", () => {
     const other = await newAi("Upsert stranger");
     expect((await request(app).put(path).set("Authorization", bearer(other)).send({ content: "x" })).status).toBe(403);
     expect((await request(app).put(path).send({ content: "x" })).status).toBe(401);
+  });
+});
+
+describe("session items of a deleted AI", () => {
+  it("go with the AI, and nothing is written under it afterwards", async () => {
+    const ai = await newAi("Items doomed");
+    const items = `/v1/ais/${ai.ai_uuid}/sessions/s1/items`;
+    await request(app)
+      .post(items)
+      .set("Authorization", ADMIN)
+      .send({ items: [user("hi"), assistant("hello")] })
+      .expect(201);
+    await request(app).delete(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN).expect(200);
+    expect((await db.collection(`chat_sessions/${ai.ai_uuid}:s1/items`).get()).size).toBe(0);
+    expect((await db.doc(`chat_sessions/${ai.ai_uuid}:s1`).get()).exists).toBe(false);
+    const late = await appendItems(db, {
+      aiUuid: ai.ai_uuid,
+      sessionId: "s1",
+      userId: "admin",
+      items: [user("late")],
+    }).catch((error) => error);
+    expect(late).toMatchObject({ code: "not_found" });
+    await expect(putMemory(db, ai.ai_uuid, "archive", "late-id", { content: "late" })).rejects.toMatchObject({
+      code: "not_found",
+    });
+    expect((await db.collection(`chat_sessions/${ai.ai_uuid}:s1/items`).get()).size).toBe(0);
   });
 });

@@ -50,6 +50,23 @@ describe("the README's quickstart", () => {
 
     const { AI_MEMORY_URL, AI_MEMORY_ADMIN_KEY, AI_MEMORY_CONSOLE_EMAIL } = stack.values;
     expect(AI_MEMORY_CONSOLE_EMAIL).toContain("@");
+    // The second local user signs in and is a user of their own (SIGNUP_POLICY open under npm start).
+    const { AI_MEMORY_AUTH_HOST, AI_MEMORY_USER_EMAIL, AI_MEMORY_USER_PASSWORD } = stack.values;
+    const signedIn = await fetch(
+      `http://${AI_MEMORY_AUTH_HOST}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          email: AI_MEMORY_USER_EMAIL,
+          password: AI_MEMORY_USER_PASSWORD,
+          returnSecureToken: true,
+        }),
+      },
+    );
+    const { idToken } = (await signedIn.json()) as { idToken: string };
+    const me = await fetch(`${AI_MEMORY_URL}/v1/me`, { headers: { Authorization: `Bearer ${idToken}` } });
+    expect(await me.json()).toMatchObject({ kind: "user", user: { email: AI_MEMORY_USER_EMAIL } });
     expect(await (await fetch(AI_MEMORY_URL)).text()).toContain('<div id="app">');
     const config = JSON.parse(readFileSync(MCP_CONFIG, "utf8")).mcpServers["ai-memory"];
     const client = new Client({ name: "quickstart", version: "1.0.0" });

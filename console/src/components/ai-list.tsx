@@ -41,17 +41,28 @@ function AiRow({ ai }: { ai: AiView }) {
   );
 }
 
-export function AiList() {
-  const ais = useAiList();
+/**
+ * The AIs the signed-in person reaches: a user's own (`owner` is their uid), every AI for the admin,
+ * or one user's when the admin opens them from the Users page (`viewing`).
+ */
+export function AiList({ owner, viewing }: { owner: string | null; viewing?: string }) {
+  const ais = useAiList(owner ?? viewing ?? null);
   const [creating, setCreating] = useState(false);
   return (
     <section aria-labelledby="ais-title">
       <div class="page-head">
-        <h1 id="ais-title">AIs</h1>
-        <button type="button" class="button primary" onClick={() => setCreating(true)}>
-          New AI
-        </button>
+        <h1 id="ais-title">{owner ? "Your AIs" : viewing ? "A user's AIs" : "AIs"}</h1>
+        {!viewing && (
+          <button type="button" class="button primary" onClick={() => setCreating(true)}>
+            New AI
+          </button>
+        )}
       </div>
+      {viewing && (
+        <p class="muted">
+          Owned by <code>{viewing}</code>. <Link href="/users">Back to the users</Link>
+        </p>
+      )}
       {ais.error ? <ErrorNote error={ais.error} onRetry={ais.reload} /> : null}
       {!ais.data && ais.loading && <Loading what="AIs" />}
       {ais.data && ais.data.length === 0 && (

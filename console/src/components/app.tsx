@@ -1,10 +1,11 @@
 import { signOut } from "firebase/auth";
 import { firebase } from "../firebase";
 import { routeOf, usePath } from "../router";
-import { type Session, useSession } from "../session";
+import { ownerOf, type Session, useSession } from "../session";
 import { AiList } from "./ai-list";
 import { AiPage } from "./ai-page";
 import { SignIn } from "./sign-in";
+import { UsersPage } from "./users";
 import { Empty, Link, Loading } from "./ui";
 
 function Header({ session }: { session: Session }) {
@@ -19,6 +20,12 @@ function Header({ session }: { session: Session }) {
         {projectId}
         {emulator && <span class="badge">emulator</span>}
       </span>
+      {session.state === "admin" && (
+        <nav class="topnav" aria-label="Console">
+          <Link href="/">AIs</Link>
+          <Link href="/users">Users</Link>
+        </nav>
+      )}
       {user && (
         <span class="account">
           <span class="account-email">{user.email}</span>
@@ -31,9 +38,12 @@ function Header({ session }: { session: Session }) {
   );
 }
 
-function Routes() {
+/** The admin's views and a user's: the same AI pages, a user's limited to their own AIs. */
+function Routes({ session }: { session: Session }) {
   const route = routeOf(usePath());
-  if (route.view === "ais") return <AiList />;
+  const owner = ownerOf(session);
+  if (route.view === "ais") return <AiList owner={owner} viewing={owner ? undefined : route.owner} />;
+  if (route.view === "users" && session.state === "admin") return <UsersPage />;
   if (route.view === "ai") return <AiPage aiUuid={route.aiUuid} tab={route.tab} />;
   return (
     <Empty>
@@ -51,7 +61,7 @@ export function App() {
         {session.state === "loading" && <Loading what="your session" />}
         {session.state === "checking" && <Loading what="your access" />}
         {(session.state === "signed-out" || session.state === "refused") && <SignIn session={session} />}
-        {session.state === "admin" && <Routes />}
+        {(session.state === "admin" || session.state === "user") && <Routes session={session} />}
       </main>
     </>
   );

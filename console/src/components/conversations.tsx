@@ -17,7 +17,8 @@ function Exchange({ aiUuid, chat }: { aiUuid: string; chat: ChatExchange }) {
         {chat.response}
       </p>
       <p class="muted">
-        {formatTime(chat.timestamp)} · {chat.model} ·{" "}
+        {formatTime(chat.timestamp)} ·{" "}
+        {chat.model === "ai-memory-demo" ? "ai-memory-demo (the local demo model)" : chat.model} ·{" "}
         <button type="button" class="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? "Hide" : "Show"} the memories given to the model ({chat.context_memory_ids.length})
         </button>
@@ -47,6 +48,10 @@ function Chats({ aiUuid, session }: { aiUuid: string; session: ChatSession }) {
   );
 }
 
+/** A session's name when someone gave it one; the default one only repeats its creation time. */
+const givenName = (session: ChatSession): string | null =>
+  session.name && !/^Session \d{4}-\d{2}-\d{2}T/.test(session.name) ? session.name : null;
+
 /** Chat sessions, most recent first, and each exchange with the memories it was given. */
 export function Conversations({ ai }: { ai: AiView }) {
   const sessions = useLoad(
@@ -75,8 +80,9 @@ export function Conversations({ ai }: { ai: AiView }) {
                 aria-current={session.session_id === current.session_id ? "true" : undefined}
                 onClick={() => setSelected(session)}
               >
-                <span>{session.name || session.session_id}</span>
+                <span class="session-id">{session.session_id}</span>
                 <span class="muted">
+                  {givenName(session) ? `${givenName(session)} · ` : ""}
                   {session.message_count === 1 ? "1 exchange" : `${session.message_count} exchanges`} ·{" "}
                   {formatTime(session.updated_at)}
                 </span>
@@ -86,7 +92,10 @@ export function Conversations({ ai }: { ai: AiView }) {
         </ul>
       </section>
       <section class="card" aria-labelledby="chats-title">
-        <h2 id="chats-title">{current.name || `Session ${current.session_id}`}</h2>
+        <h2 id="chats-title">
+          Session {current.session_id}
+          {givenName(current) ? <span class="muted"> · {givenName(current)}</span> : null}
+        </h2>
         <Chats key={current.session_id} aiUuid={ai.ai_uuid} session={current} />
       </section>
     </div>

@@ -4,11 +4,28 @@ import type { AiView, Memory } from "../types";
 import { ErrorNote, useAction } from "./ui";
 
 /** The API imports at most this many memories per call. */
-const IMPORT_BATCH = 400;
+const IMPORT_BATCH = 200;
 
 interface ExportFile {
   format?: string;
   memories?: Array<Partial<Memory>>;
+}
+
+type ExportPage = ExportFile & { next_cursor: string | null };
+
+const exportPage = (aiUuid: string, cursor: string | null) =>
+  api.get<ExportPage>(`/v1/ais/${aiUuid}/export${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`);
+
+/** The export as one file: the API answers it a page at a time, each naming the next. */
+async function exportAll(aiUuid: string): Promise<ExportFile> {
+  const { next_cursor: firstCursor, ...file } = await exportPage(aiUuid, null);
+  const memories = [...(file.memories ?? [])];
+  for (let cursor = firstCursor; cursor; ) {
+    const page = await exportPage(aiUuid, cursor);
+    memories.push(...(page.memories ?? []));
+    cursor = page.next_cursor;
+  }
+  return { ...file, memories };
 }
 
 /** The fields import takes back from an export: the server assigns ids, versions and times anew. */
@@ -55,7 +72,7 @@ export function DataTransfer({ ai }: { ai: AiView }) {
   const [note, setNote] = useState<string | null>(null);
   const exportNow = async () => {
     setNote(null);
-    const data = await exporting.run(() => api.get<ExportFile>(`/v1/ais/${ai.ai_uuid}/export`));
+    const data = await exporting.run(() => exportAll(ai.ai_uuid));
     if (!data) return;
     const day = new Date().toISOString().slice(0, 10);
     download(`${ai.ai_name.replace(/[^\w.-]+/g, "-")}-memory-${day}.json`, JSON.stringify(data, null, 2));

@@ -44,7 +44,7 @@ export function MemoryCard({
               {tag}
             </span>
           ))}
-          <span title="importance">★ {memory.importance}</span>
+          <span>importance {memory.importance}</span>
           <span>v{memory.version}</span>
           <span>{memory.source}</span>
         </span>

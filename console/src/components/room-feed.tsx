@@ -1,8 +1,16 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { useRoom } from "../live/room";
 import { usePresence } from "../live/presence";
-import { type AiView, type EventSender, MEMORY_TYPE_LABELS, type MemoryUpdate, type RoomEvent } from "../types";
+import { memoriesByIds } from "../live/memory-docs";
+import {
+  type AiView,
+  type EventSender,
+  MEMORY_TYPE_LABELS,
+  type Memory,
+  type MemoryUpdate,
+  type RoomEvent,
+} from "../types";
 import { Empty, ErrorNote, Loading, useAction } from "./ui";
 
 const senderOf = (sender: EventSender) =>
@@ -10,17 +18,60 @@ const senderOf = (sender: EventSender) =>
     ? "system"
     : `${sender.kind === "ai" ? "AI" : "admin"}${sender.client_id ? ` (${sender.client_id})` : ""}`;
 
-function describe(event: RoomEvent): string {
+const BY_SOURCE: Record<string, string> = {
+  api: "through the API",
+  chat: "from a chat",
+  consolidation: "by consolidation",
+  reflection: "as a reflection",
+  import: "by an import",
+  extraction: "by fact extraction",
+};
+
+const SNIPPET_CHARS = 140;
+
+/** What a memory update did, in words: the action, where, by what, and the memory's text now. */
+function describeUpdate(data: MemoryUpdate, text: string | undefined): string {
+  const label = (type: MemoryUpdate["memory_type"]) => MEMORY_TYPE_LABELS[type].toLowerCase();
+  const where =
+    data.action === "moved"
+      ? `Moved from ${label(data.from ?? data.memory_type)} to ${label(data.to ?? data.memory_type)}`
+      : `${data.action[0].toUpperCase()}${data.action.slice(1)} in ${label(data.memory_type)}`;
+  const by = data.source ? ` ${BY_SOURCE[data.source] ?? `(${data.source})`}` : "";
+  const version = data.version > 1 ? `, now version ${data.version}` : "";
+  // A deleted memory, or one not read yet, has no text to show.
+  const snippet =
+    text === undefined ? "" : `: “${text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text}”`;
+  return `${where}${by}${version}${snippet}`;
+}
+
+function describe(event: RoomEvent, texts: Map<string, Memory>): string {
   if (event.event === "memory_update") {
     const data = event.data as MemoryUpdate;
-    const where =
-      data.action === "moved"
-        ? `to ${MEMORY_TYPE_LABELS[data.to ?? data.memory_type]}`
-        : `in ${MEMORY_TYPE_LABELS[data.memory_type]}`;
-    return `${data.action} ${data.memory_id} ${where} (v${data.version})`;
+    return describeUpdate(data, texts.get(data.memory_id)?.text);
   }
   const data = event.data as { text?: unknown } | null;
   return typeof data?.text === "string" ? data.text : JSON.stringify(event.data);
+}
+
+/** The memories the room's updates name, read once per set of ids (a deleted one is absent). */
+function useUpdatedMemories(aiUuid: string, events: RoomEvent[] | null): Map<string, Memory> {
+  const [found, setFound] = useState(new Map<string, Memory>());
+  const ids = (events ?? [])
+    .filter((event) => event.event === "memory_update")
+    .map((event) => (event.data as MemoryUpdate).memory_id);
+  const key = [...new Set(ids)].sort().join(",");
+  useEffect(() => {
+    if (!key) return;
+    let current = true;
+    memoriesByIds(aiUuid, key.split(",")).then(
+      (memories) => current && setFound(memories),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [aiUuid, key]);
+  return found;
 }
 
 function SendMessage({ aiUuid }: { aiUuid: string }) {
@@ -55,6 +106,7 @@ function SendMessage({ aiUuid }: { aiUuid: string }) {
 export function RoomFeed({ ai }: { ai: AiView }) {
   const { events, error } = useRoom(ai.ai_uuid);
   const online = usePresence(ai.ai_uuid);
+  const memories = useUpdatedMemories(ai.ai_uuid, events);
   return (
     <div class="split">
       <section aria-labelledby="feed-title" class="card">
@@ -68,7 +120,7 @@ export function RoomFeed({ ai }: { ai: AiView }) {
             <li key={event.id} class={`feed-item event-${event.event}`}>
               <time dateTime={event.at}>{event.at ? new Date(event.at).toLocaleTimeString() : ""}</time>
               <span class="event-name">{event.event}</span>
-              <span class="event-text">{describe(event)}</span>
+              <span class="event-text">{describe(event, memories)}</span>
               <span class="muted">{senderOf(event.sender)}</span>
             </li>
           ))}

@@ -70,7 +70,7 @@ export function SignIn({ session }: { session: Extract<Session, { state: "signed
   if (session.state === "refused") {
     return (
       <section class="card narrow" aria-labelledby="refused-title">
-        <h1 id="refused-title">Not the administrator</h1>
+        <h1 id="refused-title">No access</h1>
         <p role="alert" class="state state-error">
           {session.message}
         </p>
@@ -83,11 +83,11 @@ export function SignIn({ session }: { session: Extract<Session, { state: "signed
   return (
     <section class="card narrow" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
-      <p class="muted">The console is for the administrator of this AI Memory project.</p>
+      <p class="muted">The administrator sees every AI; anyone the project lets in sees their own.</p>
       {emulator ? (
         <>
           <p class="hint">
-            Local emulators: <code>npm start</code> printed the admin's email and password.
+            Local emulators: <code>npm start</code> printed the admin's and a user's email and password.
           </p>
           <PasswordForm />
         </>

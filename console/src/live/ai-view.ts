@@ -1,4 +1,4 @@
-import { collection, doc, limit, onSnapshot, orderBy, query, type Timestamp } from "firebase/firestore";
+import { collection, doc, limit, onSnapshot, orderBy, query, type Timestamp, where } from "firebase/firestore";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { useLoad } from "../components/ui";
@@ -80,13 +80,20 @@ export function useAiView(aiUuid: string) {
   return { ...loaded, changes, gone, hold };
 }
 
-/** Every AI (newest first), reloaded when any registry document changes. */
-export function useAiList() {
-  const loaded = useLoad(() => api.get<{ ais: AiView[] }>("/v1/ais?limit=200").then((answer) => answer.ais), "ais");
+/**
+ * Every AI (newest first), or one owner's, reloaded when a registry document it lists changes. A
+ * user passes their own uid: firestore.rules let them list only `where owner_uid == <uid>`.
+ */
+export function useAiList(owner: string | null = null) {
+  const path = owner ? `/v1/ais?limit=200&owner_uid=${encodeURIComponent(owner)}` : "/v1/ais?limit=200";
+  const loaded = useLoad(() => api.get<{ ais: AiView[] }>(path).then((answer) => answer.ais), path);
   const reload = useSettledReload(loaded.reload);
   useEffect(() => {
     let first = true;
-    const registry = query(collection(firebase().db, "ai_registry"), orderBy("created_at", "desc"), limit(200));
+    const all = collection(firebase().db, "ai_registry");
+    const registry = owner
+      ? query(all, where("owner_uid", "==", owner), orderBy("created_at", "desc"), limit(200))
+      : query(all, orderBy("created_at", "desc"), limit(200));
     return onSnapshot(
       registry,
       () => {
@@ -95,6 +102,6 @@ export function useAiList() {
       },
       () => undefined,
     );
-  }, []);
+  }, [owner]);
   return loaded;
 }

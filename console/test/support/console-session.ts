@@ -13,10 +13,13 @@ export interface Account {
 
 const unique = () => randomBytes(4).toString("hex");
 
-/** A user on the Auth emulator: the admin holds the `admin: true` claim; a visitor holds nothing. */
-export async function createAccount(kind: "admin" | "visitor"): Promise<Account> {
+/**
+ * A user on the Auth emulator: the admin holds the `admin: true` claim; a visitor holds nothing (the
+ * test emulators' SIGNUP_POLICY is open: a verified visitor is a user, an unverified one is refused).
+ */
+export async function createAccount(kind: "admin" | "visitor", emailVerified = true): Promise<Account> {
   const account = { email: `console-${kind}-${unique()}@example.org`, password: `pw-${unique()}-${unique()}` };
-  const user = await auth.createUser({ ...account, emailVerified: true });
+  const user = await auth.createUser({ ...account, emailVerified });
   if (kind === "admin") await auth.setCustomUserClaims(user.uid, { admin: true });
   return account;
 }

@@ -4,7 +4,7 @@ import type { AppConfig } from "../config";
 import { AppError } from "../errors";
 import type { UserRecord } from "../users/user-record";
 import { limitsOf, userRef } from "../users/user-record";
-import { newSession, toSessionView } from "../chat/session-service";
+import { newSession, recentUnusedSession, toSessionView } from "../chat/session-service";
 import { type AiRecord, databasePaths, newAiRecord, registryCollection, registryRef } from "../memory/registry-service";
 import { signAiToken } from "./ai-token";
 
@@ -22,7 +22,7 @@ export type HandshakeInput =
   | { resume: AiRecord; sessionName?: string };
 
 /**
- * Everything a new or resumed AI needs: its identity, a fresh session, tokens and paths. Tokens
+ * Everything a new or resumed AI needs: its identity, a session, tokens and paths. Tokens
  * are made before anything is written, and the AI and its session are written in one batch, so a
  * failed handshake leaves nothing behind.
  */
@@ -35,16 +35,15 @@ export async function handshake(deps: HandshakeDeps, input: HandshakeInput) {
     tv: ai.token_version,
   });
   const aiToken = signAiToken(deps.config.jwtSecret, ai.ai_uuid, ai.token_version, deps.config.aiTokenTtlSeconds);
-  const { ref: sessionRef, session } = newSession(deps.db, {
-    aiUuid: ai.ai_uuid,
-    userId: ai.owner_id,
-    name: input.sessionName,
-  });
+  // A resume without a session name takes back a recent session that was never used: no empty one per call.
+  const unused = created || input.sessionName ? null : await recentUnusedSession(deps.db, ai.ai_uuid);
+  const { ref: sessionRef, session } =
+    unused ?? newSession(deps.db, { aiUuid: ai.ai_uuid, userId: ai.owner_id, name: input.sessionName });
   await deps.db.runTransaction(async (transaction) => {
     if (created && input.create.owner) await assertBelowAiLimit(deps.db, transaction, input.create.owner);
     // create(), not set(): a UUID collision must fail rather than overwrite an AI.
     if (created) transaction.create(registryRef(deps.db, ai.ai_uuid), ai);
-    transaction.create(sessionRef, session);
+    if (!unused) transaction.create(sessionRef, session);
   });
   return {
     created,

@@ -7,7 +7,6 @@ import {
   Timestamp,
   type Transaction,
 } from "firebase-admin/firestore";
-import { AppError } from "../errors";
 import { readAll, storedAs } from "../firestore-converter";
 import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { recordMemoryChange } from "../memory/memory-changes";
@@ -43,15 +42,6 @@ export const chatIdFor = (db: Firestore, aiUuid: string, idempotencyKey: string 
   idempotencyKey ? sha256(`${aiUuid}\n${idempotencyKey}`) : chatsCollection(db).doc().id;
 
 export const requestHashOf = (request: unknown): string => sha256(JSON.stringify(request));
-
-/** The chat stored under this id, checked against the request it is meant to answer. */
-export async function findReplay(db: Firestore, chatId: string, requestHash: string): Promise<StoredChat | null> {
-  const chat = (await chatsCollection(db).doc(chatId).get()).data();
-  if (chat && chat.request_hash !== requestHash) {
-    throw new AppError("failed_precondition", "Idempotency-Key: this key was already used for a different request");
-  }
-  return chat ?? null;
-}
 
 export interface Exchange {
   chat: Omit<StoredChat, "timestamp" | "stored_memory_ids">;

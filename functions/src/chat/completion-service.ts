@@ -6,6 +6,7 @@ import {
   type CompletionDeps,
   type CompletionInput,
   type MemoryReport,
+  finish,
   prepare,
   store,
 } from "./completion-turn";
@@ -16,19 +17,23 @@ import { completeToolTurn, toolTurn } from "./tool-turn";
 export async function completeChat(deps: CompletionDeps, input: CompletionInput): Promise<Record<string, unknown>> {
   const turn = await prepare(deps, input);
   if (turn.kind === "replay") return turn.chat.completion;
-  if (turn.toolbox.tools.length) return (await completeToolTurn(deps, input, turn)).completion;
-  const completion: ChatCompletion = await turn.model.complete({ ...turn.upstream, stream: false });
-  const message = completion.choices[0]?.message;
-  const chat = await store(deps, input, turn, {
-    text: answerText(
-      message?.content,
-      message?.tool_calls as Array<{ function?: { name?: string; arguments?: string } }>,
-    ),
-    model: completion.model ?? turn.upstream.model,
-    usage: completion.usage ?? null,
-    completion: (memory) => ({ ...completion, memory }),
-  });
-  return chat.completion;
+  try {
+    if (turn.toolbox.tools.length) return (await completeToolTurn(deps, input, turn)).completion;
+    const completion: ChatCompletion = await turn.model.complete({ ...turn.upstream, stream: false });
+    const message = completion.choices[0]?.message;
+    const chat = await store(deps, input, turn, {
+      text: answerText(
+        message?.content,
+        message?.tool_calls as Array<{ function?: { name?: string; arguments?: string } }>,
+      ),
+      model: completion.model ?? turn.upstream.model,
+      usage: completion.usage ?? null,
+      completion: (memory) => ({ ...completion, memory }),
+    });
+    return chat.completion;
+  } finally {
+    await finish(deps, input, turn);
+  }
 }
 
 /** The chunks of a completion, replayed from a stored answer. */
@@ -55,10 +60,19 @@ export async function* streamChat(deps: CompletionDeps, input: CompletionInput):
     yield* replayChunks(turn.chat.completion);
     return;
   }
-  if (turn.toolbox.tools.length) {
-    yield* toolTurn(deps, input, turn, true);
-    return;
+  try {
+    if (turn.toolbox.tools.length) yield* toolTurn(deps, input, turn, true);
+    else yield* streamFresh(deps, input, turn);
+  } finally {
+    await finish(deps, input, turn);
   }
+}
+
+async function* streamFresh(
+  deps: CompletionDeps,
+  input: CompletionInput,
+  turn: Extract<Awaited<ReturnType<typeof prepare>>, { kind: "fresh" }>,
+): AsyncGenerator<object> {
   const stream = await turn.model.stream({ ...turn.upstream, stream: true });
   let text = "";
   const calls = new Map<number, ToolCall>();

@@ -9,7 +9,8 @@ import { type ChatModel, type ModelDeps, requireChatModel } from "../models/mode
 import { fetchHits, rankMemories } from "../search/memory-search";
 import { toolCallReportSchema } from "../tools/server-tool";
 import { loadToolbox, type ToolDeps, type Toolbox } from "../tools/toolbox";
-import { chatIdFor, findReplay, recentTurns, recordExchange, requestHashOf, type StoredChat } from "./chat-log";
+import { claimChat, releaseChat } from "./chat-claim";
+import { chatIdFor, recentTurns, recordExchange, requestHashOf, type StoredChat } from "./chat-log";
 import { assembleContext, contextCandidates, recentTurnRecords } from "./context-builder";
 import { type ChatSession, findSession, newSession } from "./session-service";
 import { tokenEstimator } from "./token-estimate";
@@ -96,15 +97,38 @@ async function sessionOf(db: Firestore, input: CompletionInput) {
   return { ref, session, isNew: true };
 }
 
-/** The session, the memory context and the model request of one turn; nothing is written yet. */
+/**
+ * The session, the memory context and the model request of one turn; nothing is written yet but,
+ * with an Idempotency-Key, the claim that keeps its retries from calling the model too (the
+ * caller ends it with `finish`).
+ */
 export async function prepare(deps: CompletionDeps, input: CompletionInput): Promise<Prepared> {
   const { ai, request } = input;
   const requestHash = requestHashOf({ request, session: input.sessionId });
   const chatId = chatIdFor(deps.db, ai.ai_uuid, input.idempotencyKey);
-  if (input.idempotencyKey) {
-    const replay = await findReplay(deps.db, chatId, requestHash);
-    if (replay) return { kind: "replay", chat: replay };
+  if (!input.idempotencyKey) return prepareFresh(deps, input, chatId, requestHash);
+  const replay = await claimChat(deps.db, ai.ai_uuid, chatId, requestHash);
+  if (replay) return { kind: "replay", chat: replay };
+  try {
+    return await prepareFresh(deps, input, chatId, requestHash);
+  } catch (error) {
+    await releaseChat(deps.db, ai.ai_uuid, chatId);
+    throw error;
   }
+}
+
+/** Ends a fresh turn's claim, stored or failed: its retries replay the answer, or ask the model again. */
+export async function finish(deps: CompletionDeps, input: CompletionInput, turn: Prepared): Promise<void> {
+  if (turn.kind === "fresh" && input.idempotencyKey) await releaseChat(deps.db, input.ai.ai_uuid, turn.chatId);
+}
+
+async function prepareFresh(
+  deps: CompletionDeps,
+  input: CompletionInput,
+  chatId: string,
+  requestHash: string,
+): Promise<Prepared> {
+  const { ai, request } = input;
   const model = requireChatModel(deps.models);
   // The exchange is stored as a memory: refused at the AI's limit before the model is paid.
   await memoryQuota.reserve(deps.db, ai, 1);

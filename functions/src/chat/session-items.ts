@@ -1,5 +1,6 @@
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { storedAs } from "../firestore-converter";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { chatsCollection, requestHashOf, type StoredChat, writeExchange } from "./chat-log";
 import { type ChatSession, newSession, sessionRef } from "./session-service";
 
@@ -64,6 +65,7 @@ export async function appendItems(db: Firestore, input: AppendInput, now = Times
   const { ref, session: initial } = newSession(db, { ...input, name: input.sessionName });
   const items = itemsOf(db, input.aiUuid, input.sessionId);
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, input.aiUuid);
     const current = (await tx.get(ref)).data() as (ChatSession & ItemState) | undefined;
     if (input.idempotencyKey && current?.last_append_key === input.idempotencyKey) {
       return { positions: [] as number[], chats: [] as StoredChat[], replayed: true };

@@ -114,3 +114,19 @@ export async function listSessions(db: Firestore, aiUuid: string, limit: number)
     .get();
   return snapshot.docs.map((doc) => doc.data());
 }
+
+/** Recent sessions a handshake looks through for an unused one (a bounded read per handshake). */
+const UNUSED_LOOKBACK = 10;
+
+/**
+ * One of the AI's recent sessions in which nothing ever happened: a handshake hands it out again
+ * rather than adding another empty session per call.
+ */
+export async function recentUnusedSession(
+  db: Firestore,
+  aiUuid: string,
+): Promise<{ ref: DocumentReference<ChatSession>; session: ChatSession } | null> {
+  const recent = await listSessions(db, aiUuid, UNUSED_LOOKBACK);
+  const session = recent.find((each) => each.message_count === 0 && each.updated_at.isEqual(each.created_at));
+  return session ? { ref: sessionRef(db, aiUuid, session.id), session } : null;
+}

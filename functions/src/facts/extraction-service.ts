@@ -43,6 +43,11 @@ export type ExtractionOutcome = "done" | "off" | "not_an_exchange" | ExtractionR
 /** A failed attempt that will be retried: thrown so the platform redelivers the event. */
 export class ExtractionRetry extends Error {}
 
+/** Another delivery holds the attempt: retried too, but it spends none of the trigger step's deliveries. */
+export class ExtractionBusy extends ExtractionRetry {
+  readonly busy = true;
+}
+
 /** The AI's extraction settings, with the defaults for AIs created before they existed. */
 export function extractionSettings(ai: AiRecord) {
   const settings = settingsOf(ai.settings);
@@ -129,6 +134,10 @@ export async function extractFacts(
   }
   const modelName = settings.model || model.defaultModel;
   const claim = await claimAttempt(deps.db, aiUuid, exchange, modelName, nowMs);
+  // Another delivery holds the lease, or held it and died: thrown, so the platform delivers again,
+  // and the delivery after the lease runs out takes the attempt over.
+  if (!claim.go && claim.status === "running")
+    throw new ExtractionBusy(`fact extraction of chat ${chatId}: another delivery holds the attempt's lease`);
   if (!claim.go) return claim.status;
   try {
     await attempt(deps, model, modelName, chat);

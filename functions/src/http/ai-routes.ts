@@ -6,16 +6,17 @@ import { assertAdmin, assertPerson, reachableAi } from "../auth/principal";
 import { handshake } from "../auth/handshake-service";
 import { assertMemoryDataSize } from "../memory/memory-data";
 import { memoryQuota } from "../memory/memory-quota";
-import { exportMemories, importMemories } from "../memory/memory-transfer";
+import { exportPage, importMemories } from "../memory/memory-transfer";
 import { deleteAi } from "../memory/ai-deletion";
 import { aiView, listAis, updateAi } from "../memory/registry-service";
 import { reindexAi } from "../search/reindex-service";
 import { revokeAiAccess } from "../auth/revocation";
+import { failingSteps } from "../triggers/trigger-steps";
 import { parseInput } from "../validation";
 import { accessAi, creatorOf, listedOwner } from "./access";
 import type { AppDeps } from "./app-deps";
 import { principalOf } from "./auth-middleware";
-import { createAiSchema, importSchema, listAisQuerySchema, updateAiSchema } from "./schemas";
+import { createAiSchema, exportQuerySchema, importSchema, listAisQuerySchema, updateAiSchema } from "./schemas";
 import type { RouteDoc } from "./route-docs";
 import * as answers from "./response-schemas";
 
@@ -83,9 +84,10 @@ export const aiRouteDocs: RouteDoc[] = [
   {
     method: "get",
     path: "/v1/ais/{ai_uuid}/export",
-    summary: "Export the AI's whole memory",
+    summary: "Export the AI's memory, a page at a time (follow next_cursor)",
     operationId: "exportAi",
     tag: "ais",
+    query: exportQuerySchema,
     responses: { 200: answers.exportAnswer },
   },
   {
@@ -138,7 +140,10 @@ export function aiRoutes(deps: AppDeps): Router {
   });
 
   router.get("/ais/:ai_uuid", async (req, res) => {
-    res.json(await aiView(deps.db, await aiOf(req, res)));
+    const ai = await aiOf(req, res);
+    const view = await aiView(deps.db, ai);
+    if (principalOf(res).kind !== "admin") return void res.json(view);
+    res.json({ ...view, failing_steps: await failingSteps(deps.db, ai.ai_uuid) });
   });
 
   router.patch("/ais/:ai_uuid", async (req, res) => {
@@ -179,7 +184,8 @@ export function aiRoutes(deps: AppDeps): Router {
 
   router.get("/ais/:ai_uuid/export", async (req, res) => {
     const ai = await aiOf(req, res);
-    res.json(await exportMemories(deps.db, ai));
+    const query = parseInput(exportQuerySchema, req.query, "query");
+    res.json(await exportPage(deps.db, ai, query));
   });
 
   router.post("/ais/:ai_uuid/import", async (req, res) => {

@@ -105,6 +105,19 @@ export const aiView = named(
     ...aiRecordShape,
     stats: z.record(z.string(), z.number()).describe("memories per type, counted when asked"),
     last_activity_at: time.nullable().describe("the newest room event's time"),
+    failing_steps: z
+      .array(
+        z.strictObject({
+          event_id: z.string(),
+          step: z.enum(["embedding", "consolidation", "extraction"]),
+          status: z.enum(["failing", "gave_up"]),
+          attempts: z.number().int(),
+          last_error: z.string().nullable(),
+          updated_at: time,
+        }),
+      )
+      .optional()
+      .describe("to the admin, on GET: memory-change steps that failed and are being retried, or gave up"),
   }),
 );
 export const aiList = named("AiList", z.strictObject({ ais: z.array(aiView) }));
@@ -187,6 +200,7 @@ export const exportAnswer = named(
     exported_at: time,
     ai: named("AiRecord", z.strictObject(aiRecordShape)),
     memories: z.array(memoryView),
+    next_cursor: z.string().nullable().describe("the next page's cursor; null on the last page"),
   }),
 );
 export const importAnswer = named(

@@ -4,7 +4,7 @@ import { aiUuidSchema, memoryIdSchema } from "../ids";
 import { memoryDataSchema, memoryEditSchema, memoryFields, memoryFieldsSchema } from "../memory/memory-data";
 import { cursorSchema, filterQuerySchema } from "../memory/memory-query";
 import { settingsPatchSchema } from "../memory/ai-settings";
-import { IMPORT_MAX } from "../memory/memory-transfer";
+import { exportCursorSchema, IMPORT_MAX } from "../memory/memory-transfer";
 import { LIMITS, MEMORY_SOURCES, MEMORY_TYPES, memoryTypeSchema } from "../memory/memory-types";
 import { strictObject } from "../validation";
 
@@ -118,6 +118,12 @@ export const updateAiSchema = strictObject({
   ai_name: aiNameSchema.optional(),
   status: z.enum(["active", "disabled"]).optional(),
   settings: settingsPatchSchema.optional(),
+});
+
+/** A page of an export: at most IMPORT_MAX memories, so each page imports back in one call. */
+export const exportQuerySchema = strictObject({
+  limit: queryLimitSchema.default(IMPORT_MAX),
+  cursor: exportCursorSchema.optional(),
 });
 
 export const importSchema = strictObject({

@@ -10,6 +10,7 @@ import { assertMemoryDataSize, type MemoryData, memoryDataSchema, memoryFields }
 import { retrieveMemories } from "../memory/memory-query";
 import { searchMemories } from "../search/memory-search";
 import { createMemory, deleteMemory, editMemory, listHistory, moveMemory } from "../memory/memory-service";
+import { memoryQuota } from "../memory/memory-quota";
 import { MEMORY_TYPES, memoryTypeSchema, toMemory } from "../memory/memory-types";
 import type { AiRecord } from "../memory/registry-service";
 import { memorySearchSchema } from "../http/search-routes";
@@ -98,6 +99,7 @@ export const MEMORY_TOOLS: MemoryTool[] = [
       const target = await aiOf(context, ai_uuid);
       const data = dataOf(fields) as MemoryData;
       assertMemoryDataSize(data, fields.memory_data ? "memory_data" : "content");
+      await memoryQuota.reserve(context.db, target, 1);
       return toMemory((await createMemory(context.db, target.ai_uuid, memory_type, data)).memory);
     },
   }),

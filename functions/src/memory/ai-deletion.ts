@@ -1,5 +1,11 @@
 import type { Auth } from "firebase-admin/auth";
-import { type Firestore, type Query, Timestamp, type Transaction } from "firebase-admin/firestore";
+import {
+  type DocumentReference,
+  type Firestore,
+  type Query,
+  Timestamp,
+  type Transaction,
+} from "firebase-admin/firestore";
 import { aiFirebaseUid } from "../auth/handshake-service";
 import { AppError, notFound } from "../errors";
 import { readAll, storedAs } from "../firestore-converter";
@@ -35,14 +41,22 @@ export async function aiIsGone(db: Firestore, aiUuid: string): Promise<boolean> 
 }
 
 /** Deletes what a query matches, a page at a time (top-level documents that name the AI). */
-async function deleteMatching(db: Firestore, query: Query): Promise<number> {
+async function deleteMatching(
+  db: Firestore,
+  query: Query,
+  deleteDeep?: (ref: DocumentReference) => Promise<void>,
+): Promise<number> {
   let deleted = 0;
   for (;;) {
     const page = await query.select().limit(400).get();
     if (page.empty) return deleted;
-    const batch = db.batch();
-    for (const doc of page.docs) batch.delete(doc.ref);
-    await batch.commit();
+    if (deleteDeep) {
+      for (const doc of page.docs) await deleteDeep(doc.ref);
+    } else {
+      const batch = db.batch();
+      for (const doc of page.docs) batch.delete(doc.ref);
+      await batch.commit();
+    }
     deleted += page.size;
   }
 }
@@ -73,6 +87,9 @@ export async function deleteAi(deps: { db: Firestore; auth: Auth }, aiUuid: stri
     if ((error as { code?: string }).code !== "auth/user-not-found") throw error;
   }
   await deleteMatching(db, db.collection("chats").where("ai_uuid", "==", aiUuid));
-  await deleteMatching(db, db.collection("chat_sessions").where("ai_uuid", "==", aiUuid));
+  // A session holds its items (an agent framework's conversation) beneath it: each goes with them.
+  await deleteMatching(db, db.collection("chat_sessions").where("ai_uuid", "==", aiUuid), (ref) =>
+    db.recursiveDelete(ref),
+  );
   await db.recursiveDelete(registryRef(db, aiUuid));
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { FieldPath, type Firestore, Timestamp } from "firebase-admin/firestore";
 import * as logs from "../logs";
 import type { ChatModel } from "../models/model-client";
@@ -7,14 +6,14 @@ import { buildMemory, movedMemory } from "./memory-versions";
 import { memoryText, type StoredMemory } from "./memory-types";
 import { assertAiNotDeleted } from "./ai-deletion";
 import { neverCommitted } from "./transactions";
-import { getAi, memoryCollection } from "./registry-service";
+import { type AiRecord, getAi, memoryCollection } from "./registry-service";
+import { CLAIM_MS, claimGroup, claimRef, groupOf, markDone } from "./consolidation-claims";
 
 /** Below the limit, consolidation leaves this share of it, so one summary covers several memories. */
 const KEEP_SHARE = 0.8;
 /** Memories per pass: with their events and index shards, one transaction stays below Firestore's 500 writes. */
 const MAX_BATCH = 100;
 const ATTEMPTS = 4;
-
 export interface ConsolidationResult {
   archived: string[];
   summary_id: string | null;
@@ -60,7 +59,8 @@ export async function consolidateWorkingMemory(
   aiUuid: string,
   model: ChatModel | null,
 ): Promise<ConsolidationResult | null> {
-  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+  const waitUntil = Date.now() + CLAIM_MS;
+  for (let attempt = 0; attempt < ATTEMPTS; ) {
     const ai = await getAi(db, aiUuid);
     const limit = ai.settings.working_memory_limit ?? 50;
     const working = memoryCollection(db, aiUuid, "working_memory");
@@ -70,47 +70,71 @@ export async function consolidateWorkingMemory(
     const oldest = (await working.orderBy("created_at").orderBy(FieldPath.documentId()).limit(take).get()).docs.map(
       (doc) => doc.data(),
     );
-    const modelName = ai.settings.model || model?.defaultModel || "";
-    // Exchanges whose facts were superseded are archived too, but kept out of the summary.
-    const current = oldest.filter((memory) => !memory.invalidated_at);
-    const summarize = model && current.length > 0 ? model : null;
-    const summary = summarize
-      ? await ask(
-          summarize,
-          modelName,
-          "Summarize them as concise, durable facts about the user and the conversation, keeping names, dates and numbers.",
-          current,
-        )
-      : null;
-    const reflection =
-      summarize && ai.settings.reflections
-        ? await ask(
-            summarize,
-            modelName,
-            "Write a short first-person reflection (two or three sentences) on what these exchanges taught you.",
-            current,
-          )
-        : null;
-    // A conflict, or a transaction closed before it committed: look again (nothing was written).
-    const result = await commit(db, aiUuid, oldest, summary, reflection).catch((error: unknown) => {
-      if (neverCommitted(error)) return null;
+    const group = groupOf(oldest);
+    const claim = await claimGroup(db, aiUuid, group);
+    if (claim !== "claimed") {
+      // Another run is summarizing this very set, or has: its result is awaited, not paid for twice.
+      if (Date.now() > waitUntil) break;
+      if (claim === "busy") await new Promise((resolve) => setTimeout(resolve, 500));
+      continue;
+    }
+    attempt += 1;
+    const result = await summarizeAndCommit(db, ai, model, oldest, group).catch((error: unknown) => {
+      void claimRef(db, aiUuid, group).delete();
       throw error;
     });
     if (result) return result;
+    await claimRef(db, aiUuid, group).delete();
   }
   logs.consolidationGaveUp(aiUuid, ATTEMPTS);
   return null;
+}
+
+async function summarizeAndCommit(
+  db: Firestore,
+  ai: AiRecord,
+  model: ChatModel | null,
+  oldest: StoredMemory[],
+  group: string,
+): Promise<ConsolidationResult | null> {
+  const aiUuid = ai.ai_uuid;
+  const modelName = ai.settings.model || model?.defaultModel || "";
+  // Exchanges whose facts were superseded are archived too, but kept out of the summary.
+  const current = oldest.filter((memory) => !memory.invalidated_at);
+  const summarize = model && current.length > 0 ? model : null;
+  const summary = summarize
+    ? await ask(
+        summarize,
+        modelName,
+        "Summarize them as concise, durable facts about the user and the conversation, keeping names, dates and numbers.",
+        current,
+      )
+    : null;
+  const reflection =
+    summarize && ai.settings.reflections
+      ? await ask(
+          summarize,
+          modelName,
+          "Write a short first-person reflection (two or three sentences) on what these exchanges taught you.",
+          current,
+        )
+      : null;
+  // A conflict, or a transaction closed before it committed: look again (nothing was written).
+  return commit(db, aiUuid, oldest, group, summary, reflection).catch((error: unknown) => {
+    if (neverCommitted(error)) return null;
+    throw error;
+  });
 }
 
 async function commit(
   db: Firestore,
   aiUuid: string,
   originals: StoredMemory[],
+  group: string,
   summary: string | null,
   reflection: string | null,
 ): Promise<ConsolidationResult | null> {
   const ids = originals.map((memory) => memory.id);
-  const group = createHash("sha256").update(ids.join("\n")).digest("hex").slice(0, 40);
   const working = memoryCollection(db, aiUuid, "working_memory");
   const archive = memoryCollection(db, aiUuid, "archive");
   const summaryRef = memoryCollection(db, aiUuid, "long_term_memory").doc(`consolidation-${group}`);
@@ -157,6 +181,7 @@ async function commit(
       changes.push({ action: "created", memory });
     }
     recordMemoryChanges(tx, db, changes, now);
+    markDone(tx, db, aiUuid, group, now);
     return {
       archived: ids,
       summary_id: summary ? summaryRef.id : null,

@@ -41,8 +41,8 @@ export const filterQuerySchema = z.union(
 export type FilterQuery = z.infer<typeof filterQuerySchema>;
 type FilterObject = Exclude<FilterQuery, string>;
 
-/** Documents read at the most per retrieve call; past it the answer is partial with a cursor. */
-const SCAN_LIMIT = 1000;
+/** Documents read at the most per retrieve call, all types together; past it the answer is partial with a cursor. */
+export const SCAN_LIMIT = 1000;
 
 /** A page boundary: the last memory's creation time and id. */
 const cursorFieldsSchema = z.strictObject({ t: timestampMillisSchema, id: memoryIdSchema });
@@ -114,8 +114,12 @@ export async function retrieveMemories(
     typeof options.filter === "string" ? { text_contains: options.filter } : (options.filter ?? {});
   const cursor = options.cursor ?? null;
   const now = Date.now();
+  // One budget for the call, shared by the types it reads.
+  const budgetPerType = Math.floor(SCAN_LIMIT / options.types.length);
   const perType = await Promise.all(
-    options.types.map((type) => scanType(db, aiUuid, type, filter, cursor, options.limit, now)),
+    options.types.map((type) =>
+      scanType(db, aiUuid, type, filter, cursor, { limit: options.limit, budget: budgetPerType, now }),
+    ),
   );
   const merged = perType
     .flatMap((result) => result.memories)
@@ -143,8 +147,7 @@ async function scanType(
   type: MemoryType,
   filter: FilterObject,
   cursor: Cursor | null,
-  limit: number,
-  now: number,
+  { limit, budget, now }: { limit: number; budget: number; now: number },
 ): Promise<{ memories: StoredMemory[]; more: boolean; lastScanned: StoredMemory | null }> {
   let query: Query<StoredMemory> = memoryCollection(db, aiUuid, type)
     .orderBy("created_at", "desc")
@@ -161,7 +164,8 @@ async function scanType(
   const filtered = Object.keys(filter).some((key) => key !== "created_after" && key !== "created_before");
   const pageSize = filtered ? Math.min(Math.max(limit * 4, 50), 500) : limit + 1;
   for (;;) {
-    const page = await (after ? query.startAfter(...after) : query).limit(pageSize).get();
+    const size = Math.min(pageSize, budget - scanned);
+    const page = await (after ? query.startAfter(...after) : query).limit(size).get();
     for (const doc of page.docs) {
       const memory = doc.data();
       scanned += 1;
@@ -169,8 +173,8 @@ async function scanType(
       if (matches(memory, filter, now)) found.push(memory);
       if (found.length > limit) return { memories: found, more: true, lastScanned: null };
     }
-    if (page.size < pageSize) return { memories: found, more: false, lastScanned };
-    if (scanned >= SCAN_LIMIT) return { memories: found, more: true, lastScanned };
+    if (page.size < size) return { memories: found, more: false, lastScanned };
+    if (scanned >= budget) return { memories: found, more: true, lastScanned };
     after = [lastScanned!.created_at, lastScanned!.id];
   }
 }

@@ -61,14 +61,27 @@ export async function createMemory(
   const contentHash = createHash("sha256").update(JSON.stringify(memory.content)).digest("hex");
   return boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
     await assertAiNotDeleted(tx, db, aiUuid);
-    const record = (await tx.get(idempotencyRef(db, aiUuid, id))).data();
+    const [recordDoc, copies] = await Promise.all([
+      tx.get(idempotencyRef(db, aiUuid, id)),
+      tx.getAll(...MEMORY_TYPES.map((each) => memoryRef(db, aiUuid, each, id))),
+    ]);
+    const record = recordDoc.data();
+    const current = copies.find((copy) => copy.exists)?.data();
     if (record) {
       if (record.content_hash !== contentHash) {
-        throw new AppError("failed_precondition", "Idempotency-Key: already used for a different memory");
+        throw new AppError("failed_precondition", "Idempotency-Key: already used for a different memory", {
+          field: "Idempotency-Key",
+        });
       }
-      const copies = await tx.getAll(...MEMORY_TYPES.map((each) => memoryRef(db, aiUuid, each, id)));
-      const current = copies.find((copy) => copy.exists)?.data();
       return { memory: current ?? record.memory, replayed: true };
+    }
+    // The key's record expired, but the memory it made is still here (in any type): its id is taken.
+    if (current) {
+      throw new AppError(
+        "failed_precondition",
+        "Idempotency-Key: already used, for a memory whose record has expired (keys are kept a day); send a new key",
+        { field: "Idempotency-Key", memory_id: id },
+      );
     }
     tx.create(memoryRef(db, aiUuid, type, id), memory);
     tx.create(idempotencyRef(db, aiUuid, id), {

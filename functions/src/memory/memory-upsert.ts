@@ -1,5 +1,6 @@
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../errors";
+import { assertAiNotDeleted } from "./ai-deletion";
 import { recordMemoryChange } from "./memory-changes";
 import type { MemoryData } from "./memory-data";
 import { memoryRef, writeVersion } from "./memory-service";
@@ -27,6 +28,7 @@ export async function putMemory(
   now = Timestamp.now(),
 ): Promise<{ memory: StoredMemory; created: boolean }> {
   return boundedTransaction(db, `${aiUuid}/${id}`, async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const copies = await tx.getAll(...MEMORY_TYPES.map((each) => memoryRef(db, aiUuid, each, id)));
     const elsewhere = copies.find((copy) => copy.exists && copy.data()?.memory_type !== type);
     if (elsewhere) {

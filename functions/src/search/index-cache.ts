@@ -8,7 +8,7 @@ import { storedAs } from "../firestore-converter";
 import { memoryText, type StoredMemory } from "../memory/memory-types";
 import { memoryCollection } from "../memory/registry-service";
 import { entryOf } from "./index-entry";
-import { readEpoch, readShards } from "./index-shards";
+import { readEpoch, streamShards } from "./index-shards";
 import { MemoryIndex } from "./memory-index";
 import { Refresher } from "./refresher";
 
@@ -74,7 +74,7 @@ function remember(aiUuid: string, cached: CachedIndex): void {
 }
 
 async function loadFromShards(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<void> {
-  const { entries, epoch, readTime } = await readShards(db, aiUuid);
+  const { entries, epoch, readTime } = await streamShards(db, aiUuid);
   cached.index = MemoryIndex.of(entries);
   cached.watermark = readTime;
   cached.epoch = epoch;

@@ -2,9 +2,9 @@ import { AppError } from "../errors";
 
 /**
  * What an AI's persisted index supports: its 64 shards hold each memory's entry (at most about
- * 3.6 KB; an exchange-sized one about 700 bytes, a short one about 150), 40 MiB in all, about 640
+ * 3.6 KB; an exchange-sized one about 510 bytes, a short one about 150), 40 MiB in all, about 640
  * KB a shard on average, so that the fullest (a few percent above the mean) stays well under
- * Firestore's 1 MiB per document. About 55,000 exchange-sized memories, or 250,000 short ones.
+ * Firestore's 1 MiB per document. About 80,000 exchange-sized memories, or 250,000 short ones.
  * Past it a write is refused with a 429 before anything is written, whatever
  * `settings.max_memories` allows.
  */

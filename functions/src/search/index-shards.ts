@@ -64,18 +64,26 @@ export function writeEntries(
     writer.set(indexCollection(db, aiUuid).doc(shard), { entries }, { merge: true });
 }
 
-/** Every entry of the AI, its epoch, and the time of the read (what the entries are exact as of). */
-export async function readShards(db: Firestore, aiUuid: string) {
-  const snapshot = await indexCollection(db, aiUuid).get();
-  const entries: IndexEntry[] = [];
-  let epoch = 0;
-  for (const doc of snapshot.docs) {
-    if (doc.id === "epoch") epoch = epochOf(doc);
+/** The entries of shard documents, decoded one at a time: a cold load never holds them all decoded. */
+function* entriesOf(docs: Array<{ get(field: string): unknown }>): Generator<IndexEntry> {
+  for (const doc of docs) {
     const map = (doc.get("entries") ?? {}) as Record<string, unknown>;
     for (const [id, encoded] of Object.entries(map)) {
       const entry = typeof encoded === "string" ? decodeEntry(id, encoded) : null;
-      if (entry) entries.push(entry);
+      if (entry) yield entry;
     }
   }
-  return { entries, epoch, readTime: snapshot.readTime };
+}
+
+/** Every entry of the AI (decoded as iterated), its epoch, and the time of the read (what they are exact as of). */
+export async function streamShards(db: Firestore, aiUuid: string) {
+  const snapshot = await indexCollection(db, aiUuid).get();
+  const epoch = epochOf(snapshot.docs.find((doc) => doc.id === "epoch"));
+  return { entries: entriesOf(snapshot.docs), epoch, readTime: snapshot.readTime };
+}
+
+/** streamShards, every entry decoded at once (checks and tests). */
+export async function readShards(db: Firestore, aiUuid: string) {
+  const read = await streamShards(db, aiUuid);
+  return { ...read, entries: [...read.entries] };
 }

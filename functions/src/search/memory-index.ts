@@ -63,18 +63,11 @@ export class MemoryIndex {
   private heapBytes = 0;
   private storedBytes = 0;
 
-  /** An index of many entries at once, each term's postings sized exactly. */
+  /** An index of many entries at once (a cold load), each term's postings left without room to grow. */
   static of(entries: Iterable<IndexEntry>): MemoryIndex {
-    const list = [...entries];
     const index = new MemoryIndex();
-    const counts = new Map<string, number>();
-    for (const entry of list) for (const term of entry.terms.keys()) counts.set(term, (counts.get(term) ?? 0) + 1);
-    for (const [term, count] of counts) {
-      const postings = new Postings(count);
-      index.postings.set(term, postings);
-      index.heapBytes += postings.bytes + TERM_BYTES + term.length * 2;
-    }
-    for (const entry of list) index.upsert(entry);
+    for (const entry of entries) index.upsert(entry);
+    for (const postings of index.postings.values()) index.heapBytes -= postings.trim();
     return index;
   }
 
@@ -202,7 +195,10 @@ export class MemoryIndex {
     }
     const totalIdf = queryTerms.reduce((sum, term) => sum + (idf.get(term) ?? 0), 0) || 1;
 
-    const relevance = new Map<number, { score: number; covered: number }>();
+    // Per slot accumulators, typed: a common term's postings touch many slots.
+    const scores = new Float64Array(this.slots.length);
+    const covered = new Float64Array(this.slots.length);
+    const touched: number[] = [];
     for (const [term, weight] of idf) {
       const list = this.postings.get(term)!;
       for (let i = 0; i < list.count; i += 1) {
@@ -210,25 +206,34 @@ export class MemoryIndex {
         if (!inCorpus(slot)) continue;
         const tf = list.tfs[i];
         const norm = tf + K1 * (1 - B + (B * this.slots[slot]!.length) / averageLength);
-        const hit = relevance.get(slot) ?? { score: 0, covered: 0 };
-        hit.score += (weight * tf * (K1 + 1)) / norm;
-        hit.covered += weight;
-        relevance.set(slot, hit);
+        if (covered[slot] === 0) touched.push(slot);
+        scores[slot] += (weight * tf * (K1 + 1)) / norm;
+        covered[slot] += weight;
       }
     }
 
     const halfLife = (options.halfLifeDays ?? 30) * DAY_MS;
-    const ranked: RankedEntry[] = [];
-    for (const [slot, hit] of relevance) {
+    const better = (a: RankedEntry, b: RankedEntry) =>
+      b.score - a.score || b.entry.createdAtMs - a.entry.createdAtMs || (a.entry.id < b.entry.id ? -1 : 1);
+    // The best `limit` kept in order as they come: no sort of every memory that shares a term.
+    const best: RankedEntry[] = [];
+    for (const slot of touched) {
       const entry = this.slots[slot]!;
       const recency = 0.5 ** (Math.max(options.nowMs - entry.createdAtMs, 0) / halfLife);
-      const score = hit.score * (0.85 + 0.3 * entry.importance) * (0.9 + 0.1 * recency);
-      ranked.push({ entry, score, relevance: hit.score, coverage: hit.covered / totalIdf });
+      const score = scores[slot] * (0.85 + 0.3 * entry.importance) * (0.9 + 0.1 * recency);
+      const hit = { entry, score, relevance: scores[slot], coverage: covered[slot] / totalIdf };
+      if (best.length >= options.limit && better(hit, best[best.length - 1]) >= 0) continue;
+      let low = 0;
+      let high = best.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (better(best[middle], hit) < 0) low = middle + 1;
+        else high = middle;
+      }
+      best.splice(low, 0, hit);
+      if (best.length > options.limit) best.pop();
     }
-    ranked.sort(
-      (a, b) => b.score - a.score || b.entry.createdAtMs - a.entry.createdAtMs || (a.entry.id < b.entry.id ? -1 : 1),
-    );
-    return ranked.slice(0, options.limit);
+    return best;
   }
 
   /** The newest entries a search with these options may return, newest first: one pass, no sort of all. */

@@ -37,6 +37,15 @@ export class Postings {
     return grown;
   }
 
+  /** Drops the room left for growth; the bytes freed. */
+  trim(): number {
+    if (this.count === this.slots.length) return 0;
+    const before = this.bytes;
+    this.slots = this.slots.slice(0, this.count);
+    this.tfs = this.tfs.slice(0, this.count);
+    return before - this.bytes;
+  }
+
   /** Keeps the postings of live slots, renumbered by `renumber` (-1: dead); the bytes freed. */
   compact(renumber: Int32Array): number {
     let kept = 0;

@@ -8,6 +8,7 @@ import { memoryText } from "../memory/memory-types";
 import { aiIsGone } from "../memory/ai-deletion";
 import { memoryCollection } from "../memory/registry-service";
 import { embedMemory, removeEmbedding } from "../search/embedding-service";
+import { runSteps } from "./trigger-steps";
 
 /** The part of a Firestore "document created" event the handler reads; a test can hand in a plain object. */
 export interface RoomEventTrigger {
@@ -22,10 +23,14 @@ function memoryUpdateOf(event: RoomEventTrigger): MemoryUpdate | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Its embedding follows the memory's text; a move keeps both. */
+/**
+ * Its embedding follows the memory's text. A move keeps the id, so the stored vector usually
+ * matches (no model call); it does not when the memory moved before the event of its creation or
+ * edit ran, which then found nothing at the type it was written to.
+ */
 async function embeddingStep(deps: TriggerDeps, aiUuid: string, change: MemoryUpdate): Promise<string> {
   const embedder = deps.models.embedder;
-  if (!embedder || change.action === "moved") return "skipped";
+  if (!embedder) return "skipped";
   if (change.action === "deleted") {
     await removeEmbedding(deps.db, aiUuid, change.memory_id);
     return "removed";
@@ -59,8 +64,9 @@ async function extractionStep(deps: TriggerDeps, aiUuid: string, change: MemoryU
  * The one trigger behind every memory change: it runs on the `memory_update` event the service
  * wrote with the change, so it knows what happened without reading it back. Each step is
  * idempotent (embeddings by text hash, consolidation by the set it moves, extraction by its
- * record per chat), so a redelivery changes nothing twice. Other room events (clients'
- * messages) return at once.
+ * record per chat), so a redelivery changes nothing twice, and each runs whatever the others do:
+ * a failing step is recorded and retried on its own (trigger-steps.ts). Other room events
+ * (clients' messages) return at once.
  */
 export async function handleRoomEvent(
   event: RoomEventTrigger,
@@ -71,16 +77,13 @@ export async function handleRoomEvent(
   const aiUuid = event.params.ai_uuid;
   // A deleted AI: its data is being swept, and retrying would only fail again.
   if (await aiIsGone(deps.db, aiUuid)) return "ai_deleted";
-  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      logs.triggerStepFailed(name, event.params, error);
-      throw error;
-    }
-  };
-  const embedded = await step("embedding", () => embeddingStep(deps, aiUuid, change));
-  await step("consolidation", () => consolidationStep(deps, aiUuid, change));
-  await step("extraction", () => extractionStep(deps, aiUuid, change));
+  let embedded = "not_run";
+  await runSteps(deps.db, event.params, {
+    embedding: async () => {
+      embedded = await embeddingStep(deps, aiUuid, change);
+    },
+    consolidation: () => consolidationStep(deps, aiUuid, change),
+    extraction: () => extractionStep(deps, aiUuid, change),
+  });
   return embedded;
 }
