@@ -91,6 +91,9 @@ describe("tools in the console", { timeout: 120_000 }, () => {
     await turn.getByLabel("Tool calls").locator('li[data-tool="stock"]', { hasText: "ok" }).waitFor();
     await screenshot(page, "playground-tools-1280");
 
+    await page.getByRole("link", { name: "Conversations" }).click();
+    await page.getByLabel("Tool calls").locator('li[data-tool="stock"]', { hasText: "ok" }).waitFor();
+
     await page.getByRole("link", { name: "Tools" }).click();
     await page.getByLabel("Recent calls").locator('li[data-tool="stock"]').first().waitFor();
     expect(ui.errors).toEqual([]);
