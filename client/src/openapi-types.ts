@@ -887,6 +887,16 @@ export interface components {
             stored_memory_ids: string[];
             /** @description ISO 8601 */
             timestamp: string;
+            /** @description the AI's own tools the server ran for it */
+            tool_calls?: {
+                arguments: string;
+                error?: string;
+                id: string;
+                ms: number;
+                name: string;
+                /** @enum {string} */
+                status: "ok" | "error" | "invalid_arguments" | "timeout" | "unknown_tool" | "step_limit";
+            }[];
             usage: {
                 [key: string]: unknown;
             } | null;

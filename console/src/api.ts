@@ -47,6 +47,7 @@ export const api = {
   get: async <T>(path: string): Promise<T> => (await request("GET", path)).json() as Promise<T>,
   post: async <T>(path: string, body: unknown = {}): Promise<T> =>
     (await request("POST", path, body)).json() as Promise<T>,
+  put: async <T>(path: string, body: unknown): Promise<T> => (await request("PUT", path, body)).json() as Promise<T>,
   patch: async <T>(path: string, body: unknown): Promise<T> =>
     (await request("PATCH", path, body)).json() as Promise<T>,
   delete: async <T>(path: string): Promise<T> => (await request("DELETE", path)).json() as Promise<T>,

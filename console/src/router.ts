@@ -29,7 +29,7 @@ export type Route =
   | { view: "ai"; aiUuid: string; tab: AiTab }
   | { view: "not-found" };
 
-export const AI_TABS = ["board", "room", "conversations", "playground", "data", "settings"] as const;
+export const AI_TABS = ["board", "room", "conversations", "playground", "tools", "data", "settings"] as const;
 export type AiTab = (typeof AI_TABS)[number];
 
 export function routeOf(path: string): Route {

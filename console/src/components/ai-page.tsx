@@ -8,6 +8,7 @@ import { DataTransfer } from "./data-transfer";
 import { Playground } from "./playground";
 import { RoomFeed } from "./room-feed";
 import { AiSettingsPanel } from "./settings";
+import { ToolsPanel } from "./tools";
 import { Empty, ErrorNote, Link, Loading } from "./ui";
 
 const TAB_LABELS: Record<AiTab, string> = {
@@ -15,6 +16,7 @@ const TAB_LABELS: Record<AiTab, string> = {
   room: "Room",
   conversations: "Conversations",
   playground: "Playground",
+  tools: "Tools",
   data: "Export / import",
   settings: "Settings",
 };
@@ -37,6 +39,8 @@ function TabContent({ ai, tab, reload, hold, changes }: TabProps) {
       return <Conversations ai={ai} />;
     case "playground":
       return <Playground ai={ai} />;
+    case "tools":
+      return <ToolsPanel ai={ai} />;
     case "data":
       return <DataTransfer ai={ai} />;
     case "settings":

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { AiView, ChatExchange, ChatSession } from "../types";
 import { MemoryRefs } from "./memory-refs";
+import { ToolCallList } from "./tool-calls";
 import { Empty, ErrorNote, formatTime, Loading, useLoad } from "./ui";
 
 function Exchange({ aiUuid, chat }: { aiUuid: string; chat: ChatExchange }) {
@@ -24,6 +25,7 @@ function Exchange({ aiUuid, chat }: { aiUuid: string; chat: ChatExchange }) {
         </button>
       </p>
       {open && <MemoryRefs aiUuid={aiUuid} ids={chat.context_memory_ids} label="Memory context" />}
+      {chat.tool_calls?.length ? <ToolCallList calls={chat.tool_calls} /> : null}
     </li>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { streamChat } from "../live/chat-stream";
 import type { AiView, MemoryReport } from "../types";
 import { MemoryRefs } from "./memory-refs";
+import { ToolCallList } from "./tool-calls";
 import { Empty, ErrorNote, useAction } from "./ui";
 
 interface Turn {
@@ -75,6 +76,7 @@ export function Playground({ ai }: { ai: AiView }) {
               <aside class="turn-memory" aria-label="Memory of this answer">
                 <MemoryRefs aiUuid={ai.ai_uuid} ids={turn.memory.context_memory_ids} label="Given to the model" />
                 <MemoryRefs aiUuid={ai.ai_uuid} ids={turn.memory.stored_memory_ids} label="Stored" />
+                {turn.memory.tool_calls?.length ? <ToolCallList calls={turn.memory.tool_calls} /> : null}
               </aside>
             )}
           </li>

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import { navigate } from "../router";
 import type { AiView } from "../types";
+import { CapabilityPolicy } from "./capability-policy";
 import { ProfileForm } from "./settings-form";
 import { StepHealth } from "./step-health";
 import { ErrorNote, useAction } from "./ui";
@@ -83,6 +84,7 @@ export function AiSettingsPanel({
     <div class="stack">
       <StepHealth ai={ai} />
       <ProfileForm ai={ai} onChanged={onChanged} />
+      <CapabilityPolicy ai={ai} onChanged={onChanged} />
       <AccessControls ai={ai} onChanged={onChanged} />
       <DeleteAi ai={ai} onDeleting={onDeleting} />
     </div>

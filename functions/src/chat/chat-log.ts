@@ -12,6 +12,7 @@ import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { recordMemoryChange } from "../memory/memory-changes";
 import { buildMemory } from "../memory/memory-versions";
 import { memoryCollection } from "../memory/registry-service";
+import type { ToolCallReport } from "../tools/server-tool";
 import type { RecentTurn } from "./context-builder";
 import type { ChatSession } from "./session-service";
 
@@ -145,5 +146,12 @@ export function toChatView(chat: StoredChat) {
     context_memory_ids: chat.context_memory_ids,
     stored_memory_ids: chat.stored_memory_ids,
     timestamp: chat.timestamp.toDate().toISOString(),
+    ...toolCallsOf(chat),
   };
+}
+
+/** The tools the server ran for this exchange, as its answer reported them (`memory.tool_calls`). */
+function toolCallsOf(chat: StoredChat) {
+  const calls = (chat.completion?.memory as { tool_calls?: ToolCallReport[] } | undefined)?.tool_calls;
+  return calls?.length ? { tool_calls: calls } : {};
 }

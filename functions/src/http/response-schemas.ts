@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { aiSettingsSchema } from "../memory/ai-settings";
 import { MEMORY_TYPES, memoryViewSchema } from "../memory/memory-types";
+import { toolCallReportSchema } from "../tools/server-tool";
 import { json, named, time } from "./response-registry";
 
 /**
@@ -172,6 +173,7 @@ const chatView = named(
     context_memory_ids: z.array(z.string()),
     stored_memory_ids: z.array(z.string()),
     timestamp: time,
+    tool_calls: z.array(toolCallReportSchema).optional().describe("the AI's own tools the server ran for it"),
   }),
 );
 export const sessionChats = named("SessionChats", z.strictObject({ session: sessionView, chats: z.array(chatView) }));

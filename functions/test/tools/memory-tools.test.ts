@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, chatApp, chatAs } from "../../../test-support/chat-app";
-import { db, newAi } from "../../../test-support/emulator";
+import request from "supertest";
+import { ADMIN, db, newAi } from "../../../test-support/emulator";
 import type { FakeOpenAi } from "../../../test-support/fake-openai-server";
 import { setSettings, storedChat, toolCallEvents, toolMessagesOf } from "./tool-fixtures";
 
@@ -78,6 +79,10 @@ describe("memory tools the model calls itself", () => {
 
     const chat = await storedChat(answer.body.memory.stored_memory_ids[0]);
     expect(chat?.completion.memory.tool_calls).toEqual(answer.body.memory.tool_calls);
+    const chats = await request(app)
+      .get(`/v1/ais/${ai.ai_uuid}/sessions/${answer.body.memory.session_id}/chats`)
+      .set("Authorization", ADMIN);
+    expect(chats.body.chats.at(-1).tool_calls).toEqual(answer.body.memory.tool_calls);
     const events = await toolCallEvents(ai.ai_uuid);
     expect(events.map((event) => event.data)).toEqual([
       expect.objectContaining({ name: "memory_remember", status: "ok", chat_id: chat?.id }),
