@@ -58,10 +58,10 @@ function ToolRow({
         </button>
       </div>
       {outcome && (
-        <p role="status" class="tool-test">
+        <div role="status" class="tool-test">
           {outcome.status} in {outcome.ms} ms{outcome.error ? `: ${outcome.error}` : ""}
           {outcome.result ? <pre>{outcome.result}</pre> : null}
-        </p>
+        </div>
       )}
       {action.error ? <ErrorNote error={action.error} /> : null}
     </li>
