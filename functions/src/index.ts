@@ -32,10 +32,17 @@ export const api = onRequest(
 /**
  * One trigger per memory change: every change writes a `memory_update` event in the AI's room in
  * the same commit, and this runs on it (embedding, consolidation, fact extraction from chat
- * exchanges; a failed extraction throws to be retried). Client messages in the room fire it too
- * and return at once.
+ * exchanges, folding the index log; a failed extraction throws to be retried). Client messages in
+ * the room fire it too and return at once. 1 GiB: extraction ranks over the AI's whole index, held
+ * in memory (about 1 KB an exchange-sized memory, 250 MB at the supported 250,000).
  */
 export const onMemoryChange = onDocumentCreated(
-  { document: "ai_registry/{ai_uuid}/events/{event_id}", retry: true, secrets: [OPENAI_API_KEY], timeoutSeconds: 300 },
+  {
+    document: "ai_registry/{ai_uuid}/events/{event_id}",
+    retry: true,
+    secrets: [OPENAI_API_KEY],
+    timeoutSeconds: 300,
+    memory: "1GiB",
+  },
   async (event) => (await import("./triggers/memory-change-trigger")).handleRoomEvent(event),
 );

@@ -70,3 +70,13 @@ export const toolUnavailable = (aiUuid: string, tool: string, error: unknown): v
     tool,
     error: error instanceof AppError ? error.message : "unexpected error",
   });
+
+/** The AI's index log was folded into its segments. */
+export const indexCompacted = (
+  aiUuid: string,
+  report: { folded_log_docs: number; segments_written: number; segments: number; count: number },
+): void => logger.info("search index compacted", { ai_uuid: aiUuid, ...report });
+
+/** A compaction failed; the log keeps the changes, and the AI's next change tries again. */
+export const indexCompactionFailed = (aiUuid: string, error: unknown): void =>
+  logger.warn("search index compaction failed", { ai_uuid: aiUuid, error: described(error) });

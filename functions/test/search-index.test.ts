@@ -155,7 +155,7 @@ describe("npm run reindex: the migration of a database written before the index"
       .set({ entries: { ghost: "1|3|1f4|0||||" } }, { merge: true });
 
     const first = await reindexAi(db, ai.ai_uuid);
-    expect(first).toEqual({ ai_uuid: ai.ai_uuid, indexed: 2, stale_entries_removed: 1, documents_migrated: 2 });
+    expect(first).toEqual({ ai_uuid: ai.ai_uuid, indexed: 2, segments: 1, documents_migrated: 2 });
     const { collections, index } = await indexAndCollections(ai.ai_uuid);
     expect(index).toEqual(collections);
     expect(index).toEqual({ "old-1": "long_term_memory", "old-2": "archive" });
@@ -174,7 +174,7 @@ describe("npm run reindex: the migration of a database written before the index"
     ).toBe("old-1");
 
     const again = await reindexAi(db, ai.ai_uuid);
-    expect(again).toEqual({ ai_uuid: ai.ai_uuid, indexed: 2, stale_entries_removed: 0, documents_migrated: 0 });
+    expect(again).toEqual({ ai_uuid: ai.ai_uuid, indexed: 2, segments: 1, documents_migrated: 0 });
     expect((await indexAndCollections(ai.ai_uuid)).index).toEqual(index);
   });
 

@@ -1,8 +1,8 @@
 import request from "supertest";
-import { readShards } from "../src/search/index-shards";
 import { describe, expect, it } from "vitest";
 import { MEMORY_TYPES } from "../src/memory/memory-types";
 import { ADMIN, app, bearer, db, newAi } from "../../test-support/emulator";
+import { persistedEntries } from "../../test-support/index-check";
 import { countIn, createMemoryAs } from "../../test-support/memory-api";
 
 describe("POST /create_memory", () => {
@@ -32,7 +32,7 @@ describe("POST /create_memory", () => {
     // A string content is its own text: no second copy, and the search terms live in the AI's index.
     expect(stored.data()).not.toHaveProperty("text");
     expect(stored.data()).not.toHaveProperty("terms");
-    const entry = (await readShards(db, ai.ai_uuid)).entries.find((each) => each.id === rich.id);
+    const entry = (await persistedEntries(ai.ai_uuid)).find((each) => each.id === rich.id);
     expect([...entry!.terms.keys()]).toEqual(expect.arrayContaining(["birthday", "march"]));
   });
 

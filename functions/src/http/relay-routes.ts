@@ -33,6 +33,8 @@ const RESERVED_EVENTS = [
   "versions",
   "embeddings",
   "search_index",
+  "index_log",
+  "index_segments",
   "idempotency_keys",
   "event_cursors",
   "chat_sessions",

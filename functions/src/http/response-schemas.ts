@@ -128,7 +128,7 @@ export const reindexAnswer = named(
   z.strictObject({
     ai_uuid: z.string(),
     indexed: z.number().int(),
-    stale_entries_removed: z.number().int(),
+    segments: z.number().int().describe("segments the index was written in"),
     documents_migrated: z.number().int(),
   }),
 );

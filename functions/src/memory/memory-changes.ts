@@ -4,7 +4,7 @@ import type { MemoryAction, MemoryUpdate } from "../events/memory-update";
 import { writeRoomEvent } from "../events/room-events";
 import type { DocumentWriter } from "../firestore-writer";
 import { entryOf } from "../search/index-entry";
-import { writeEntries } from "../search/index-shards";
+import { writeIndexChanges } from "../search/index-store";
 import { type MemoryType, memoryText, type StoredMemory } from "./memory-types";
 
 /** What a service did to one memory, as it knows it: nothing is guessed later from document shapes. */
@@ -30,7 +30,7 @@ function eventData(change: MemoryChange): MemoryUpdate {
 
 /**
  * The writes that go with changes of an AI's memories, added to the caller's transaction or batch:
- * each memory's entry in the AI's search index, and one `memory_update` event per change in its
+ * each memory's entry in the AI's search index log, and one `memory_update` event per change in its
  * room. They commit with the changes or not at all, so an acknowledged change is searchable and
  * told at once. Returns the event ids.
  */
@@ -44,9 +44,10 @@ export function recordMemoryChanges(
   const aiUuid = changes[0].memory.ai_uuid;
   const deleted = changes.filter((change) => change.action === "deleted");
   const kept = changes.filter((change) => change.action !== "deleted");
-  writeEntries(writer, db, aiUuid, {
+  writeIndexChanges(writer, db, aiUuid, {
     upserts: kept.map(({ memory }) => entryOf({ ...memory, text: memoryText(memory) })),
     removals: deleted.map(({ memory }) => memory.id),
+    added: changes.filter((change) => change.action === "created").length - deleted.length,
   });
   return changes.map((change) => {
     const eventId = `mu-${randomUUID()}`;

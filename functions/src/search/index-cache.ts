@@ -1,38 +1,28 @@
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
-import type { z } from "zod";
-import { type Firestore, Timestamp } from "firebase-admin/firestore";
-import { memoryUpdateSchema } from "../events/memory-update";
-import { type RoomEvent, roomCollection } from "../events/room-events";
-import { storedAs } from "../firestore-converter";
-import { memoryText, type StoredMemory } from "../memory/memory-types";
-import { memoryCollection } from "../memory/registry-service";
-import { entryOf } from "./index-entry";
-import { readEpoch, streamShards } from "./index-shards";
+import type { Firestore } from "firebase-admin/firestore";
+import { decodeEntry } from "./index-entry";
+import {
+  entriesOf,
+  type LogRecord,
+  OVERLAP_MS,
+  readIndexSnapshot,
+  readLogSince,
+  readManifestMarks,
+} from "./index-store";
 import { MemoryIndex } from "./memory-index";
 import { Refresher } from "./refresher";
 
 /**
- * Each instance keeps the search index of the AIs it serves. A warm index is brought up to date by
- * the AI's room: the `memory_update` events committed since the last look, minus an overlap (one
- * query, usually empty or one event; relayed messages are not read), then only the memories they
- * name are read. A cold one reads the shards. Every memory whose write was acknowledged before a
- * search started is in what that search ranks.
+ * Each instance keeps the search index of the AIs it serves. A cold one reads the persisted index
+ * (segments and the log not folded yet, index-store.ts). A warm one is brought up to date by the
+ * index log: the changes committed since the last look, minus an overlap, usually none or one
+ * document (a change carries its entry, so no memory is read). Every memory whose write was
+ * acknowledged before a search started is in what that search ranks.
  */
 
-/** What catching up reads of a `memory_update` event: which memory, where, and what happened to it. */
-const namedChange = memoryUpdateSchema.pick({ action: true, memory_type: true, memory_id: true });
-type NamedChange = z.infer<typeof namedChange>;
-
-/** Past this many new changes, reading the shards again is cheaper than catching up. */
-const MAX_CATCH_UP_EVENTS = 300;
-/**
- * How far back each catch-up looks again: an event can become visible after one with a later `at`
- * (README, "Order"), so the events of this window are read again and those already applied skipped.
- */
-const OVERLAP_MS = 10_000;
-/** Events expire after 7 days (TTL): an index not looked at for longer than this is read afresh. */
-const MAX_WATERMARK_AGE_MS = 5 * 24 * 60 * 60 * 1000;
+/** Past this many new log documents, reading the index afresh is cheaper than catching up. */
+const MAX_CATCH_UP_DOCS = 300;
 /**
  * Heap the cached indexes may hold together before the least recently used AI's is dropped: a
  * share of what the instance has (its memory limit or V8's heap limit, the lower), so the requests
@@ -44,17 +34,17 @@ const cacheBudgetBytes = (): number => {
   const memory = constrained > 0 && constrained < totalmem() ? constrained : totalmem();
   return CACHE_SHARE * Math.min(memory, getHeapStatistics().heap_size_limit);
 };
-/** The memory fields an index entry is made from. */
-const ENTRY_FIELDS = ["memory_type", "content", "text", "importance", "created_at", "expires_at", "invalidated_at"];
 
 interface CachedIndex {
   index: MemoryIndex;
-  /** The time up to which the index is exact, but for events that become visible late (OVERLAP_MS). */
-  watermark: Timestamp;
+  /** The time up to which the index is exact, but for changes that become visible late (OVERLAP_MS). */
+  watermarkMs: number;
   /** The persisted index's epoch the index was read at: another one means it was rebuilt since. */
   epoch: number;
-  /** The events of the overlap window already applied (id -> `at` in ms). */
+  /** The log documents of the overlap window already applied (id -> `at` in ms). */
   applied: Map<string, number>;
+  /** Per memory changed within the overlap window, the time of its last change applied (ms). */
+  changedAt: Map<string, number>;
   refresher: Refresher;
 }
 
@@ -73,58 +63,51 @@ function remember(aiUuid: string, cached: CachedIndex): void {
   }
 }
 
-async function loadFromShards(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<void> {
-  const { entries, epoch, readTime } = await streamShards(db, aiUuid);
-  cached.index = MemoryIndex.of(entries);
-  cached.watermark = readTime;
-  cached.epoch = epoch;
+async function loadFresh(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<void> {
+  const snapshot = await readIndexSnapshot(db, aiUuid);
+  cached.index = MemoryIndex.of(entriesOf(snapshot));
+  cached.watermarkMs = snapshot.readTime.toMillis();
+  cached.epoch = snapshot.manifest?.epoch ?? 0;
   cached.applied.clear();
+  cached.changedAt.clear();
+  remembered(cached, snapshot.log);
 }
 
-/** Re-reads the memories named by changes: removed where deleted, else read where they are now. */
-async function applyChanges(db: Firestore, cached: CachedIndex, aiUuid: string, changes: Map<string, NamedChange>) {
-  const toRead = [...changes].filter(([, change]) => change.action !== "deleted");
-  const docs = toRead.length
-    ? await db.getAll(...toRead.map(([id, change]) => memoryCollection(db, aiUuid, change.memory_type).doc(id)), {
-        fieldMask: ENTRY_FIELDS,
-      })
-    : [];
-  for (const id of changes.keys()) cached.index.remove(id);
-  for (const doc of docs) {
-    // Gone since (moved or deleted after the query): its own event brings it back next time.
-    if (!doc.exists) continue;
-    const memory = { id: doc.id, ...doc.data() } as StoredMemory;
-    cached.index.upsert(entryOf({ ...memory, text: memoryText(memory) }));
+/** Notes the log documents applied, and forgets those older than the overlap window. */
+function remembered(cached: CachedIndex, log: LogRecord[]): void {
+  for (const record of log) {
+    cached.applied.set(record.id, record.atMs);
+    for (const id of Object.keys(record.changes))
+      cached.changedAt.set(id, Math.max(record.atMs, cached.changedAt.get(id) ?? 0));
   }
+  const horizon = cached.watermarkMs - OVERLAP_MS;
+  for (const [id, atMs] of cached.applied) if (atMs <= horizon) cached.applied.delete(id);
+  for (const [id, atMs] of cached.changedAt) if (atMs <= horizon) cached.changedAt.delete(id);
 }
 
-/** Applies the memory changes not applied yet; false when there were too many, or the index was rebuilt. */
+/**
+ * Applies the log documents not applied yet, in commit order; a change older than one already
+ * applied to the same memory (it became visible late) is skipped. False when there were too many,
+ * the index was rebuilt, or the log was pruned past where this index caught up to.
+ */
 async function catchUp(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<boolean> {
-  const since = Timestamp.fromMillis(cached.watermark.toMillis() - OVERLAP_MS);
-  const [events, epoch] = await Promise.all([
-    roomCollection(db, aiUuid)
-      .where("event", "==", "memory_update")
-      .where("at", ">", since)
-      .orderBy("at")
-      .limit(MAX_CATCH_UP_EVENTS + cached.applied.size)
-      .select("at", "data.action", "data.memory_type", "data.memory_id")
-      .withConverter(storedAs<Pick<RoomEvent, "at" | "data">>())
-      .get(),
-    readEpoch(db, aiUuid),
+  const sinceMs = cached.watermarkMs - OVERLAP_MS;
+  const [{ log, readTime }, marks] = await Promise.all([
+    readLogSince(db, aiUuid, sinceMs, MAX_CATCH_UP_DOCS + cached.applied.size),
+    readManifestMarks(db, aiUuid),
   ]);
-  const fresh = events.docs.filter((doc) => !cached.applied.has(doc.id));
-  if (epoch !== cached.epoch || fresh.length >= MAX_CATCH_UP_EVENTS) return false;
-  // The memory is read as it is now, so which of its changes came last does not matter.
-  const changes = new Map<string, NamedChange>();
-  for (const doc of fresh) {
-    const change = namedChange.safeParse(doc.data().data);
-    if (change.success) changes.set(change.data.memory_id, change.data);
+  const fresh = log.filter((record) => !cached.applied.has(record.id));
+  if (marks.epoch !== cached.epoch || marks.prunedMs >= sinceMs || fresh.length >= MAX_CATCH_UP_DOCS) return false;
+  for (const record of fresh) {
+    for (const [id, encoded] of Object.entries(record.changes)) {
+      if ((cached.changedAt.get(id) ?? 0) > record.atMs) continue;
+      const entry = encoded === null ? null : decodeEntry(id, encoded);
+      if (entry) cached.index.upsert(entry);
+      else cached.index.remove(id);
+    }
   }
-  await applyChanges(db, cached, aiUuid, changes);
-  for (const doc of fresh) cached.applied.set(doc.id, doc.data().at.toMillis());
-  cached.watermark = events.readTime;
-  for (const [id, atMs] of cached.applied)
-    if (atMs <= events.readTime.toMillis() - OVERLAP_MS) cached.applied.delete(id);
+  cached.watermarkMs = readTime.toMillis();
+  remembered(cached, fresh);
   return true;
 }
 
@@ -134,23 +117,29 @@ export async function loadIndex(db: Firestore, aiUuid: string): Promise<MemoryIn
   if (!cached) {
     cached = {
       index: new MemoryIndex(),
-      watermark: Timestamp.fromMillis(0),
+      watermarkMs: 0,
       epoch: 0,
       applied: new Map(),
+      changedAt: new Map(),
       refresher: new Refresher(),
     };
     cache.set(aiUuid, cached);
   }
   const entry = cached;
   await entry.refresher.run(async () => {
-    const fresh = entry.watermark.toMillis() > Date.now() - MAX_WATERMARK_AGE_MS;
-    if (!fresh || !(await catchUp(db, entry, aiUuid))) await loadFromShards(db, entry, aiUuid);
+    if (entry.watermarkMs === 0 || !(await catchUp(db, entry, aiUuid))) await loadFresh(db, entry, aiUuid);
   });
   remember(aiUuid, entry);
   return entry.index;
 }
 
-/** Forgets every cached index (tests, and the reindex command, which rewrites the shards). */
+/** The AI's index if this instance holds it, as of its last catch-up (no read): for estimates only. */
+export function cachedIndex(aiUuid: string): MemoryIndex | undefined {
+  const cached = cache.get(aiUuid);
+  return cached && cached.watermarkMs > 0 ? cached.index : undefined;
+}
+
+/** Forgets every cached index (tests, and the reindex command, which rewrites the segments). */
 export function clearIndexCache(aiUuid?: string): void {
   if (aiUuid) cache.delete(aiUuid);
   else cache.clear();

@@ -1,18 +1,22 @@
-import { FieldPath, FieldValue, type Firestore } from "firebase-admin/firestore";
+import { FieldPath, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { AppError } from "../errors";
 import { type MemoryType, MEMORY_TYPES, memoryText } from "../memory/memory-types";
 import { memoryCollection, registryRef } from "../memory/registry-service";
 import { embeddingsCollection } from "./embedding-service";
-import { decodeEntry, entryOf, type IndexEntry } from "./index-entry";
+import { encodeEntry, entryOf } from "./index-entry";
 import { clearIndexCache } from "./index-cache";
-import { advanceEpoch, indexCollection, shardOf, writeEntries } from "./index-shards";
+import { deleteLegacyShards, releaseLease, swapManifest, takeLease, writeSegments } from "./index-compaction";
+import { indexSegments, OVERLAP_MS } from "./index-store";
 
-/** Memories per transaction: with their legacy clean-up and the shards, under Firestore's 500 writes. */
+/** Memories per transaction: with their legacy clean-up, under Firestore's 500 writes. */
 const CHUNK = 100;
+/** How long a rebuild holds the index against compactions (a rebuild of 250k memories takes minutes). */
+const REBUILD_LEASE_MS = 30 * 60_000;
 
 export interface ReindexReport {
   ai_uuid: string;
   indexed: number;
-  stale_entries_removed: number;
+  segments: number;
   documents_migrated: number;
 }
 
@@ -24,16 +28,16 @@ async function reindexChunk(
   aiUuid: string,
   type: MemoryType,
   ids: string[],
-): Promise<{ indexed: number; migrated: number }> {
+  entries: Map<string, string>,
+): Promise<number> {
   return db.runTransaction(async (tx) => {
     const docs = await tx.getAll(...ids.map((id) => memoryCollection(db, aiUuid, type).doc(id)));
-    const upserts: IndexEntry[] = [];
     let migrated = 0;
     for (const doc of docs) {
       const stored = doc.data();
       if (!stored) continue;
       const memory = { ...stored, id: doc.id, memory_type: type };
-      upserts.push(entryOf({ ...memory, text: memoryText(memory) }));
+      entries.set(doc.id, encodeEntry(entryOf({ ...memory, text: memoryText(memory) })));
       // Fields earlier versions stored, which the memory type no longer has: read by name.
       const legacy = (field: string): unknown => doc.get(field);
       const cleanup: Record<string, FieldValue> = {};
@@ -53,77 +57,83 @@ async function reindexChunk(
         migrated += 1;
       }
     }
-    writeEntries(tx, db, aiUuid, { upserts, removals: [] });
-    return { indexed: upserts.length, migrated };
+    return migrated;
   });
 }
 
 /**
- * Entries whose memory exists in no collection, that cannot be read or that sit in the wrong shard:
- * removed from where they are (an entry that belongs is written back where it belongs by the scan).
+ * Builds an AI's search index anew from its memories (new segments, a new epoch every warm
+ * instance sees), and moves what older versions kept in memory documents (terms, the copy of a
+ * string content, the embedding) and the 64 legacy shards out of the way. Safe to run twice and
+ * while the AI is in use: the segments hold each memory as read at or after the rebuild began, and
+ * every change since is in the log, which readers replay on top (last change wins).
  */
-async function removeStaleEntries(db: Firestore, aiUuid: string, seen: Set<string>): Promise<number> {
-  const shards = await indexCollection(db, aiUuid).get();
-  const suspects: Array<{ id: string; shard: string }> = [];
-  for (const shard of shards.docs) {
-    for (const [id, encoded] of Object.entries((shard.get("entries") ?? {}) as Record<string, unknown>)) {
-      const readable = typeof encoded === "string" && decodeEntry(id, encoded) !== null;
-      if (!seen.has(id) || !readable || shardOf(id) !== shard.id) suspects.push({ id, shard: shard.id });
-    }
+export async function reindexAi(db: Firestore, aiUuid: string, nowMs = Date.now()): Promise<ReindexReport> {
+  const lease = await takeLease(db, aiUuid, nowMs, REBUILD_LEASE_MS);
+  if (!lease) {
+    throw new AppError(
+      "failed_precondition",
+      `the search index of AI ${aiUuid} is being compacted or rebuilt; try again in two minutes`,
+    );
   }
-  let removed = 0;
-  for (let start = 0; start < suspects.length; start += CHUNK / 4) {
-    const chunk = suspects.slice(start, start + CHUNK / 4);
-    removed += await db.runTransaction(async (tx) => {
-      const refs = chunk.flatMap(({ id }) => MEMORY_TYPES.map((type) => memoryCollection(db, aiUuid, type).doc(id)));
-      const docs = await tx.getAll(...refs);
-      let count = 0;
-      chunk.forEach(({ id, shard }, index) => {
-        const exists = docs.slice(index * 4, index * 4 + 4).some((doc) => doc.exists);
-        if (exists && shardOf(id) === shard) return; // unreadable but live: the scan rewrote it
-        tx.set(indexCollection(db, aiUuid).doc(shard), { entries: { [id]: FieldValue.delete() } }, { merge: true });
-        count += 1;
+  try {
+    const entries = new Map<string, string>();
+    let migrated = 0;
+    for (const type of MEMORY_TYPES) {
+      let after: string | null = null;
+      for (;;) {
+        let page = memoryCollection(db, aiUuid, type).orderBy(FieldPath.documentId()).select().limit(CHUNK);
+        if (after) page = page.startAfter(after);
+        const ids = (await page.get()).docs.map((doc) => doc.id);
+        if (ids.length === 0) break;
+        migrated += await reindexChunk(db, aiUuid, type, ids, entries);
+        after = ids[ids.length - 1];
+      }
+    }
+    const generation = lease.manifest.generation + 1;
+    const segments = await writeSegments(db, aiUuid, generation, [{ prefix: "", entries }]);
+    const swapped = await swapManifest(
+      db,
+      aiUuid,
+      lease.manifest,
+      {
+        epoch: lease.manifest.epoch + 1,
+        count: entries.size,
+        segments,
+        folded_through: Timestamp.fromMillis(nowMs - OVERLAP_MS),
+      },
+      Date.now(),
+    );
+    if (!swapped) {
+      throw new AppError(
+        "failed_precondition",
+        `the search index of AI ${aiUuid} changed under the rebuild; run it again`,
+      );
+    }
+    // Segments of an earlier rebuild that lost its race: no manifest names them.
+    const orphans = (await indexSegments(db, aiUuid).select().get()).docs.filter(
+      (doc) => !(doc.id in swapped.segments) && !(doc.id in swapped.retired),
+    );
+    await Promise.all(orphans.map((doc) => doc.ref.delete()));
+    await deleteLegacyShards(db, aiUuid);
+    // What the old fan-out kept on the registry and beside it; nothing reads it any more.
+    await registryRef(db, aiUuid)
+      .update({ stats: FieldValue.delete(), event_seq: FieldValue.delete() })
+      .catch((error: { code?: number }) => {
+        if (error.code !== 5) throw error; // NOT_FOUND: memories of an AI without a registry entry
       });
-      return count;
-    });
+    await db.recursiveDelete(registryRef(db, aiUuid).collection("event_cursors"));
+    clearIndexCache(aiUuid);
+    return {
+      ai_uuid: aiUuid,
+      indexed: entries.size,
+      segments: Object.keys(segments).length,
+      documents_migrated: migrated,
+    };
+  } catch (error) {
+    await releaseLease(db, aiUuid);
+    throw error;
   }
-  return removed;
-}
-
-/**
- * Builds an AI's search index from its memories and moves what older versions kept in memory
- * documents (terms, the copy of a string content, the embedding) to where it lives now. Safe to run
- * twice and while the AI is in use: each chunk is re-read in the transaction that writes its entries.
- */
-export async function reindexAi(db: Firestore, aiUuid: string): Promise<ReindexReport> {
-  const seen = new Set<string>();
-  let indexed = 0;
-  let migrated = 0;
-  for (const type of MEMORY_TYPES) {
-    let after: string | null = null;
-    for (;;) {
-      let page = memoryCollection(db, aiUuid, type).orderBy(FieldPath.documentId()).select().limit(CHUNK);
-      if (after) page = page.startAfter(after);
-      const ids = (await page.get()).docs.map((doc) => doc.id);
-      if (ids.length === 0) break;
-      for (const id of ids) seen.add(id);
-      const done = await reindexChunk(db, aiUuid, type, ids);
-      indexed += done.indexed;
-      migrated += done.migrated;
-      after = ids[ids.length - 1];
-    }
-  }
-  const staleRemoved = await removeStaleEntries(db, aiUuid, seen);
-  // What the old fan-out kept on the registry and beside it; nothing reads it any more.
-  await registryRef(db, aiUuid)
-    .update({ stats: FieldValue.delete(), event_seq: FieldValue.delete() })
-    .catch((error: { code?: number }) => {
-      if (error.code !== 5) throw error; // NOT_FOUND: memories of an AI without a registry entry
-    });
-  await db.recursiveDelete(registryRef(db, aiUuid).collection("event_cursors"));
-  await advanceEpoch(db, aiUuid);
-  clearIndexCache(aiUuid);
-  return { ai_uuid: aiUuid, indexed, stale_entries_removed: staleRemoved, documents_migrated: migrated };
 }
 
 /** Every AI of the database, one after the other. */

@@ -8,6 +8,7 @@ import { memoryText } from "../memory/memory-types";
 import { aiIsGone } from "../memory/ai-deletion";
 import { memoryCollection } from "../memory/registry-service";
 import { embedMemory, removeEmbedding } from "../search/embedding-service";
+import { compactIfDue } from "../search/index-compaction";
 import { runSteps } from "./trigger-steps";
 
 /** The part of a Firestore "document created" event the handler reads; a test can hand in a plain object. */
@@ -61,6 +62,19 @@ async function extractionStep(deps: TriggerDeps, aiUuid: string, change: MemoryU
 }
 
 /**
+ * Folds the AI's index log into its segments once enough has gathered (index-compaction.ts). Not
+ * a step of this event: a failure is logged, and the next change of the AI tries again.
+ */
+async function compactionStep(deps: TriggerDeps, aiUuid: string): Promise<void> {
+  try {
+    const report = await compactIfDue(deps.db, aiUuid);
+    if (report?.compacted) logs.indexCompacted(aiUuid, report);
+  } catch (error) {
+    logs.indexCompactionFailed(aiUuid, error);
+  }
+}
+
+/**
  * The one trigger behind every memory change: it runs on the `memory_update` event the service
  * wrote with the change, so it knows what happened without reading it back. Each step is
  * idempotent (embeddings by text hash, consolidation by the set it moves, extraction by its
@@ -78,12 +92,16 @@ export async function handleRoomEvent(
   // A deleted AI: its data is being swept, and retrying would only fail again.
   if (await aiIsGone(deps.db, aiUuid)) return "ai_deleted";
   let embedded = "not_run";
-  await runSteps(deps.db, event.params, {
-    embedding: async () => {
-      embedded = await embeddingStep(deps, aiUuid, change);
-    },
-    consolidation: () => consolidationStep(deps, aiUuid, change),
-    extraction: () => extractionStep(deps, aiUuid, change),
-  });
+  try {
+    await runSteps(deps.db, event.params, {
+      embedding: async () => {
+        embedded = await embeddingStep(deps, aiUuid, change);
+      },
+      consolidation: () => consolidationStep(deps, aiUuid, change),
+      extraction: () => extractionStep(deps, aiUuid, change),
+    });
+  } finally {
+    await compactionStep(deps, aiUuid);
+  }
   return embedded;
 }

@@ -1,15 +1,15 @@
 import { Timestamp } from "firebase-admin/firestore";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roomCollection } from "../../src/events/room-events";
 import { memoryCollection } from "../../src/memory/registry-service";
+import { indexLog } from "../../src/search/index-store";
 import { reindexAi } from "../../src/search/reindex-service";
 import { app, bearer, config, db, type HandshakeBody, newAi } from "../../../test-support/emulator";
 import { createMemoryAs } from "../../../test-support/memory-api";
 import { type ApiProcess, startApiProcess } from "./api-process";
 
 /**
- * A warm index misses no change: an event that shows up after one with a later `at` (two
+ * A warm index misses no change: a log document that shows up after one with a later `at` (two
  * concurrent commits), a burst of concurrent creates, and a rebuild of the persisted index made by
  * another process, which leaves no event behind.
  */
@@ -23,8 +23,9 @@ const searchIds = async (ai: HandshakeBody, query: string, limit = 10) => {
   return (response.body.results as Array<{ id: string }>).map((hit) => hit.id);
 };
 
-const eventOf = async (aiUuid: string, memoryId: string) =>
-  (await roomCollection(db, aiUuid).where("data.memory_id", "==", memoryId).get()).docs[0];
+/** The index log document of a memory's change (one create: one document). */
+const logOf = async (aiUuid: string, memoryId: string) =>
+  (await indexLog(db, aiUuid).get()).docs.find((doc) => memoryId in (doc.get("changes") ?? {}))!;
 
 describe("catching up a warm index", () => {
   it("applies a change whose event shows up after the index caught up past a later commit", async () => {
@@ -35,8 +36,8 @@ describe("catching up a warm index", () => {
     expect(await searchIds(ai, "blue kayak")).toEqual([later.id]);
     // The earlier of two concurrent commits becomes visible only now: its `at` is before the later one's.
     const earlier = await createMemoryAs(ai, "long_term_memory", "The earlier commit: a red canoe");
-    const laterAt = (await eventOf(ai.ai_uuid, later.id)).get("at") as Timestamp;
-    await (await eventOf(ai.ai_uuid, earlier.id)).ref.update({ at: Timestamp.fromMillis(laterAt.toMillis() - 500) });
+    const laterAt = (await logOf(ai.ai_uuid, later.id)).get("at") as Timestamp;
+    await (await logOf(ai.ai_uuid, earlier.id)).ref.update({ at: Timestamp.fromMillis(laterAt.toMillis() - 500) });
     expect(await searchIds(ai, "red canoe")).toEqual([earlier.id]);
     // Applied once: its own edit afterwards still wins.
     await request(app)

@@ -1,6 +1,8 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { indexCollection, SHARDS } from "../../src/search/index-shards";
+import { clearIndexCache } from "../../src/search/index-cache";
+import { INDEX_MAX_MEMORIES } from "../../src/search/index-limits";
+import { manifestRef } from "../../src/search/index-store";
 import { chatApp, chatAs, storedFor } from "../../../test-support/chat-app";
 import { ADMIN, app, db, type HandshakeBody, newAi } from "../../../test-support/emulator";
 import type { FakeOpenAi } from "../../../test-support/fake-openai-server";
@@ -8,8 +10,8 @@ import { countIn, createMemoryAs } from "../../../test-support/memory-api";
 
 /**
  * The limits an AI's memory meets answer a 429 that names them, before anything is written: chat
- * exchanges count toward `settings.max_memories`, and a write that would pass Firestore's 1 MiB in
- * an index shard is refused as a whole, never a bare 500.
+ * exchanges count toward `settings.max_memories`, and an AI at the most its index supports
+ * (INDEX_MAX_MEMORIES) is refused more, whatever its own setting says.
  */
 
 const setSettings = async (ai: HandshakeBody, settings: object) => {
@@ -40,28 +42,24 @@ describe("a chat exchange at the AI's memory limit", () => {
   });
 });
 
-describe("an index shard that a write would take past 1 MiB", () => {
-  it("refuses the write as a whole with a 429 naming the index, and stores nothing", async () => {
-    const ai = await newAi("Full Shard");
-    // Shards filled (by content past the supported count's assumption) to a few bytes under 1 MiB:
-    // a document's size is its name's (about 82 bytes here), its fields' and 32 bytes.
-    const full = { entries: { filler: "x".repeat(1_048_440) } };
-    await Promise.all(
-      Array.from({ length: 8 }, (_, shard) =>
-        indexCollection(db, ai.ai_uuid)
-          .doc(`s${shard.toString().padStart(2, "0")}`)
-          .set(full),
-      ),
-    );
-    expect(SHARDS).toBe(64); // 200 ids spread over 64 shards miss 8 of them once in 10^11
-    const memories = Array.from({ length: 200 }, (_, index) => ({ memory_type: "archive", content: `note ${index}` }));
+describe("an AI at the most memories one index supports", () => {
+  it("refuses an import that would pass it with a 429 naming the index, and stores nothing", async () => {
+    const ai = await newAi("Full Index");
+    await setSettings(ai, { max_memories: 1_000_000 });
+    // A fixture in place of 250,000 real memories: the manifest's count is what the quota reads cold.
+    await manifestRef(db, ai.ai_uuid).set({ epoch: 0, generation: 0, count: INDEX_MAX_MEMORIES - 1, segments: {} });
+    clearIndexCache(ai.ai_uuid);
+    const memories = Array.from({ length: 2 }, (_, index) => ({ memory_type: "archive", content: `note ${index}` }));
     const response = await request(app)
       .post(`/v1/ais/${ai.ai_uuid}/import`)
       .set("Authorization", ADMIN)
       .send({ memories });
     expect(response.status).toBe(429);
-    expect(response.body.error).toMatchObject({ code: "resource_exhausted", details: { field: "index" } });
-    expect(response.body.error.message).toMatch(/1 MiB; nothing was written/);
+    expect(response.body.error).toMatchObject({
+      code: "resource_exhausted",
+      details: { field: "index", limit: INDEX_MAX_MEMORIES, count: INDEX_MAX_MEMORIES - 1 },
+    });
+    expect(response.body.error.message).toMatch(/supports at most 250000/);
     expect(await countIn(ai.ai_uuid, "archive")).toBe(0);
   });
 });

@@ -1,0 +1,245 @@
+import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
+import {
+  type DocumentSnapshot,
+  FieldValue,
+  type Firestore,
+  Timestamp,
+  type Transaction,
+} from "firebase-admin/firestore";
+import type { DocumentWriter } from "../firestore-writer";
+import { registryRef } from "../memory/registry-service";
+import { decodeEntry, encodeEntry, type IndexEntry } from "./index-entry";
+
+/**
+ * The persisted search index of an AI, with no document that grows with it:
+ * - `index_log/{id}`: what one commit changed in the index (memory id -> encoded entry, or null for
+ *   a removal), written in the same transaction or batch as the memories, with the commit's time;
+ * - `index_segments/{id}`: the entries of the memories whose id hashes under one prefix, compressed;
+ *   a segment past SEGMENT_SPLIT_BYTES splits in two, so there are as many as the AI needs;
+ * - `search_index/manifest`: which segments are current, up to when the log is folded into them
+ *   (`folded_through`), how many entries they hold, and the epoch a rebuild moves on.
+ * Compaction (index-compaction.ts) folds the log into new segments and swaps the manifest in one
+ * transaction; a reader takes segments + the log since `folded_through` (minus OVERLAP_MS) and
+ * applies the log in commit order, last change of an id winning, so a change folded and replayed
+ * lands the same. The `changes`, `data` and `segments` fields are exempt from indexing.
+ */
+
+/** Raw (uncompressed) bytes past which a segment splits: compressed, a segment stays a fraction of 1 MiB. */
+export const SEGMENT_SPLIT_BYTES = 512 * 1024;
+/** A commit's changes go in log documents of at most this many bytes (an import of 200 exchanges is about 100 KB). */
+const LOG_DOCUMENT_BYTES = 256 * 1024;
+/**
+ * How far back a reader replays the log before the time it is folded through or caught up to: a
+ * commit can become visible after one with a later time (docs/realtime-and-sdk.md, "Order"), so
+ * compaction folds only commits older than this, and readers look this far back again.
+ */
+export const OVERLAP_MS = 10_000;
+
+export const manifestRef = (db: Firestore, aiUuid: string) =>
+  registryRef(db, aiUuid).collection("search_index").doc("manifest");
+export const indexLog = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("index_log");
+export const indexSegments = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("index_segments");
+/** Where the index lived before segments: 64 documents `search_index/s00`..`s63`, read until migrated. */
+export const legacyShards = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("search_index");
+
+/** A segment as the manifest knows it: the hash prefix (bits) its memory ids fall under, and its size. */
+export interface SegmentInfo {
+  prefix: string;
+  count: number;
+  bytes: number;
+}
+
+export interface Manifest {
+  epoch: number;
+  generation: number;
+  /** Entries held by the segments (memories of every type). */
+  count: number;
+  segments: Record<string, SegmentInfo>;
+  /** How many segments there are (read without the map, to size the next fold). */
+  segment_count: number;
+  /** Every log document with an earlier `at` is in the segments. */
+  folded_through: Timestamp;
+  /** Log documents up to here are deleted: a reader that caught up to before it reads afresh. */
+  pruned_through: Timestamp;
+  /** Replaced segments, kept a while for readers of the manifest before (id -> retired at, ms). */
+  retired: Record<string, number>;
+  /** A compaction holds the index until then. */
+  lease_until: Timestamp | null;
+}
+
+export const emptyManifest = (): Manifest => ({
+  epoch: 0,
+  generation: 0,
+  count: 0,
+  segments: {},
+  segment_count: 0,
+  folded_through: Timestamp.fromMillis(0),
+  pruned_through: Timestamp.fromMillis(0),
+  retired: {},
+  lease_until: null,
+});
+
+export const manifestOf = (doc: DocumentSnapshot): Manifest | null =>
+  doc.exists ? { ...emptyManifest(), ...(doc.data() as Partial<Manifest>) } : null;
+
+/** What a reader of the log needs of a log document. */
+export interface LogRecord {
+  id: string;
+  atMs: number;
+  /** memory id -> encoded entry; null: removed. */
+  changes: Record<string, string | null>;
+}
+
+export const logRecordOf = (doc: DocumentSnapshot): LogRecord => ({
+  id: doc.id,
+  atMs: (doc.get("at") as Timestamp).toMillis(),
+  changes: (doc.get("changes") ?? {}) as Record<string, string | null>,
+});
+
+/**
+ * Adds a commit's index changes to the caller's transaction or batch, as one log document (more
+ * for a very large commit): no read, no shared document, so writers never contend. `added` says
+ * how many memories the commit brought in or took out, so counting needs no scan (memory-quota.ts).
+ */
+export function writeIndexChanges(
+  writer: DocumentWriter,
+  db: Firestore,
+  aiUuid: string,
+  changes: { upserts: IndexEntry[]; removals: string[]; added: number },
+): void {
+  const items: Array<[string, string | null]> = [
+    ...changes.upserts.map((entry): [string, string] => [entry.id, encodeEntry(entry)]),
+    ...changes.removals.map((id): [string, null] => [id, null]),
+  ];
+  let part: Record<string, string | null> = {};
+  let bytes = 0;
+  let added = changes.added;
+  const flush = () => {
+    writer.set(indexLog(db, aiUuid).doc(), { at: FieldValue.serverTimestamp(), changes: part, added }, {});
+    added = 0;
+    part = {};
+    bytes = 0;
+  };
+  for (const [id, encoded] of items) {
+    if (bytes > 0 && bytes + id.length + (encoded?.length ?? 0) > LOG_DOCUMENT_BYTES) flush();
+    part[id] = encoded;
+    bytes += id.length + (encoded?.length ?? 0) + 8;
+  }
+  if (bytes > 0 || added !== 0) flush();
+}
+
+/** FNV-1a of the id as 32 bits: where a memory's entry lives never changes (a move keeps its id). */
+export function idHashBits(memoryId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < memoryId.length; i += 1) {
+    hash ^= memoryId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(2).padStart(32, "0");
+}
+
+/** The segment of the manifest whose prefix the id's hash starts with (segments' prefixes never overlap). */
+export function segmentFor(manifest: Pick<Manifest, "segments">, memoryId: string): string | null {
+  const bits = idHashBits(memoryId);
+  for (const [id, info] of Object.entries(manifest.segments)) if (bits.startsWith(info.prefix)) return id;
+  return null;
+}
+
+/** A segment's entries (memory id -> encoded entry) as stored: JSON, brotli-compressed. */
+export function encodeSegment(entries: Map<string, string>): Buffer {
+  return brotliCompressSync(Buffer.from(JSON.stringify(Object.fromEntries(entries))), {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_LGWIN]: 22 },
+  });
+}
+
+export function decodeSegment(data: Uint8Array): Map<string, string> {
+  return new Map(Object.entries(JSON.parse(brotliDecompressSync(data).toString("utf8")) as Record<string, string>));
+}
+
+/** Raw size of a segment's entries (what SEGMENT_SPLIT_BYTES bounds). */
+export const rawBytesOf = (entries: Map<string, string>): number => {
+  let bytes = 2;
+  for (const [id, encoded] of entries) bytes += id.length + encoded.length + 6;
+  return bytes;
+};
+
+/** Everything a reader needs, read in one consistent snapshot (a read-only transaction). */
+export interface IndexSnapshot {
+  manifest: Manifest | null;
+  /** Segment or legacy-shard contents: memory id -> encoded entry. */
+  bases: Array<Map<string, string>>;
+  log: LogRecord[];
+  readTime: Timestamp;
+}
+
+const logSince = (db: Firestore, aiUuid: string, sinceMs: number) =>
+  indexLog(db, aiUuid).where("at", ">", Timestamp.fromMillis(sinceMs)).orderBy("at");
+
+/** The entries of the legacy shards (an AI not migrated yet): `entries` maps of id -> encoded entry. */
+function legacyEntries(docs: DocumentSnapshot[]): Array<Map<string, string>> {
+  return docs
+    .filter((doc) => /^s\d\d$/.test(doc.id))
+    .map((doc) => new Map(Object.entries((doc.get("entries") ?? {}) as Record<string, string>)));
+}
+
+/**
+ * Reads the AI's index as of one moment: the manifest, its segments and the log not folded yet
+ * (or, before the AI was migrated, the legacy shards and the whole log).
+ */
+export async function readIndexSnapshot(db: Firestore, aiUuid: string): Promise<IndexSnapshot> {
+  return db.runTransaction(
+    async (tx: Transaction) => {
+      const manifest = manifestOf(await tx.get(manifestRef(db, aiUuid)));
+      let bases: Array<Map<string, string>>;
+      if (manifest) {
+        const ids = Object.keys(manifest.segments);
+        const docs = ids.length ? await tx.getAll(...ids.map((id) => indexSegments(db, aiUuid).doc(id))) : [];
+        const missing = docs.find((doc) => !doc.exists);
+        if (missing) throw new Error(`index segment ${missing.id} of AI ${aiUuid} is missing`);
+        bases = docs.map((doc) => decodeSegment(doc.get("data") as Uint8Array));
+      } else {
+        bases = legacyEntries((await tx.get(legacyShards(db, aiUuid))).docs);
+      }
+      const since = manifest ? manifest.folded_through.toMillis() - OVERLAP_MS : 0;
+      const log = await tx.get(logSince(db, aiUuid, since));
+      return { manifest, bases, log: log.docs.map(logRecordOf), readTime: log.readTime };
+    },
+    { readOnly: true },
+  );
+}
+
+/** The log documents after a moment, oldest first, at most `limit`. */
+export async function readLogSince(db: Firestore, aiUuid: string, sinceMs: number, limit: number) {
+  const snapshot = await logSince(db, aiUuid, sinceMs).limit(limit).get();
+  return { log: snapshot.docs.map(logRecordOf), readTime: snapshot.readTime };
+}
+
+/** What a warm reader checks with each catch-up: whether the index was rebuilt, or its log pruned. */
+export async function readManifestMarks(db: Firestore, aiUuid: string): Promise<{ epoch: number; prunedMs: number }> {
+  const [doc] = await db.getAll(manifestRef(db, aiUuid), { fieldMask: ["epoch", "pruned_through"] });
+  return {
+    epoch: Number(doc.get("epoch") ?? 0),
+    prunedMs: (doc.get("pruned_through") as Timestamp | undefined)?.toMillis() ?? 0,
+  };
+}
+
+/**
+ * The final entries of a snapshot, decoded one at a time: the bases, with the log applied in
+ * commit order on top (the last change of an id wins). Never holds them all decoded at once.
+ */
+export function* entriesOf(snapshot: Pick<IndexSnapshot, "bases" | "log">): Generator<IndexEntry> {
+  const latest = new Map<string, string | null>();
+  for (const record of snapshot.log)
+    for (const [id, encoded] of Object.entries(record.changes)) latest.set(id, encoded);
+  for (const base of snapshot.bases) {
+    for (const [id, encoded] of base) {
+      if (latest.has(id)) continue;
+      const entry = decodeEntry(id, encoded);
+      if (entry) yield entry;
+    }
+  }
+  for (const [id, encoded] of latest) {
+    const entry = encoded === null ? null : decodeEntry(id, encoded);
+    if (entry) yield entry;
+  }
+}
