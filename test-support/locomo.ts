@@ -117,3 +117,21 @@ export function measureRecall(dataset = loadLocomo(), k = 10): RecallReport {
   });
   return { k, questions, ours: ours / questions, plainBm25: plain / questions };
 }
+
+/**
+ * Texts the size of a daily chat's exchanges: consecutive LoCoMo turns joined as user and
+ * assistant until about 1 KB, a day number making each its own. `exchangeText(i)` is the i-th.
+ */
+export function exchangeTexts(dataset = loadLocomo()): (index: number) => string {
+  const turns = dataset.flatMap((conversation, index) => turnsOf(conversation, index).map((turn) => turn.text));
+  return (index) => {
+    const parts = [`Day ${1 + index}.`];
+    let length = 0;
+    for (let k = 0; length < 900; k += 1) {
+      const turn = turns[(index * 7 + k) % turns.length];
+      parts.push(`${k % 2 ? "Assistant" : "User"}: ${turn}`);
+      length += turn.length;
+    }
+    return parts.join("\n");
+  };
+}

@@ -8,7 +8,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { loadLocomo, turnsOf } from "../../test-support/locomo";
+import { exchangeTexts, loadLocomo } from "../../test-support/locomo";
 import { encodeEntry, entryOf, INDEX_MAX_BYTES, MemoryIndex, SHARDS, shardOf } from "./functions";
 import type { Results } from "./stats";
 
@@ -29,20 +29,9 @@ const heap = (): number => {
 };
 
 const dataset = loadLocomo();
-const turns = dataset.flatMap((conversation, index) => turnsOf(conversation, index).map((turn) => turn.text));
 const questions = dataset.flatMap((conversation) => conversation.qa.map((qa) => qa.question));
-
-/** The i-th exchange: turns joined as user and assistant until about 1 KB, a day number making it its own. */
-export function exchangeText(index: number): string {
-  const parts = [`Day ${1 + index}.`];
-  let length = 0;
-  for (let k = 0; length < 900; k += 1) {
-    const turn = turns[(index * 7 + k) % turns.length];
-    parts.push(`${k % 2 ? "Assistant" : "User"}: ${turn}`);
-    length += turn.length;
-  }
-  return parts.join("\n");
-}
+/** The i-th exchange-sized text (about 1 KB of LoCoMo dialogue). */
+export const exchangeText = exchangeTexts(dataset);
 
 export function benchExchangeIndex(results: Results): void {
   const before = heap();
