@@ -16,8 +16,8 @@ export const bucketOf = (type: MemoryType, invalidated: boolean): number =>
 export const BUCKETS = MEMORY_TYPES.length * 2;
 /** The bucket of a removed entry's slot, until a compaction drops it. */
 export const DEAD = 255;
-/** Heap of an id beside its characters: its string's header, its place in `ids` and in the id map (measured). */
-const ID_BYTES = 80;
+/** Heap of an id beside its characters: its string's header, its place in `ids` (measured). */
+const ID_BYTES = 40;
 
 type Column = Uint8Array | Int32Array | Float64Array;
 

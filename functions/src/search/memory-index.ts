@@ -2,7 +2,7 @@ import { MEMORY_TYPES, type MemoryType } from "../memory/memory-types";
 import type { IndexEntry } from "./index-entry";
 import { BUCKETS, bucketOf, EntryColumns, type IndexedMemory } from "./index-memory-columns";
 import { bestSlots, type QueryTerm, type SlotScoring } from "./index-memory-top";
-import { MAX_SLOTS, type PostingList, PostingLists, slotOf } from "./postings";
+import { MAX_SLOTS, mapBytes, type PostingList, PostingLists, slotOf } from "./postings";
 import { tokenize } from "./text";
 
 /**
@@ -76,7 +76,8 @@ export class MemoryIndex {
 
   /** The heap the index holds, estimated from what it allocated (bytes). */
   get bytes(): number {
-    return this.columns.bytes + this.postings.bytes + this.expiring.size * EXPIRING_BYTES + INDEX_BYTES;
+    const own = mapBytes(this.slotOf.size) + this.expiring.size * EXPIRING_BYTES + INDEX_BYTES;
+    return this.columns.bytes + this.postings.bytes + own;
   }
 
   /** What the entries take in the persisted index, estimated from their terms (bytes). */

@@ -15,8 +15,11 @@ const MAX_TF = 255;
 export const MAX_SLOTS = 2 ** 24;
 /** Heap of a typed array beside its contents: its object, its ArrayBuffer, the buffer's bookkeeping (measured). */
 export const TYPED_ARRAY_BYTES = 140;
-/** Heap of a term beside its postings: its string's header, its entry in the term map (measured). */
-const TERM_BYTES = 56;
+/** Heap of a term's string beside its characters (measured). */
+const TERM_BYTES = 32;
+
+/** Heap of a Map of this many entries: V8 sizes its table in powers of two, 28 bytes a place. */
+export const mapBytes = (entries: number): number => 28 * 2 ** Math.ceil(Math.log2(Math.max(entries, 4)));
 
 /** One term's postings as the range [start, end) of `values`. */
 export interface PostingList {
@@ -52,7 +55,8 @@ export class PostingLists {
   private offsets = new Int32Array(64);
   private maxTfs = new Uint8Array(64);
   private minLengthsPerTf = new Float32Array(64);
-  private readonly own: Array<Uint32Array | undefined> = [];
+  /** A long list's own array, by term id (null for a pooled list). */
+  private readonly own: Array<Uint32Array | null> = [];
   private pool = new Uint32Array(256);
   private poolEnd = 0;
   /** Freed chunks by size class (capacity 2^class), reused before the pool grows. */
@@ -64,7 +68,8 @@ export class PostingLists {
 
   /** The heap the lists hold (bytes). */
   get bytes(): number {
-    let bytes = this.pool.byteLength + 4 * TYPED_ARRAY_BYTES + this.ids.size * TERM_BYTES + this.termChars;
+    let bytes = this.pool.byteLength + 6 * TYPED_ARRAY_BYTES + this.ids.size * TERM_BYTES + this.termChars;
+    bytes += mapBytes(this.ids.size);
     bytes += this.counts.byteLength * 4 + this.maxTfs.byteLength + this.own.length * 8;
     for (const array of this.own) if (array) bytes += array.byteLength + TYPED_ARRAY_BYTES;
     return bytes;
@@ -157,6 +162,7 @@ export class PostingLists {
     const id = this.ids.size;
     if (id === this.counts.length) this.resizeTerms(Math.max(64, Math.ceil(id * 1.5)));
     this.ids.set(term, id);
+    this.own.push(null);
     this.termChars += term.length;
     this.counts[id] = 0;
     this.capacities[id] = 0;
