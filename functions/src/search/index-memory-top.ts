@@ -48,10 +48,16 @@ export function bestSlots(terms: QueryTerm[], limit: number, scoring: SlotScorin
   const byBound = terms.map((_, index) => index).sort((a, b) => terms[a].bound - terms[b].bound);
   /** below[k]: the most the terms byBound[0..k) add together. */
   const below = new Float64Array(count + 1);
+  const placeOf = new Int32Array(count);
   byBound.forEach((term, k) => {
     below[k + 1] = below[k] + terms[term].bound;
+    placeOf[term] = k;
   });
-  const at = terms.map((term) => term.list.start);
+  // Cursors by place in byBound: the inner loops read typed arrays, not objects.
+  const values = byBound.map((term) => terms[term].list.values);
+  const ends = Int32Array.from(byBound, (term) => terms[term].list.end);
+  const at = Int32Array.from(byBound, (term) => terms[term].list.start);
+  const weights = Float64Array.from(byBound, (term) => terms[term].weight);
   const tfs = new Uint8Array(count);
   const parts = new Float64Array(count);
   // Terms byBound[essential..] are walked; those below only probed.
@@ -59,24 +65,19 @@ export function bestSlots(terms: QueryTerm[], limit: number, scoring: SlotScorin
   while (essential < count) {
     let slot = NONE;
     for (let k = essential; k < count; k += 1) {
-      const { list } = terms[byBound[k]];
-      const i = at[byBound[k]];
-      if (i < list.end && slotOf(list.values[i]) < slot) slot = slotOf(list.values[i]);
+      if (at[k] < ends[k] && slotOf(values[k][at[k]]) < slot) slot = slotOf(values[k][at[k]]);
     }
     if (slot === NONE) break;
     tfs.fill(0);
     for (let k = essential; k < count; k += 1) {
-      const term = byBound[k];
-      const { values, end } = terms[term].list;
-      if (at[term] < end && slotOf(values[at[term]]) === slot) tfs[term] = tfOf(values[at[term]++]);
+      if (at[k] < ends[k] && slotOf(values[k][at[k]]) === slot) tfs[k] = tfOf(values[k][at[k]++]);
     }
     if (!scoring.searchable(slot)) continue;
     let partial = 0;
     for (let k = essential; k < count; k += 1) {
-      const term = byBound[k];
-      if (tfs[term] === 0) continue;
-      parts[term] = scoring.termScore(terms[term].weight, tfs[term], slot);
-      partial += parts[term];
+      if (tfs[k] === 0) continue;
+      parts[k] = scoring.termScore(weights[k], tfs[k], slot);
+      partial += parts[k];
     }
     const boost = scoring.boost(slot) * SAFETY;
     let pruned = false;
@@ -85,22 +86,21 @@ export function bestSlots(terms: QueryTerm[], limit: number, scoring: SlotScorin
         pruned = true;
         continue;
       }
-      const term = byBound[k];
-      const { values, end } = terms[term].list;
-      at[term] = seek(values, at[term], end, slot);
-      if (at[term] === end || slotOf(values[at[term]]) !== slot) continue;
-      tfs[term] = tfOf(values[at[term]]);
-      parts[term] = scoring.termScore(terms[term].weight, tfs[term], slot);
-      partial += parts[term];
+      at[k] = seek(values[k], at[k], ends[k], slot);
+      if (at[k] === ends[k] || slotOf(values[k][at[k]]) !== slot) continue;
+      tfs[k] = tfOf(values[k][at[k]]);
+      parts[k] = scoring.termScore(weights[k], tfs[k], slot);
+      partial += parts[k];
     }
-    if (pruned) continue;
+    if (pruned || (best.full && partial * boost < best.threshold)) continue;
     // Summed in the query's order, as a slot's score always was: equal scores stay equal.
     let relevance = 0;
     let covered = 0;
     for (let term = 0; term < count; term += 1) {
-      if (tfs[term] === 0) continue;
-      relevance += parts[term];
-      covered += terms[term].weight;
+      const k = placeOf[term];
+      if (tfs[k] === 0) continue;
+      relevance += parts[k];
+      covered += weights[k];
     }
     best.offer({ slot, score: scoring.score(slot, relevance), relevance, covered });
     while (best.full && essential < count && below[essential + 1] * scoring.maxBoost * SAFETY < best.threshold) {
