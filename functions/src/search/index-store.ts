@@ -180,14 +180,19 @@ export const rawBytesOf = (entries: Map<string, string>): number => {
 /** Everything a reader needs, read in one consistent snapshot (a read-only transaction). */
 export interface IndexSnapshot {
   manifest: Manifest | null;
-  /** Segment or legacy-shard contents: memory id -> encoded entry. */
-  bases: Array<Map<string, string>>;
+  /** Segment or legacy-shard contents (memory id -> encoded entry), each decoded only when iterated. */
+  bases: Array<Iterable<[string, string]>>;
   log: LogRecord[];
   readTime: Timestamp;
 }
 
 const logSince = (db: Firestore, aiUuid: string, sinceMs: number) =>
   indexLog(db, aiUuid).where("at", ">", Timestamp.fromMillis(sinceMs)).orderBy("at");
+
+/** A segment decompressed when iterated, and let go after: a cold load holds one decoded at a time. */
+const lazily = (decode: () => Map<string, string>): Iterable<[string, string]> => ({
+  [Symbol.iterator]: () => decode()[Symbol.iterator](),
+});
 
 /** The entries of the legacy shards (an AI not migrated yet): `entries` maps of id -> encoded entry. */
 function legacyEntries(docs: DocumentSnapshot[]): Array<Map<string, string>> {
@@ -204,13 +209,13 @@ export async function readIndexSnapshot(db: Firestore, aiUuid: string): Promise<
   return db.runTransaction(
     async (tx: Transaction) => {
       const manifest = manifestOf(await tx.get(manifestRef(db, aiUuid)));
-      let bases: Array<Map<string, string>>;
+      let bases: IndexSnapshot["bases"];
       if (manifest) {
         const ids = Object.keys(manifest.segments);
         const docs = ids.length ? await tx.getAll(...ids.map((id) => indexSegments(db, aiUuid).doc(id))) : [];
         const missing = docs.find((doc) => !doc.exists);
         if (missing) throw new Error(`index segment ${missing.id} of AI ${aiUuid} is missing`);
-        bases = docs.map((doc) => decodeSegment(doc.get("data") as Uint8Array));
+        bases = docs.map((doc) => lazily(() => decodeSegment(doc.get("data") as Uint8Array)));
       } else {
         bases = legacyEntries((await tx.get(legacyShards(db, aiUuid))).docs);
       }
