@@ -10,7 +10,7 @@ import { indexSegments, OVERLAP_MS } from "./index-store";
 
 /** Memories per transaction: with their legacy clean-up, under Firestore's 500 writes. */
 const CHUNK = 100;
-/** How long a rebuild holds the index against compactions (a rebuild of 250k memories takes minutes). */
+/** How long a rebuild (the command's) holds the index against compactions: one of 250k memories takes minutes. */
 const REBUILD_LEASE_MS = 30 * 60_000;
 
 export interface ReindexReport {
@@ -68,8 +68,13 @@ async function reindexChunk(
  * while the AI is in use: the segments hold each memory as read at or after the rebuild began, and
  * every change since is in the log, which readers replay on top (last change wins).
  */
-export async function reindexAi(db: Firestore, aiUuid: string, nowMs = Date.now()): Promise<ReindexReport> {
-  const lease = await takeLease(db, aiUuid, nowMs, REBUILD_LEASE_MS);
+export async function reindexAi(
+  db: Firestore,
+  aiUuid: string,
+  options: { nowMs?: number; leaseMs?: number } = {},
+): Promise<ReindexReport> {
+  const nowMs = options.nowMs ?? Date.now();
+  const lease = await takeLease(db, aiUuid, nowMs, options.leaseMs ?? REBUILD_LEASE_MS);
   if (!lease) {
     throw new AppError(
       "failed_precondition",
