@@ -29,12 +29,15 @@ export const { searchMemories } = lib(
 export const { MemoryIndex } = lib(
   "./search/memory-index.js",
 ) as typeof import("../../functions/src/search/memory-index");
-export const { encodeEntry, entryOf } = lib(
+export const { decodeEntry, encodeEntry, entryOf } = lib(
   "./search/index-entry.js",
 ) as typeof import("../../functions/src/search/index-entry");
-export const { SHARDS, shardOf } = lib(
-  "./search/index-shards.js",
-) as typeof import("../../functions/src/search/index-shards");
-export const { INDEX_MAX_BYTES } = lib(
+export const { INDEX_MAX_MEMORIES } = lib(
   "./search/index-limits.js",
 ) as typeof import("../../functions/src/search/index-limits");
+export const { emptyManifest, entriesOf, indexLog, indexSegments, manifestRef, OVERLAP_MS, readIndexSnapshot } = lib(
+  "./search/index-store.js",
+) as typeof import("../../functions/src/search/index-store");
+export const { compactIndex, writeSegments } = lib(
+  "./search/index-compaction.js",
+) as typeof import("../../functions/src/search/index-compaction");
