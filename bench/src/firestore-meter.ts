@@ -18,7 +18,7 @@ type Firestore = AppDeps["db"];
 export interface OpCounts {
   /** Billed document reads: documents returned by lookups and queries (min 1 per query). */
   reads: number;
-  /** Of those reads, lookups of documents that do not exist. */
+  /** Of those reads, lookups of memory documents that do not exist (a fixture's memories with an index entry only). */
   missing: number;
   /** Protobuf bytes of the read RPCs' responses. */
   bytes: number;
@@ -33,6 +33,8 @@ export interface OpCounts {
   /** Transactions begun. */
   transactions: number;
 }
+
+const MEMORY_PATH = /\/(working_memory|long_term_memory|personal_logs|archive)\/[^/]+$/;
 
 const zero = (): OpCounts => ({
   reads: 0,
@@ -120,7 +122,7 @@ export class FirestoreMeter {
         if (event === "data") {
           const chunk = args[0] as StreamChunk;
           if (chunk.found || chunk.missing || chunk.document) documents += 1;
-          if (chunk.missing) counts.missing += 1;
+          if (typeof chunk.missing === "string" && MEMORY_PATH.test(chunk.missing)) counts.missing += 1;
           if (method === "runAggregationQuery") documents += aggregationReads(chunk);
           if (type) counts.bytes += type.encode(type.fromObject(chunk)).finish().length;
         }
