@@ -7,7 +7,8 @@ import {
   type LogRecord,
   OVERLAP_MS,
   readIndexSnapshot,
-  readLogSince,
+  countLog,
+  readLog,
   readManifestMarks,
 } from "./index-store";
 import { MemoryIndex } from "./memory-index";
@@ -16,8 +17,8 @@ import { Refresher } from "./refresher";
 /**
  * Each instance keeps the search index of the AIs it serves. A cold one reads the persisted index
  * (segments and the log not folded yet, index-store.ts). A warm one is brought up to date by the
- * index log: the changes committed since the last look, minus an overlap, usually none or one
- * document (a change carries its entry, so no memory is read). Every memory whose write was
+ * index log: the changes committed since the last look, usually none or one document (a change
+ * carries its entry, so no memory is read), and a count of the overlap window for late ones. Every memory whose write was
  * acknowledged before a search started is in what that search ranks.
  */
 
@@ -86,18 +87,27 @@ function remembered(cached: CachedIndex, log: LogRecord[]): void {
 }
 
 /**
- * Applies the log documents not applied yet, in commit order; a change older than one already
- * applied to the same memory (it became visible late) is skipped. False when there were too many,
- * the index was rebuilt, or the log was pruned past where this index caught up to.
+ * Applies the log documents committed since the last look, in commit order: those after the
+ * watermark, and, when counting the overlap window finds more than were applied from it, the
+ * window's late ones (a change older than one already applied to the same memory is skipped).
+ * Three reads when nothing is late, whatever was written. False when there were too many, the
+ * index was rebuilt, or the log was pruned past where this index caught up to.
  */
 async function catchUp(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<boolean> {
-  const sinceMs = cached.watermarkMs - OVERLAP_MS;
-  const [{ log, readTime }, marks] = await Promise.all([
-    readLogSince(db, aiUuid, sinceMs, MAX_CATCH_UP_DOCS + cached.applied.size),
+  const windowStartMs = cached.watermarkMs - OVERLAP_MS;
+  const [after, inWindow, marks] = await Promise.all([
+    readLog(db, aiUuid, cached.watermarkMs, MAX_CATCH_UP_DOCS),
+    countLog(db, aiUuid, windowStartMs, cached.watermarkMs),
     readManifestMarks(db, aiUuid),
   ]);
-  const fresh = log.filter((record) => !cached.applied.has(record.id));
-  if (marks.epoch !== cached.epoch || marks.prunedMs >= sinceMs || fresh.length >= MAX_CATCH_UP_DOCS) return false;
+  if (marks.epoch !== cached.epoch || marks.prunedMs >= windowStartMs || after.log.length >= MAX_CATCH_UP_DOCS)
+    return false;
+  let fresh = after.log;
+  if (inWindow > cached.applied.size) {
+    const window = await readLog(db, aiUuid, windowStartMs, MAX_CATCH_UP_DOCS, cached.watermarkMs);
+    const late = window.log.filter((record) => !cached.applied.has(record.id));
+    fresh = [...late, ...fresh].sort((a, b) => a.atMs - b.atMs);
+  }
   for (const record of fresh) {
     for (const [id, encoded] of Object.entries(record.changes)) {
       if ((cached.changedAt.get(id) ?? 0) > record.atMs) continue;
@@ -106,7 +116,7 @@ async function catchUp(db: Firestore, cached: CachedIndex, aiUuid: string): Prom
       else cached.index.remove(id);
     }
   }
-  cached.watermarkMs = readTime.toMillis();
+  cached.watermarkMs = after.readTime.toMillis();
   remembered(cached, fresh);
   return true;
 }

@@ -208,10 +208,18 @@ export async function readIndexSnapshot(db: Firestore, aiUuid: string): Promise<
   );
 }
 
-/** The log documents after a moment, oldest first, at most `limit`. */
-export async function readLogSince(db: Firestore, aiUuid: string, sinceMs: number, limit: number) {
-  const snapshot = await logSince(db, aiUuid, sinceMs).limit(limit).get();
+/** The log documents after `sinceMs` (and up to `untilMs`), oldest first, at most `limit`. */
+export async function readLog(db: Firestore, aiUuid: string, sinceMs: number, limit: number, untilMs?: number) {
+  let query = logSince(db, aiUuid, sinceMs);
+  if (untilMs !== undefined) query = query.where("at", "<=", Timestamp.fromMillis(untilMs));
+  const snapshot = await query.limit(limit).get();
   return { log: snapshot.docs.map(logRecordOf), readTime: snapshot.readTime };
+}
+
+/** How many log documents there are after `sinceMs` and up to `untilMs`: one read per 1,000. */
+export async function countLog(db: Firestore, aiUuid: string, sinceMs: number, untilMs: number): Promise<number> {
+  const counted = await logSince(db, aiUuid, sinceMs).where("at", "<=", Timestamp.fromMillis(untilMs)).count().get();
+  return counted.data().count;
 }
 
 /** What a warm reader checks with each catch-up: whether the index was rebuilt, or its log pruned. */
