@@ -202,7 +202,7 @@ async function warmTurns(results: Results, local: LocalApi, ai: HandshakeBody, s
   );
 }
 
-/** Creates through the API, `CREATES` from `CLIENTS` clients, exchange-sized; creates per second. */
+/** Creates through the API, `CREATES` from `CLIENTS` clients, exchange-sized (texts from `from` on); creates per second. */
 async function creates(local: LocalApi, ai: HandshakeBody, from: number): Promise<number> {
   const run = await timeConcurrent(CREATES, CLIENTS, (i) => createMemory(local.url, ai, exchangeText(from + i)));
   return (CREATES / run.wallMs) * 1000;
@@ -214,16 +214,19 @@ async function creates(local: LocalApi, ai: HandshakeBody, from: number): Promis
  * ahead, so each pass folds every log document written so far (the product folds those older than it).
  */
 async function createsWhileCompacting(results: Results, local: LocalApi, ai: HandshakeBody, size: ExchangeSize) {
+  const warmUp = size.count + IMPORT_MAX + 2 * CREATES;
+  await timeConcurrent(CLIENTS * 2, CLIENTS, (i) => createMemory(local.url, ai, exchangeText(warmUp + i)));
   const alone = await creates(local, ai, size.count + IMPORT_MAX);
   let running = true;
-  let passes = 0;
   let folded = 0;
   let written = 0;
+  const passMs: number[] = [];
   const loop = (async () => {
     while (running) {
+      const start = now();
       const report = await compactIndex(db, ai.ai_uuid, Date.now() + OVERLAP_MS);
       if (report.compacted) {
-        passes += 1;
+        passMs.push(now() - start);
         folded += report.folded_log_docs;
         written += report.segments_written;
       } else await new Promise((resolve) => setTimeout(resolve, 100));
@@ -240,8 +243,8 @@ async function createsWhileCompacting(results: Results, local: LocalApi, ai: Han
     "creates/s",
     { name: "the same creates, no compaction running", value: alone },
     `${CREATES} exchange-sized creates from ${CLIENTS} clients while compactIndex ran in a loop on the same AI ` +
-      `(${size.count} memories), in this process: ${passes} passes folded ${folded} log documents into ${written} ` +
-      `new segments; the index then held ${final.count} entries in ${final.segments} segments`,
+      `(${size.count} memories), in this process: ${passMs.length} passes (median ${median(passMs).toFixed(0)} ms) ` +
+      `folded ${folded} log documents into ${written} new segments; the index then held ${final.count} entries in ${final.segments} segments`,
   );
 }
 
