@@ -28,6 +28,23 @@ function eventData(change: MemoryChange): MemoryUpdate {
   return change.from ? { ...data, from: change.from, to: memory.memory_type } : data;
 }
 
+/** Memories each type gained or lost by the changes: a move is one out of its old type and one into the new. */
+function addedBy(changes: MemoryChange[]): Partial<Record<MemoryType, number>> {
+  const added: Partial<Record<MemoryType, number>> = {};
+  const add = (type: MemoryType, by: number) => {
+    added[type] = (added[type] ?? 0) + by;
+  };
+  for (const { action, memory, from } of changes) {
+    if (action === "created") add(memory.memory_type, 1);
+    if (action === "deleted") add(memory.memory_type, -1);
+    if (action === "moved" && from) {
+      add(from, -1);
+      add(memory.memory_type, 1);
+    }
+  }
+  return added;
+}
+
 /**
  * The writes that go with changes of an AI's memories, added to the caller's transaction or batch:
  * each memory's entry in the AI's search index log, and one `memory_update` event per change in its
@@ -47,7 +64,7 @@ export function recordMemoryChanges(
   writeIndexChanges(writer, db, aiUuid, {
     upserts: kept.map(({ memory }) => entryOf({ ...memory, text: memoryText(memory) })),
     removals: deleted.map(({ memory }) => memory.id),
-    added: changes.filter((change) => change.action === "created").length - deleted.length,
+    added: addedBy(changes),
   });
   return changes.map((change) => {
     const eventId = `mu-${randomUUID()}`;

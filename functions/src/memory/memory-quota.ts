@@ -1,8 +1,8 @@
-import { AggregateField, type Firestore, type Query, type Timestamp } from "firebase-admin/firestore";
+import type { Firestore } from "firebase-admin/firestore";
 import { AppError } from "../errors";
 import { cachedIndex } from "../search/index-cache";
 import { INDEX_MAX_MEMORIES } from "../search/index-limits";
-import { indexLog, manifestRef } from "../search/index-store";
+import { memoryCounts } from "./registry-service";
 import { type AiRecord, settingOf } from "./registry-service";
 
 /** How long an instance trusts a count before it counts again. */
@@ -10,19 +10,14 @@ const COUNT_TTL_MS = 5_000;
 
 /**
  * The AI's memories across its four types, without reading them: the instance's warm index holds
- * an entry for each (as of its last catch-up, seconds ago at most while the AI is in use); else
- * the manifest's count of what is folded into segments plus what the log added since (a sum over
- * its few unfolded documents): two reads, whatever the AI's size.
+ * an entry for each (as of its last catch-up, seconds ago at most while the AI is in use); else the
+ * counts its index keeps (two reads, whatever its size; memoryCounts).
  */
-async function countMemories(db: Firestore, aiUuid: string): Promise<number> {
+async function heldMemories(db: Firestore, aiUuid: string): Promise<number> {
   const warm = cachedIndex(aiUuid);
   if (warm) return warm.size;
-  const [manifest] = await db.getAll(manifestRef(db, aiUuid), { fieldMask: ["count", "folded_through"] });
-  let unfolded: Query = indexLog(db, aiUuid);
-  const folded = manifest.get("folded_through") as Timestamp | undefined;
-  if (folded) unfolded = unfolded.where("at", ">", folded);
-  const added = await unfolded.aggregate({ added: AggregateField.sum("added") }).get();
-  return Number(manifest.get("count") ?? 0) + Number(added.data().added ?? 0);
+  const counts = await memoryCounts(db, aiUuid);
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
 }
 
 /**
@@ -35,7 +30,7 @@ async function countMemories(db: Firestore, aiUuid: string): Promise<number> {
 export class MemoryQuota {
   private readonly counts = new Map<string, { count: number; atMs: number }>();
 
-  constructor(private readonly count: (db: Firestore, aiUuid: string) => Promise<number> = countMemories) {}
+  constructor(private readonly count: (db: Firestore, aiUuid: string) => Promise<number> = heldMemories) {}
 
   async reserve(db: Firestore, ai: AiRecord, adding: number, nowMs = Date.now()): Promise<void> {
     let known = this.counts.get(ai.ai_uuid);

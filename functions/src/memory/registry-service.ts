@@ -4,6 +4,7 @@ import { AppError, notFound } from "../errors";
 import { type AiSettings, DEFAULT_SETTINGS, settingsOf } from "./ai-settings";
 import type { RoomEvent } from "../events/room-events";
 import { storedAs } from "../firestore-converter";
+import { countMemories } from "../search/index-store";
 import { MEMORY_TYPES, type MemoryType, type StoredMemory } from "./memory-types";
 
 export type { AiSettings };
@@ -123,10 +124,13 @@ export async function revokeAiTokens(db: Firestore, aiUuid: string): Promise<num
 }
 
 /**
- * Memories per type, counted when asked (count() costs one read per 1,000 memories): exact whatever
- * the write rate, and no document takes a write for every memory change to keep a counter.
+ * Memories per type: from the counts the AI's search index keeps (two reads, whatever its size),
+ * or, for an AI whose index has no manifest yet (fewer than 64 changes, or not migrated), counted
+ * with count() (one read per 1,000 memories). No document takes a write per change to keep them.
  */
 export async function memoryCounts(db: Firestore, aiUuid: string): Promise<Record<MemoryType, number>> {
+  const indexed = await countMemories(db, aiUuid);
+  if (indexed) return indexed;
   const counts = await Promise.all(MEMORY_TYPES.map((type) => memoryCollection(db, aiUuid, type).count().get()));
   return Object.fromEntries(MEMORY_TYPES.map((type, index) => [type, counts[index].data().count])) as Record<
     MemoryType,

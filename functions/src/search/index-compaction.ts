@@ -1,4 +1,5 @@
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { MEMORY_TYPES } from "../memory/memory-types";
 import {
   decodeSegment,
   emptyManifest,
@@ -17,6 +18,8 @@ import {
   SEGMENT_SPLIT_BYTES,
   type SegmentInfo,
   segmentFor,
+  type TypeCounts,
+  typeCountsOf,
 } from "./index-store";
 
 /**
@@ -100,10 +103,28 @@ export async function writeSegments(
     const id = `p${part.prefix || "x"}-g${generation}`;
     const data = encodeSegment(part.entries);
     void writer.set(indexSegments(db, aiUuid).doc(id), { prefix: part.prefix, count: part.entries.size, data });
-    written[id] = { prefix: part.prefix, count: part.entries.size, bytes: data.length };
+    written[id] = {
+      prefix: part.prefix,
+      count: part.entries.size,
+      types: typeCountsOf(part.entries.values()),
+      bytes: data.length,
+    };
   }
   await writer.close();
   return written;
+}
+
+/** Entries of the segments, in all and per type. */
+export function totalsOf(segments: Record<string, SegmentInfo>): { count: number; counts: TypeCounts } {
+  const counts = Object.fromEntries(MEMORY_TYPES.map((type) => [type, 0])) as TypeCounts;
+  let count = 0;
+  for (const info of Object.values(segments)) {
+    count += info.count;
+    MEMORY_TYPES.forEach((type, index) => {
+      counts[type] += info.types?.[index] ?? 0;
+    });
+  }
+  return { count, counts };
 }
 
 /**
@@ -114,7 +135,7 @@ export async function swapManifest(
   db: Firestore,
   aiUuid: string,
   seen: Manifest,
-  next: Pick<Manifest, "epoch" | "count" | "segments" | "folded_through">,
+  next: Pick<Manifest, "epoch" | "count" | "counts" | "segments" | "folded_through">,
   nowMs: number,
 ): Promise<Manifest | null> {
   return db.runTransaction(async (tx) => {
@@ -232,12 +253,12 @@ export async function compactIndex(db: Firestore, aiUuid: string, nowMs = Date.n
     }
     const written = await writeSegments(db, aiUuid, leased.generation + 1, contents);
     const segments = { ...kept, ...written };
-    const count = Object.values(segments).reduce((sum, info) => sum + info.count, 0);
+    const { count, counts } = totalsOf(segments);
     const swapped = await swapManifest(
       db,
       aiUuid,
       leased,
-      { epoch: leased.epoch, count, segments, folded_through: foldedThrough },
+      { epoch: leased.epoch, count, counts, segments, folded_through: foldedThrough },
       nowMs,
     );
     if (!swapped) return skipped("lost_race", leased);

@@ -1,13 +1,15 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import {
+  AggregateField,
   type DocumentSnapshot,
   FieldValue,
   type Firestore,
+  type Query,
   Timestamp,
   type Transaction,
 } from "firebase-admin/firestore";
 import type { DocumentWriter } from "../firestore-writer";
-import { registryRef } from "../memory/registry-service";
+import { MEMORY_TYPES, type MemoryType } from "../memory/memory-types";
 import { decodeEntry, encodeEntry, type IndexEntry } from "./index-entry";
 
 /**
@@ -35,6 +37,8 @@ const LOG_DOCUMENT_BYTES = 256 * 1024;
  */
 export const OVERLAP_MS = 10_000;
 
+/** The AI's registry document, named here and not imported: the registry's service reads counts from this module. */
+const registryRef = (db: Firestore, aiUuid: string) => db.collection("ai_registry").doc(aiUuid);
 export const manifestRef = (db: Firestore, aiUuid: string) =>
   registryRef(db, aiUuid).collection("search_index").doc("manifest");
 export const indexLog = (db: Firestore, aiUuid: string) => registryRef(db, aiUuid).collection("index_log");
@@ -46,14 +50,21 @@ export const legacyShards = (db: Firestore, aiUuid: string) => registryRef(db, a
 export interface SegmentInfo {
   prefix: string;
   count: number;
+  /** Entries per memory type, in MEMORY_TYPES order. */
+  types: number[];
   bytes: number;
 }
+
+/** Memories per type, as the index counts them. */
+export type TypeCounts = Record<MemoryType, number>;
+export const noMemories = (): TypeCounts => ({ working_memory: 0, long_term_memory: 0, personal_logs: 0, archive: 0 });
 
 export interface Manifest {
   epoch: number;
   generation: number;
-  /** Entries held by the segments (memories of every type). */
+  /** Entries held by the segments (memories of every type), and per type. */
   count: number;
+  counts: TypeCounts;
   segments: Record<string, SegmentInfo>;
   /** How many segments there are (read without the map, to size the next fold). */
   segment_count: number;
@@ -71,6 +82,7 @@ export const emptyManifest = (): Manifest => ({
   epoch: 0,
   generation: 0,
   count: 0,
+  counts: noMemories(),
   segments: {},
   segment_count: 0,
   folded_through: Timestamp.fromMillis(0),
@@ -99,13 +111,14 @@ export const logRecordOf = (doc: DocumentSnapshot): LogRecord => ({
 /**
  * Adds a commit's index changes to the caller's transaction or batch, as one log document (more
  * for a very large commit): no read, no shared document, so writers never contend. `added` says
- * how many memories the commit brought in or took out, so counting needs no scan (memory-quota.ts).
+ * how many memories of each type the commit brought in or took out (a move: one out, one in), so
+ * counting needs no scan (`countMemories`).
  */
 export function writeIndexChanges(
   writer: DocumentWriter,
   db: Firestore,
   aiUuid: string,
-  changes: { upserts: IndexEntry[]; removals: string[]; added: number },
+  changes: { upserts: IndexEntry[]; removals: string[]; added: Partial<TypeCounts> },
 ): void {
   const items: Array<[string, string | null]> = [
     ...changes.upserts.map((entry): [string, string] => [entry.id, encodeEntry(entry)]),
@@ -113,10 +126,11 @@ export function writeIndexChanges(
   ];
   let part: Record<string, string | null> = {};
   let bytes = 0;
-  let added = changes.added;
+  // Every type, zeros included: a query of several sums counts only documents holding all their fields.
+  let added: TypeCounts = { ...noMemories(), ...changes.added };
   const flush = () => {
     writer.set(indexLog(db, aiUuid).doc(), { at: FieldValue.serverTimestamp(), changes: part, added }, {});
-    added = 0;
+    added = noMemories();
     part = {};
     bytes = 0;
   };
@@ -125,7 +139,7 @@ export function writeIndexChanges(
     part[id] = encoded;
     bytes += id.length + (encoded?.length ?? 0) + 8;
   }
-  if (bytes > 0 || added !== 0) flush();
+  if (bytes > 0 || Object.values(added).some((count) => count !== 0)) flush();
 }
 
 /** FNV-1a of the id as 32 bits: where a memory's entry lives never changes (a move keeps its id). */
@@ -250,4 +264,34 @@ export function* entriesOf(snapshot: Pick<IndexSnapshot, "bases" | "log">): Gene
     const entry = encoded === null ? null : decodeEntry(id, encoded);
     if (entry) yield entry;
   }
+}
+
+/** Entries per type (in MEMORY_TYPES order) of encoded entries: the type is the second field. */
+export function typeCountsOf(entries: Iterable<string>): number[] {
+  const counts = MEMORY_TYPES.map(() => 0);
+  for (const encoded of entries) {
+    const type = Number(encoded.slice(encoded.indexOf("|") + 1, encoded.indexOf("|", 2)));
+    if (type >= 0 && type < counts.length) counts[type] += 1;
+  }
+  return counts;
+}
+
+/**
+ * The AI's memories per type, from its index, without reading them: the manifest's counts of what
+ * is folded, plus what the log added since (sums over its few unfolded documents): two reads,
+ * whatever the AI's size. Null for an AI without a manifest yet (small, or not migrated).
+ */
+export async function countMemories(db: Firestore, aiUuid: string): Promise<TypeCounts | null> {
+  const [manifest] = await db.getAll(manifestRef(db, aiUuid), { fieldMask: ["counts", "folded_through"] });
+  if (!manifest.exists) return null;
+  let unfolded: Query = indexLog(db, aiUuid);
+  const folded = manifest.get("folded_through") as Timestamp | undefined;
+  if (folded) unfolded = unfolded.where("at", ">", folded);
+  const sums = await unfolded
+    .aggregate(Object.fromEntries(MEMORY_TYPES.map((type) => [type, AggregateField.sum(`added.${type}`)])))
+    .get();
+  const counts = { ...noMemories(), ...((manifest.get("counts") ?? {}) as Partial<TypeCounts>) };
+  const added = sums.data() as Record<string, number | null>;
+  for (const type of MEMORY_TYPES) counts[type] += Number(added[type] ?? 0);
+  return counts;
 }

@@ -1,17 +1,19 @@
 import { MEMORY_TYPES, type MemoryType } from "../memory/memory-types";
 import type { IndexEntry } from "./index-entry";
-import { Postings } from "./postings";
+import { BUCKETS, bucketOf, EntryColumns, type IndexedMemory } from "./index-memory-columns";
+import { bestSlots, type QueryTerm, type SlotScoring } from "./index-memory-top";
+import { MAX_SLOTS, mapBytes, type PostingList, PostingLists, slotOf } from "./postings";
 import { tokenize } from "./text";
 
 /**
- * An AI's whole search index in memory: postings per term in typed arrays, so a query touches only
- * the memories that share a term with it, and BM25 runs over every memory exactly, with corpus
- * statistics (N, document frequency, average length) kept as entries come and go. An entry's terms
- * live only in the postings: a memory costs its fields and about 5 bytes per distinct term.
+ * An AI's whole search index in memory: the entries' fields in typed arrays by slot, each term's
+ * postings in packed 32-bit values, so a query touches only the postings of its terms, and BM25
+ * runs over every memory exactly, with corpus statistics (N, document frequency, average length)
+ * kept as entries come and go. At chat-exchange size a memory costs about 500 bytes, nearly all
+ * of it its postings (4 bytes per distinct term).
  */
 
-/** What the index keeps of an entry: all of it but its terms. */
-export type IndexedMemory = Omit<IndexEntry, "terms">;
+export type { IndexedMemory } from "./index-memory-columns";
 
 /** Which entries a search may return. */
 export interface CorpusOptions {
@@ -39,35 +41,32 @@ export interface RankedEntry {
 const K1 = 1.2;
 const B = 0.75;
 const DAY_MS = 86_400_000;
-/** Heap of an entry beside its postings: its object, its id, its place in the id map (measured). */
-const ENTRY_BYTES = 200;
 /** An encoded entry's fields beside its terms, and its map key's overhead (index-entry.ts). */
 const STORED_ENTRY_BYTES = 48;
-/** Heap of a term beside its postings: the string, its map entry, the Postings object. */
-const TERM_BYTES = 120;
-
-/** Count and total length of the entries of one type, current or superseded: BM25's N and average length. */
-type Bucket = { count: number; length: number };
-const bucketOf = (entry: IndexedMemory): number => MEMORY_TYPES.indexOf(entry.type) * 2 + (entry.invalidated ? 1 : 0);
+/** Heap of a slot in the set of expiring ones, and of the index's own objects (measured). */
+const EXPIRING_BYTES = 40;
+const INDEX_BYTES = 2_000;
 
 export class MemoryIndex {
-  private readonly slots: Array<IndexedMemory | null> = [];
+  private readonly columns = new EntryColumns();
+  private postings = new PostingLists();
   private readonly slotOf = new Map<string, number>();
-  private readonly postings = new Map<string, Postings>();
-  private readonly buckets: Bucket[] = Array.from({ length: MEMORY_TYPES.length * 2 }, () => ({ count: 0, length: 0 }));
+  /** Per bucket (type, superseded or not), the count and total length of its entries: BM25's N and average length. */
+  private readonly bucketCounts = new Float64Array(BUCKETS);
+  private readonly bucketLengths = new Float64Array(BUCKETS);
   /** Slots of entries that expire: subtracted from the corpus once expired, without a scan of the rest. */
   private readonly expiring = new Set<number>();
-  /** Per slot, what the entry takes in the persisted index (bytes, estimated). */
-  private readonly stored: number[] = [];
+  /** The highest importance held: what bounds the boost of any entry. */
+  private maxImportance = 0;
   private dead = 0;
-  private heapBytes = 0;
   private storedBytes = 0;
 
-  /** An index of many entries at once (a cold load), each term's postings left without room to grow. */
+  /** An index of many entries at once (a cold load), left without room to grow. */
   static of(entries: Iterable<IndexEntry>): MemoryIndex {
     const index = new MemoryIndex();
     for (const entry of entries) index.upsert(entry);
-    for (const postings of index.postings.values()) index.heapBytes -= postings.trim();
+    index.columns.trim();
+    index.postings.trim();
     return index;
   }
 
@@ -77,7 +76,8 @@ export class MemoryIndex {
 
   /** The heap the index holds, estimated from what it allocated (bytes). */
   get bytes(): number {
-    return this.heapBytes;
+    const own = mapBytes(this.slotOf.size) + this.expiring.size * EXPIRING_BYTES + INDEX_BYTES;
+    return this.columns.bytes + this.postings.bytes + own;
   }
 
   /** What the entries take in the persisted index, estimated from their terms (bytes). */
@@ -87,48 +87,38 @@ export class MemoryIndex {
 
   get(id: string): IndexedMemory | undefined {
     const slot = this.slotOf.get(id);
-    return slot === undefined ? undefined : (this.slots[slot] ?? undefined);
+    return slot === undefined ? undefined : this.columns.memoryAt(slot);
   }
 
   /** Adds an entry, or replaces the entry of the same id. */
   upsert(entry: IndexEntry): void {
     this.remove(entry.id);
+    if (this.columns.count === MAX_SLOTS) this.compact();
+    if (this.columns.count === MAX_SLOTS) throw new Error(`an index holds at most ${MAX_SLOTS} entries`);
     const { terms, ...memory } = entry;
-    const slot = this.slots.length;
-    this.slots.push(memory);
-    this.slotOf.set(memory.id, slot);
-    const bucket = this.buckets[bucketOf(memory)];
-    bucket.count += 1;
-    bucket.length += memory.length;
-    if (memory.expiresAtMs !== null) this.expiring.add(slot);
-    this.heapBytes += ENTRY_BYTES + memory.id.length * 2;
     let stored = STORED_ENTRY_BYTES + memory.id.length;
-    for (const [term, tf] of terms) {
-      stored += term.length + (tf === 1 ? 1 : 3);
-      let postings = this.postings.get(term);
-      if (!postings) {
-        postings = new Postings();
-        this.postings.set(term, postings);
-        this.heapBytes += postings.bytes + TERM_BYTES + term.length * 2;
-      }
-      this.heapBytes += postings.add(slot, tf);
-    }
-    this.stored[slot] = stored;
+    for (const [term, tf] of terms) stored += term.length + (tf === 1 ? 1 : 3);
+    const slot = this.columns.add(memory, stored);
+    this.slotOf.set(memory.id, slot);
+    const bucket = bucketOf(memory.type, memory.invalidated);
+    this.bucketCounts[bucket] += 1;
+    this.bucketLengths[bucket] += memory.length;
+    if (memory.expiresAtMs !== null) this.expiring.add(slot);
+    this.maxImportance = Math.max(this.maxImportance, memory.importance);
+    for (const [term, tf] of terms) this.postings.add(term, slot, tf, memory.length);
     this.storedBytes += stored;
   }
 
   remove(id: string): void {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
-    const memory = this.slots[slot]!;
-    const bucket = this.buckets[bucketOf(memory)];
-    bucket.count -= 1;
-    bucket.length -= memory.length;
-    this.slots[slot] = null;
+    const bucket = this.columns.buckets[slot];
+    this.bucketCounts[bucket] -= 1;
+    this.bucketLengths[bucket] -= this.columns.lengths[slot];
+    this.storedBytes -= this.columns.stored[slot];
+    this.columns.remove(slot);
     this.slotOf.delete(id);
     this.expiring.delete(slot);
-    this.heapBytes -= ENTRY_BYTES + id.length * 2;
-    this.storedBytes -= this.stored[slot];
     this.dead += 1;
     if (this.dead > 1000 && this.dead > this.slotOf.size) this.compact();
   }
@@ -137,7 +127,7 @@ export class MemoryIndex {
   counts(): Record<MemoryType, number> {
     const counts = { working_memory: 0, long_term_memory: 0, personal_logs: 0, archive: 0 };
     MEMORY_TYPES.forEach((type, index) => {
-      counts[type] = this.buckets[index * 2].count + this.buckets[index * 2 + 1].count;
+      counts[type] = this.bucketCounts[index * 2] + this.bucketCounts[index * 2 + 1];
     });
     return counts;
   }
@@ -151,26 +141,6 @@ export class MemoryIndex {
     );
   }
 
-  /** N and total length of the searchable entries, from the buckets, less the expired ones. */
-  private corpus(options: CorpusOptions): Bucket {
-    const total = { count: 0, length: 0 };
-    MEMORY_TYPES.forEach((type, index) => {
-      if (!options.types.includes(type)) return;
-      for (const bucket of options.includeSuperseded ? [index * 2, index * 2 + 1] : [index * 2]) {
-        total.count += this.buckets[bucket].count;
-        total.length += this.buckets[bucket].length;
-      }
-    });
-    for (const slot of this.expiring) {
-      const entry = this.slots[slot]!;
-      const asked = options.types.includes(entry.type) && (options.includeSuperseded === true || !entry.invalidated);
-      if (!asked || entry.expiresAtMs! > options.nowMs) continue;
-      total.count -= 1;
-      total.length -= entry.length;
-    }
-    return total;
-  }
-
   /**
    * Every memory of the given types that shares a term with the query, by relevance (BM25)
    * nudged by importance (±15 %) and recency (up to 10 %); ties go to the newer, then the id.
@@ -178,103 +148,137 @@ export class MemoryIndex {
   rank(query: string, options: RankOptions): RankedEntry[] {
     const queryTerms = [...new Set(tokenize(query))];
     if (queryTerms.length === 0) return [];
+    const searchable = this.searchable(options);
     const { count: documents, length: totalLength } = this.corpus(options);
     if (documents <= 0) return [];
     const averageLength = totalLength / documents || 1;
-    const inCorpus = (slot: number): boolean => {
-      const entry = this.slots[slot];
-      return entry !== null && this.isSearchable(entry, options);
-    };
 
-    const idf = new Map<string, number>();
+    const terms: QueryTerm[] = [];
     for (const term of queryTerms) {
-      const list = this.postings.get(term);
-      let df = 0;
-      for (let i = 0; i < (list?.count ?? 0); i += 1) if (inCorpus(list!.slots[i])) df += 1;
-      if (df > 0) idf.set(term, Math.log(1 + (documents - df + 0.5) / (df + 0.5)));
+      const id = this.postings.idOf(term);
+      if (id === undefined) continue;
+      const list = this.postings.list(id);
+      // Every slot in use searched: the list's length is the term's document frequency.
+      const df = documents === this.columns.count ? list.end - list.start : countSearchable(list, searchable);
+      if (df === 0) continue;
+      const weight = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+      terms.push({ list, weight, bound: scoreBound(weight, list, averageLength) });
     }
-    const totalIdf = queryTerms.reduce((sum, term) => sum + (idf.get(term) ?? 0), 0) || 1;
-
-    // Per slot accumulators, typed: a common term's postings touch many slots.
-    const scores = new Float64Array(this.slots.length);
-    const covered = new Float64Array(this.slots.length);
-    const touched: number[] = [];
-    for (const [term, weight] of idf) {
-      const list = this.postings.get(term)!;
-      for (let i = 0; i < list.count; i += 1) {
-        const slot = list.slots[i];
-        if (!inCorpus(slot)) continue;
-        const tf = list.tfs[i];
-        const norm = tf + K1 * (1 - B + (B * this.slots[slot]!.length) / averageLength);
-        if (covered[slot] === 0) touched.push(slot);
-        scores[slot] += (weight * tf * (K1 + 1)) / norm;
-        covered[slot] += weight;
-      }
-    }
-
-    const halfLife = (options.halfLifeDays ?? 30) * DAY_MS;
-    const better = (a: RankedEntry, b: RankedEntry) =>
-      b.score - a.score || b.entry.createdAtMs - a.entry.createdAtMs || (a.entry.id < b.entry.id ? -1 : 1);
-    // The best `limit` kept in order as they come: no sort of every memory that shares a term.
-    const best: RankedEntry[] = [];
-    for (const slot of touched) {
-      const entry = this.slots[slot]!;
-      const recency = 0.5 ** (Math.max(options.nowMs - entry.createdAtMs, 0) / halfLife);
-      const score = scores[slot] * (0.85 + 0.3 * entry.importance) * (0.9 + 0.1 * recency);
-      const hit = { entry, score, relevance: scores[slot], coverage: covered[slot] / totalIdf };
-      if (best.length >= options.limit && better(hit, best[best.length - 1]) >= 0) continue;
-      let low = 0;
-      let high = best.length;
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        if (better(best[middle], hit) < 0) low = middle + 1;
-        else high = middle;
-      }
-      best.splice(low, 0, hit);
-      if (best.length > options.limit) best.pop();
-    }
-    return best;
+    const totalIdf = terms.reduce((sum, term) => sum + term.weight, 0) || 1;
+    const hits = bestSlots(terms, options.limit, this.scoring(options, averageLength, searchable));
+    return hits.map((hit) => ({
+      entry: this.columns.memoryAt(hit.slot),
+      score: hit.score,
+      relevance: hit.relevance,
+      coverage: hit.covered / totalIdf,
+    }));
   }
 
   /** The newest entries a search with these options may return, newest first: one pass, no sort of all. */
   newest(options: RankOptions): IndexedMemory[] {
-    const newer = (a: IndexedMemory, b: IndexedMemory) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? -1 : 1);
-    const best: IndexedMemory[] = [];
-    for (const entry of this.slots) {
-      if (entry === null || !this.isSearchable(entry, options)) continue;
-      if (best.length === options.limit && newer(entry, best[best.length - 1]) >= 0) continue;
-      best.push(entry);
-      best.sort(newer);
+    const { created, ids } = this.columns;
+    const searchable = this.searchable(options);
+    const newer = (a: number, b: number) => created[b] - created[a] || (ids[a]! < ids[b]! ? -1 : 1);
+    const best: number[] = [];
+    if (options.limit <= 0) return [];
+    for (let slot = 0; slot < this.columns.count; slot += 1) {
+      if (!searchable(slot)) continue;
+      if (best.length === options.limit && newer(slot, best[best.length - 1]) >= 0) continue;
+      let low = 0;
+      let high = best.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (newer(best[middle], slot) < 0) low = middle + 1;
+        else high = middle;
+      }
+      best.splice(low, 0, slot);
       if (best.length > options.limit) best.pop();
     }
-    return best;
+    return best.map((slot) => this.columns.memoryAt(slot));
+  }
+
+  /** Whether a slot is in what a search with these options ranks (a removed one never is). */
+  private searchable(options: CorpusOptions): (slot: number) => boolean {
+    const asked = this.askedBuckets(options);
+    const { buckets, expires } = this.columns;
+    return (slot) => asked[buckets[slot]] === 1 && expires[slot] > options.nowMs;
+  }
+
+  private askedBuckets(options: CorpusOptions): Uint8Array {
+    const asked = new Uint8Array(256);
+    for (const type of options.types) {
+      asked[bucketOf(type, false)] = 1;
+      if (options.includeSuperseded) asked[bucketOf(type, true)] = 1;
+    }
+    return asked;
+  }
+
+  /** N and total length of the searchable entries, from the buckets, less the expired ones. */
+  private corpus(options: CorpusOptions): { count: number; length: number } {
+    const asked = this.askedBuckets(options);
+    const total = { count: 0, length: 0 };
+    asked.forEach((yes, bucket) => {
+      if (yes === 0) return;
+      total.count += this.bucketCounts[bucket];
+      total.length += this.bucketLengths[bucket];
+    });
+    const { buckets, expires, lengths } = this.columns;
+    for (const slot of this.expiring) {
+      if (asked[buckets[slot]] === 0 || expires[slot] > options.nowMs) continue;
+      total.count -= 1;
+      total.length -= lengths[slot];
+    }
+    return total;
+  }
+
+  /** How `bestSlots` scores a slot: BM25 as Okapi has it, times the importance and recency boosts. */
+  private scoring(options: RankOptions, averageLength: number, searchable: (slot: number) => boolean): SlotScoring {
+    const { lengths, importance, created, ids } = this.columns;
+    const halfLife = (options.halfLifeDays ?? 30) * DAY_MS;
+    const importanceBoost = (slot: number) => 0.85 + 0.3 * importance[slot];
+    const recencyBoost = (slot: number) => 0.9 + 0.1 * 0.5 ** (Math.max(options.nowMs - created[slot], 0) / halfLife);
+    return {
+      searchable,
+      termScore: (weight, tf, slot) => {
+        const norm = tf + K1 * (1 - B + (B * lengths[slot]) / averageLength);
+        return (weight * tf * (K1 + 1)) / norm;
+      },
+      score: (slot, relevance) => relevance * importanceBoost(slot) * recencyBoost(slot),
+      boost: (slot) => Math.max(0, importanceBoost(slot) * recencyBoost(slot)),
+      maxBoost: Math.max(0, 0.85 + 0.3 * this.maxImportance),
+      tie: (a, b) => created[b] - created[a] || (ids[a]! < ids[b]! ? -1 : 1),
+    };
   }
 
   /** Drops the slots of removed entries and renumbers the rest, postings included. */
   private compact(): void {
-    const renumber = new Int32Array(this.slots.length).fill(-1);
+    const renumber = new Int32Array(this.columns.count).fill(-1);
     let next = 0;
-    this.slots.forEach((entry, slot) => {
-      if (entry !== null) renumber[slot] = next++;
+    this.columns.ids.forEach((id, slot) => {
+      if (id !== null) renumber[slot] = next++;
     });
-    for (const [term, postings] of this.postings) {
-      this.heapBytes -= postings.compact(renumber);
-      if (postings.count === 0) {
-        this.postings.delete(term);
-        this.heapBytes -= TERM_BYTES + term.length * 2;
-      }
-    }
-    const live = this.slots.filter((entry): entry is IndexedMemory => entry !== null);
-    const stored = this.stored.filter((_, slot) => renumber[slot] >= 0);
-    this.slots.length = 0;
-    this.slots.push(...live);
-    this.stored.length = 0;
-    this.stored.push(...stored);
+    this.postings = this.postings.compacted(renumber);
+    this.columns.compact(renumber);
     this.expiring.clear();
-    live.forEach((entry, slot) => {
-      this.slotOf.set(entry.id, slot);
-      if (entry.expiresAtMs !== null) this.expiring.add(slot);
+    this.columns.ids.forEach((id, slot) => {
+      this.slotOf.set(id!, slot);
+      if (this.columns.expires[slot] !== Number.POSITIVE_INFINITY) this.expiring.add(slot);
     });
     this.dead = 0;
   }
+}
+
+function countSearchable(list: PostingList, searchable: (slot: number) => boolean): number {
+  let count = 0;
+  for (let i = list.start; i < list.end; i += 1) if (searchable(slotOf(list.values[i]))) count += 1;
+  return count;
+}
+
+/**
+ * The most a term adds to a slot's BM25. Its score is weight (k1 + 1) / (1 + k1 (1 - b) / tf +
+ * k1 b (length / tf) / average length): highest at the list's highest tf and lowest length / tf.
+ */
+function scoreBound(weight: number, list: PostingList, averageLength: number): number {
+  const denominator = 1 + (K1 * (1 - B)) / list.maxTf + (K1 * B * list.minLengthPerTf) / averageLength;
+  return (weight * (K1 + 1)) / denominator;
 }

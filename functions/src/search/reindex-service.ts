@@ -5,7 +5,7 @@ import { memoryCollection, registryRef } from "../memory/registry-service";
 import { embeddingsCollection } from "./embedding-service";
 import { encodeEntry, entryOf } from "./index-entry";
 import { clearIndexCache } from "./index-cache";
-import { deleteLegacyShards, releaseLease, swapManifest, takeLease, writeSegments } from "./index-compaction";
+import { deleteLegacyShards, releaseLease, swapManifest, takeLease, totalsOf, writeSegments } from "./index-compaction";
 import { indexSegments, OVERLAP_MS } from "./index-store";
 
 /** Memories per transaction: with their legacy clean-up, under Firestore's 500 writes. */
@@ -98,7 +98,7 @@ export async function reindexAi(db: Firestore, aiUuid: string, nowMs = Date.now(
       lease.manifest,
       {
         epoch: lease.manifest.epoch + 1,
-        count: entries.size,
+        ...totalsOf(segments),
         segments,
         folded_through: Timestamp.fromMillis(nowMs - OVERLAP_MS),
       },

@@ -134,6 +134,11 @@ describe("compaction while the AI is written to", () => {
     expect(typesOf(view)).toEqual(collections);
     expect(manifest.count).toBe(Object.keys(collections).length);
     expect(manifest.lease_until).toBeNull();
+    // The counts the API shows come from the index, and agree with the collections.
+    const shown = await request(app).get(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN);
+    const perType = { working_memory: 0, long_term_memory: 0, personal_logs: 0, archive: 0 };
+    for (const type of Object.values(collections)) perType[type as keyof typeof perType] += 1;
+    expect(shown.body.stats).toEqual(perType);
 
     // A fresh instance and this warm one rank the same, edits included.
     const warm = await searchIds(ai, "copper bell", 20);

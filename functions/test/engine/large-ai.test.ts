@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Timestamp } from "firebase-admin/firestore";
 import { clearIndexCache } from "../../src/search/index-cache";
 import { encodeEntry, entryOf, type IndexEntry } from "../../src/search/index-entry";
-import { compactIndex, writeSegments } from "../../src/search/index-compaction";
+import { compactIndex, totalsOf, writeSegments } from "../../src/search/index-compaction";
 import { emptyManifest, indexSegments, manifestOf, manifestRef, OVERLAP_MS } from "../../src/search/index-store";
 import { chatApp, chatAs, systemPromptOf } from "../../../test-support/chat-app";
 import { ADMIN, app, bearer, db, type HandshakeBody, newAi } from "../../../test-support/emulator";
 import type { FakeOpenAi } from "../../../test-support/fake-openai-server";
 import { exchangeTexts } from "../../../test-support/locomo";
-import { createMemoryAs } from "../../../test-support/memory-api";
+import { countIn, createMemoryAs } from "../../../test-support/memory-api";
 
 /**
  * An AI of 200,000 exchange-sized memories is served without a 5xx: searched, chatted with,
@@ -64,7 +64,7 @@ beforeAll(async () => {
   await manifestRef(db, ai.ai_uuid).set({
     ...emptyManifest(),
     generation: 1,
-    count: SIZE,
+    ...totalsOf(segments),
     segments,
     segment_count: Object.keys(segments).length,
     folded_through: Timestamp.fromMillis(nowMs - OVERLAP_MS),
@@ -138,5 +138,19 @@ describe("an AI of 200,000 exchange-sized memories", () => {
       .set("Authorization", ADMIN)
       .send({ memories: [{ memory_type: "archive", content: "One more after the fold" }] });
     expect(more.status, JSON.stringify(more.body)).toBe(201);
+    // Its counts come from the index, not from count() over 200,000 documents.
+    const view = await request(app).get(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN);
+    expect(view.status).toBe(200);
+    const held = Object.fromEntries(
+      await Promise.all(
+        ["working_memory", "long_term_memory", "personal_logs", "archive"].map(
+          async (type) => [type, await countIn(ai.ai_uuid, type)] as const,
+        ),
+      ),
+    );
+    // Every memory but the 198,000 fixture entries without a document is in a collection.
+    expect(JSON.stringify(view.body.stats)).toBe(
+      JSON.stringify({ ...held, working_memory: held.working_memory + SIZE - WITH_DOCUMENTS }),
+    );
   });
 });

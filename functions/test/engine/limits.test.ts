@@ -2,7 +2,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clearIndexCache } from "../../src/search/index-cache";
 import { INDEX_MAX_MEMORIES } from "../../src/search/index-limits";
-import { manifestRef } from "../../src/search/index-store";
+import { emptyManifest, manifestRef, noMemories } from "../../src/search/index-store";
 import { chatApp, chatAs, storedFor } from "../../../test-support/chat-app";
 import { ADMIN, app, db, type HandshakeBody, newAi } from "../../../test-support/emulator";
 import type { FakeOpenAi } from "../../../test-support/fake-openai-server";
@@ -47,7 +47,11 @@ describe("an AI at the most memories one index supports", () => {
     const ai = await newAi("Full Index");
     await setSettings(ai, { max_memories: 1_000_000 });
     // A fixture in place of 250,000 real memories: the manifest's count is what the quota reads cold.
-    await manifestRef(db, ai.ai_uuid).set({ epoch: 0, generation: 0, count: INDEX_MAX_MEMORIES - 1, segments: {} });
+    await manifestRef(db, ai.ai_uuid).set({
+      ...emptyManifest(),
+      count: INDEX_MAX_MEMORIES - 1,
+      counts: { ...noMemories(), archive: INDEX_MAX_MEMORIES - 1 },
+    });
     clearIndexCache(ai.ai_uuid);
     const memories = Array.from({ length: 2 }, (_, index) => ({ memory_type: "archive", content: `note ${index}` }));
     const response = await request(app)
