@@ -35,9 +35,16 @@ export const { decodeEntry, encodeEntry, entryOf } = lib(
 export const { INDEX_MAX_MEMORIES } = lib(
   "./search/index-limits.js",
 ) as typeof import("../../functions/src/search/index-limits");
-export const { emptyManifest, entriesOf, indexLog, indexSegments, manifestRef, OVERLAP_MS, readIndexSnapshot } = lib(
-  "./search/index-store.js",
-) as typeof import("../../functions/src/search/index-store");
+export const {
+  emptyManifest,
+  entriesOf,
+  indexLog,
+  indexSegments,
+  manifestRef,
+  OVERLAP_MS,
+  readIndexSnapshot,
+  readLog,
+} = lib("./search/index-store.js") as typeof import("../../functions/src/search/index-store");
 export const { compactIndex, writeSegments } = lib(
   "./search/index-compaction.js",
 ) as typeof import("../../functions/src/search/index-compaction");
