@@ -1241,7 +1241,8 @@ export interface components {
             ai_uuid: string;
             documents_migrated: number;
             indexed: number;
-            stale_entries_removed: number;
+            /** @description segments the index was written in */
+            segments: number;
         };
         RelayAnswer: components["schemas"]["EmitAck"] | components["schemas"]["JoinAnswer"] | components["schemas"]["HeartbeatAnswer"] | components["schemas"]["LeaveAnswer"];
         RestoredMemory: {

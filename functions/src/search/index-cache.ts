@@ -3,7 +3,8 @@ import { getHeapStatistics } from "node:v8";
 import type { Firestore } from "firebase-admin/firestore";
 import { decodeEntry } from "./index-entry";
 import {
-  entriesOf,
+  type IndexSnapshot,
+  latestChanges,
   type LogRecord,
   OVERLAP_MS,
   readIndexSnapshot,
@@ -64,9 +65,32 @@ function remember(aiUuid: string, cached: CachedIndex): void {
   }
 }
 
+/**
+ * An index from a snapshot: its segments appended in bulk, one decompressed at a time (or the
+ * legacy shards' entries), then the log's changes on top, in commit order.
+ */
+function indexOf(snapshot: IndexSnapshot): MemoryIndex {
+  const index = new MemoryIndex();
+  const latest = latestChanges(snapshot.log);
+  for (const segment of snapshot.segments) index.addSegment(segment(), (id) => latest.has(id));
+  for (const base of snapshot.legacy) {
+    for (const [id, encoded] of base) {
+      const entry = latest.has(id) ? null : decodeEntry(id, encoded);
+      if (entry) index.upsert(entry);
+    }
+  }
+  for (const [id, encoded] of latest) {
+    const entry = encoded === null ? null : decodeEntry(id, encoded);
+    if (entry) index.upsert(entry);
+    else index.remove(id);
+  }
+  index.trim();
+  return index;
+}
+
 async function loadFresh(db: Firestore, cached: CachedIndex, aiUuid: string): Promise<void> {
   const snapshot = await readIndexSnapshot(db, aiUuid);
-  cached.index = MemoryIndex.of(entriesOf(snapshot));
+  cached.index = indexOf(snapshot);
   cached.watermarkMs = snapshot.readTime.toMillis();
   cached.epoch = snapshot.manifest?.epoch ?? 0;
   cached.applied.clear();

@@ -1,9 +1,8 @@
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { MEMORY_TYPES } from "../memory/memory-types";
+import { encodeSegment, segmentEntries } from "./index-segment";
 import {
-  decodeSegment,
   emptyManifest,
-  encodeSegment,
   idHashBits,
   indexLog,
   indexSegments,
@@ -18,6 +17,7 @@ import {
   SEGMENT_SPLIT_BYTES,
   type SegmentInfo,
   segmentFor,
+  segmentOf,
   type TypeCounts,
   typeCountsOf,
 } from "./index-store";
@@ -101,13 +101,18 @@ export async function writeSegments(
   writer.onWriteError((error) => error.failedAttempts < 5);
   for (const part of parts) {
     const id = `p${part.prefix || "x"}-g${generation}`;
-    const data = encodeSegment(part.entries);
-    void writer.set(indexSegments(db, aiUuid).doc(id), { prefix: part.prefix, count: part.entries.size, data });
+    const { data, postings } = encodeSegment(part.entries);
+    void writer.set(indexSegments(db, aiUuid).doc(id), {
+      prefix: part.prefix,
+      count: part.entries.size,
+      data,
+      postings,
+    });
     written[id] = {
       prefix: part.prefix,
       count: part.entries.size,
       types: typeCountsOf(part.entries.values()),
-      bytes: data.length,
+      bytes: data.length + postings.length,
     };
   }
   await writer.close();
@@ -242,7 +247,7 @@ export async function compactIndex(db: Firestore, aiUuid: string, nowMs = Date.n
       const ids = [...touched.keys()];
       const docs = await db.getAll(...ids.map((id) => indexSegments(db, aiUuid).doc(id)));
       contents = docs.map((doc, index) => {
-        const entries = decodeSegment(doc.get("data") as Uint8Array);
+        const entries = segmentEntries(segmentOf(doc));
         for (const [id, encoded] of touched.get(ids[index])!) {
           if (encoded === null) entries.delete(id);
           else entries.set(id, encoded);

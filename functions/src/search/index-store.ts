@@ -1,4 +1,3 @@
-import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import {
   AggregateField,
   type DocumentSnapshot,
@@ -11,6 +10,7 @@ import {
 import type { DocumentWriter } from "../firestore-writer";
 import { MEMORY_TYPES, type MemoryType } from "../memory/memory-types";
 import { decodeEntry, encodeEntry, type IndexEntry } from "./index-entry";
+import { type InvertedSegment, readSegment, segmentEntries } from "./index-segment";
 
 /**
  * The persisted search index of an AI, with no document that grows with it:
@@ -159,16 +159,9 @@ export function segmentFor(manifest: Pick<Manifest, "segments">, memoryId: strin
   return null;
 }
 
-/** A segment's entries (memory id -> encoded entry) as stored: JSON, brotli-compressed. */
-export function encodeSegment(entries: Map<string, string>): Buffer {
-  return brotliCompressSync(Buffer.from(JSON.stringify(Object.fromEntries(entries))), {
-    params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_LGWIN]: 22 },
-  });
-}
-
-export function decodeSegment(data: Uint8Array): Map<string, string> {
-  return new Map(Object.entries(JSON.parse(brotliDecompressSync(data).toString("utf8")) as Record<string, string>));
-}
+/** A stored segment document's contents, read: its memories and their postings (index-segment.ts). */
+export const segmentOf = (doc: DocumentSnapshot): InvertedSegment =>
+  readSegment({ data: doc.get("data") as Uint8Array, postings: doc.get("postings") as Uint8Array });
 
 /** Raw size of a segment's entries (what SEGMENT_SPLIT_BYTES bounds). */
 export const rawBytesOf = (entries: Map<string, string>): number => {
@@ -180,8 +173,10 @@ export const rawBytesOf = (entries: Map<string, string>): number => {
 /** Everything a reader needs, read in one consistent snapshot (a read-only transaction). */
 export interface IndexSnapshot {
   manifest: Manifest | null;
-  /** Segment or legacy-shard contents: memory id -> encoded entry. */
-  bases: Array<Map<string, string>>;
+  /** The segments, each decompressed only when called for: a cold load holds one at a time. */
+  segments: Array<() => InvertedSegment>;
+  /** An AI not migrated yet: its legacy shards' entries (memory id -> encoded entry). */
+  legacy: Array<Map<string, string>>;
   log: LogRecord[];
   readTime: Timestamp;
 }
@@ -204,19 +199,20 @@ export async function readIndexSnapshot(db: Firestore, aiUuid: string): Promise<
   return db.runTransaction(
     async (tx: Transaction) => {
       const manifest = manifestOf(await tx.get(manifestRef(db, aiUuid)));
-      let bases: Array<Map<string, string>>;
+      let segments: IndexSnapshot["segments"] = [];
+      let legacy: IndexSnapshot["legacy"] = [];
       if (manifest) {
         const ids = Object.keys(manifest.segments);
         const docs = ids.length ? await tx.getAll(...ids.map((id) => indexSegments(db, aiUuid).doc(id))) : [];
         const missing = docs.find((doc) => !doc.exists);
         if (missing) throw new Error(`index segment ${missing.id} of AI ${aiUuid} is missing`);
-        bases = docs.map((doc) => decodeSegment(doc.get("data") as Uint8Array));
+        segments = docs.map((doc) => () => segmentOf(doc));
       } else {
-        bases = legacyEntries((await tx.get(legacyShards(db, aiUuid))).docs);
+        legacy = legacyEntries((await tx.get(legacyShards(db, aiUuid))).docs);
       }
       const since = manifest ? manifest.folded_through.toMillis() - OVERLAP_MS : 0;
       const log = await tx.get(logSince(db, aiUuid, since));
-      return { manifest, bases, log: log.docs.map(logRecordOf), readTime: log.readTime };
+      return { manifest, segments, legacy, log: log.docs.map(logRecordOf), readTime: log.readTime };
     },
     { readOnly: true },
   );
@@ -245,15 +241,22 @@ export async function readManifestMarks(db: Firestore, aiUuid: string): Promise<
   };
 }
 
-/**
- * The final entries of a snapshot, decoded one at a time: the bases, with the log applied in
- * commit order on top (the last change of an id wins). Never holds them all decoded at once.
- */
-export function* entriesOf(snapshot: Pick<IndexSnapshot, "bases" | "log">): Generator<IndexEntry> {
+/** The last change of each memory in a log read in commit order (null: removed). */
+export function latestChanges(log: LogRecord[]): Map<string, string | null> {
   const latest = new Map<string, string | null>();
-  for (const record of snapshot.log)
-    for (const [id, encoded] of Object.entries(record.changes)) latest.set(id, encoded);
-  for (const base of snapshot.bases) {
+  for (const record of log) for (const [id, encoded] of Object.entries(record.changes)) latest.set(id, encoded);
+  return latest;
+}
+
+/**
+ * The final entries of a snapshot, decoded one at a time: segments (or legacy shards), with the log
+ * applied in commit order on top (the last change of an id wins). For checks and tests: a cold load
+ * builds its index from the segments in bulk (index-cache.ts).
+ */
+export function* entriesOf(snapshot: Omit<IndexSnapshot, "manifest" | "readTime">): Generator<IndexEntry> {
+  const latest = latestChanges(snapshot.log);
+  const bases = [...snapshot.legacy, ...snapshot.segments.map((segment) => segmentEntries(segment()))];
+  for (const base of bases) {
     for (const [id, encoded] of base) {
       if (latest.has(id)) continue;
       const entry = decodeEntry(id, encoded);

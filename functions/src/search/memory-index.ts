@@ -1,6 +1,7 @@
 import { MEMORY_TYPES, type MemoryType } from "../memory/memory-types";
 import type { IndexEntry } from "./index-entry";
 import { BUCKETS, bucketOf, EntryColumns, type IndexedMemory } from "./index-memory-columns";
+import { type InvertedSegment, VarintReader } from "./index-segment";
 import { bestSlots, type QueryTerm, type SlotScoring } from "./index-memory-top";
 import { MAX_SLOTS, mapBytes, type PostingList, PostingLists, slotOf } from "./postings";
 import { tokenize } from "./text";
@@ -65,8 +66,7 @@ export class MemoryIndex {
   static of(entries: Iterable<IndexEntry>): MemoryIndex {
     const index = new MemoryIndex();
     for (const entry of entries) index.upsert(entry);
-    index.columns.trim();
-    index.postings.trim();
+    index.trim();
     return index;
   }
 
@@ -93,11 +93,75 @@ export class MemoryIndex {
   /** Adds an entry, or replaces the entry of the same id. */
   upsert(entry: IndexEntry): void {
     this.remove(entry.id);
-    if (this.columns.count === MAX_SLOTS) this.compact();
-    if (this.columns.count === MAX_SLOTS) throw new Error(`an index holds at most ${MAX_SLOTS} entries`);
+    this.makeRoom(1);
     const { terms, ...memory } = entry;
     let stored = STORED_ENTRY_BYTES + memory.id.length;
     for (const [term, tf] of terms) stored += term.length + (tf === 1 ? 1 : 3);
+    const slot = this.place(memory, stored);
+    for (const [term, tf] of terms) this.postings.add(term, slot, tf, memory.length);
+  }
+
+  /**
+   * Appends a stored segment's memories (a cold load): each of its terms is looked up once and its
+   * postings appended by slot, with no string handled per posting. Memories `skip` names (changed
+   * since, in the log) are left out; one already held is replaced.
+   */
+  addSegment(segment: InvertedSegment, skip: (id: string) => boolean): void {
+    const { ids, fields } = segment;
+    this.makeRoom(ids.length);
+    const slots = new Int32Array(ids.length).fill(-1);
+    ids.forEach((id, ordinal) => {
+      if (skip(id)) return;
+      this.remove(id);
+      const memory: IndexedMemory = {
+        id,
+        type: MEMORY_TYPES[fields.types[ordinal]],
+        importance: fields.importance[ordinal] / 1000,
+        createdAtMs: fields.created[ordinal],
+        expiresAtMs: fields.expires[ordinal],
+        invalidated: fields.invalidated[ordinal] === 1,
+        length: fields.lengths[ordinal],
+        chars: fields.chars[ordinal],
+      };
+      slots[ordinal] = this.place(memory, STORED_ENTRY_BYTES + id.length);
+    });
+    const reader = new VarintReader(segment.postings);
+    for (const term of segment.terms) {
+      const count = reader.next();
+      let termId = -1;
+      let ordinal = -1;
+      for (let i = 0; i < count; i += 1) {
+        ordinal += reader.next();
+        const tf = reader.next();
+        const slot = slots[ordinal];
+        if (slot < 0) continue;
+        if (termId < 0) {
+          // Looked up once, with room for the rest at once: a term whose memories are all skipped is never made.
+          termId = this.postings.termId(term);
+          this.postings.reserve(termId, count - i);
+        }
+        this.postings.addTo(termId, slot, tf, fields.lengths[ordinal]);
+        const stored = term.length + (tf === 1 ? 1 : 3);
+        this.columns.stored[slot] += stored;
+        this.storedBytes += stored;
+      }
+    }
+  }
+
+  /** Drops the room left for growth (after a cold load). */
+  trim(): void {
+    this.columns.trim();
+    this.postings.trim();
+  }
+
+  /** Slots for `adding` more entries, compacting the removed ones' first if need be. */
+  private makeRoom(adding: number): void {
+    if (this.columns.count + adding > MAX_SLOTS) this.compact();
+    if (this.columns.count + adding > MAX_SLOTS) throw new Error(`an index holds at most ${MAX_SLOTS} entries`);
+  }
+
+  /** Gives a memory (its terms aside) a slot, and counts it in the corpus. */
+  private place(memory: IndexedMemory, stored: number): number {
     const slot = this.columns.add(memory, stored);
     this.slotOf.set(memory.id, slot);
     const bucket = bucketOf(memory.type, memory.invalidated);
@@ -105,8 +169,8 @@ export class MemoryIndex {
     this.bucketLengths[bucket] += memory.length;
     if (memory.expiresAtMs !== null) this.expiring.add(slot);
     this.maxImportance = Math.max(this.maxImportance, memory.importance);
-    for (const [term, tf] of terms) this.postings.add(term, slot, tf, memory.length);
     this.storedBytes += stored;
+    return slot;
   }
 
   remove(id: string): void {

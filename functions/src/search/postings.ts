@@ -93,7 +93,42 @@ export class PostingLists {
 
   /** Appends a posting: `slot` must be above every slot the term holds. */
   add(term: string, slot: number, tf: number, length: number): void {
-    const id = this.ids.get(term) ?? this.newTerm(term);
+    this.addTo(this.termId(term), slot, tf, length);
+  }
+
+  /** The term's id, a new one for a term not held yet. */
+  termId(term: string): number {
+    return this.ids.get(term) ?? this.newTerm(term);
+  }
+
+  /** Room for `extra` more postings of a term id at once (a bulk load knows how many come). */
+  reserve(id: number, extra: number): void {
+    const needed = this.counts[id] + extra;
+    if (needed <= this.capacities[id]) return;
+    const count = this.counts[id];
+    const offset = this.offsets[id];
+    if (offset >= 0 && needed <= POOLED_MAX) {
+      const capacity = 2 ** Math.ceil(Math.log2(needed));
+      const moved = this.allocate(capacity);
+      this.pool.copyWithin(moved, offset, offset + count);
+      this.release(offset, this.capacities[id]);
+      this.offsets[id] = moved;
+      this.capacities[id] = capacity;
+      return;
+    }
+    const capacity = needed + (needed >> 2);
+    if (offset < 0) {
+      this.own[id] = resized(this.own[id]!, capacity, count);
+    } else {
+      this.own[id] = resized(this.pool.subarray(offset, offset + count), capacity, count);
+      this.release(offset, this.capacities[id]);
+      this.offsets[id] = -1;
+    }
+    this.capacities[id] = capacity;
+  }
+
+  /** Appends a posting to the list of a term id (a bulk load looks each term up once). */
+  addTo(id: number, slot: number, tf: number, length: number): void {
     const count = this.counts[id];
     if (count === this.capacities[id]) this.grow(id);
     const packed = (slot * 256 + Math.min(tf, MAX_TF)) >>> 0;

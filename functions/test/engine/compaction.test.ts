@@ -4,14 +4,15 @@ import { encodeEntry, entryOf } from "../../src/search/index-entry";
 import { clearIndexCache } from "../../src/search/index-cache";
 import { compactIndex, writeSegments } from "../../src/search/index-compaction";
 import {
-  decodeSegment,
   indexLog,
   indexSegments,
   legacyShards,
   manifestOf,
   manifestRef,
   OVERLAP_MS,
+  segmentOf,
 } from "../../src/search/index-store";
+import { segmentEntries } from "../../src/search/index-segment";
 import { reindexAi } from "../../src/search/reindex-service";
 import { ADMIN, app, bearer, db, type HandshakeBody, newAi } from "../../../test-support/emulator";
 import { indexAndCollections } from "../../../test-support/index-check";
@@ -58,7 +59,7 @@ async function segmentsView(aiUuid: string) {
   const docs = await Promise.all(Object.keys(manifest.segments).map((id) => indexSegments(db, aiUuid).doc(id).get()));
   const view: Record<string, string> = {};
   for (const doc of docs) {
-    for (const [id, encoded] of decodeSegment(doc.get("data"))) view[id] = encoded;
+    for (const [id, encoded] of segmentEntries(segmentOf(doc))) view[id] = encoded;
   }
   return { manifest, view };
 }

@@ -72,7 +72,7 @@ describe("deleting an AI", () => {
   it("removes everything it owns: memories, history, index, chats, sessions, keys and its Auth user", async () => {
     const ai = await busyAi();
     const before = await ownedBy(ai.ai_uuid);
-    for (const part of ["/long_term_memory/", "/memory_history/", "/idempotency_keys/", "/search_index/", "/events/"])
+    for (const part of ["/long_term_memory/", "/memory_history/", "/idempotency_keys/", "/index_log/", "/events/"])
       expect(before.some((path) => path.includes(part))).toBe(true);
     expect(before.some((path) => path.startsWith("chats/"))).toBe(true);
     expect(before.some((path) => path.startsWith("chat_sessions/"))).toBe(true);

@@ -91,7 +91,7 @@ describe("deleting a user", () => {
       const before = await countsOf(ai.ai_uuid);
       for (const name of ["ai_registry", "long_term_memory", "versions", "events", "presence"])
         expect(before[name] ?? 0, `${name} in ${JSON.stringify(before)}`).toBeGreaterThan(0);
-      for (const name of ["idempotency_keys", "search_index", "chats", "chat_sessions"])
+      for (const name of ["idempotency_keys", "index_log", "chats", "chat_sessions"])
         expect(before[name] ?? 0, `${name} in ${JSON.stringify(before)}`).toBeGreaterThan(0);
       expect(await authUserExists(`ai-${ai.ai_uuid}`)).toBe(true);
     }
