@@ -34,10 +34,21 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   console.error("[bench] installing the bench's dependencies (npm ci in bench/)...");
   npm(["ci", "--no-audit", "--no-fund"]);
 }
-const sqlite = spawnSync(process.execPath, ["-e", "new (require('better-sqlite3'))(':memory:')"], { cwd: benchDir });
-if (sqlite.status !== 0) {
+const sqliteLoads = () =>
+  spawnSync(process.execPath, ["-e", "new (require('better-sqlite3'))(':memory:')"], { cwd: benchDir }).status === 0;
+if (!sqliteLoads()) {
   console.error(`[bench] building better-sqlite3 for Node ${process.version} (about a minute)...`);
   npm(["rebuild", "better-sqlite3"]);
+  // Built against other headers (no Node ${process.version} headers found, so node-gyp took the system's), it
+  // does not load, and every section with Mem0 would fail: say so now.
+  if (!sqliteLoads()) {
+    console.error(
+      `[bench] better-sqlite3 still does not load in Node ${process.version}: its headers were not found ` +
+        `(${headers ?? "none"}). Install node-${process.platform}-${process.arch}@${process.version.slice(1)} ` +
+        "and run `npm rebuild better-sqlite3` in bench/ with npm_config_nodedir set to it.",
+    );
+    process.exit(1);
+  }
 }
 
 const tsx = join(benchDir, "node_modules", ".bin", "tsx");

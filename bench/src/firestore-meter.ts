@@ -18,6 +18,8 @@ type Firestore = AppDeps["db"];
 export interface OpCounts {
   /** Billed document reads: documents returned by lookups and queries (min 1 per query). */
   reads: number;
+  /** Of those reads, lookups of memory documents that do not exist (a fixture's memories with an index entry only). */
+  missing: number;
   /** Protobuf bytes of the read RPCs' responses. */
   bytes: number;
   /** Billed document writes: set, create, update and delete operations in commits. */
@@ -32,7 +34,18 @@ export interface OpCounts {
   transactions: number;
 }
 
-const zero = (): OpCounts => ({ reads: 0, bytes: 0, writes: 0, queries: 0, lookups: 0, commits: 0, transactions: 0 });
+const MEMORY_PATH = /\/(working_memory|long_term_memory|personal_logs|archive)\/[^/]+$/;
+
+const zero = (): OpCounts => ({
+  reads: 0,
+  missing: 0,
+  bytes: 0,
+  writes: 0,
+  queries: 0,
+  lookups: 0,
+  commits: 0,
+  transactions: 0,
+});
 
 interface MessageType {
   fromObject(value: unknown): unknown;
@@ -109,6 +122,7 @@ export class FirestoreMeter {
         if (event === "data") {
           const chunk = args[0] as StreamChunk;
           if (chunk.found || chunk.missing || chunk.document) documents += 1;
+          if (typeof chunk.missing === "string" && MEMORY_PATH.test(chunk.missing)) counts.missing += 1;
           if (method === "runAggregationQuery") documents += aggregationReads(chunk);
           if (type) counts.bytes += type.encode(type.fromObject(chunk)).finish().length;
         }

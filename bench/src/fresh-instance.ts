@@ -2,7 +2,8 @@
  * A fresh instance's first chat turn beside its second: each instance is a new Node process
  * (fresh-instance-server.mjs) that loads the built functions, then serves two turns of a session
  * opened beforehand. The first turn pays for what a cold instance does once: loading the app's
- * modules, the first Firestore connection, reading the AI's whole index (64 shard documents).
+ * modules, the first Firestore connection, reading the AI's whole index (its manifest, segments and
+ * unfolded log).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -13,6 +14,9 @@ import { BENCH_DATABASE, type LocalApi } from "./product";
 import type { SizedAi } from "./sized-ai";
 import { median, now, type Results } from "./stats";
 
+/** The questions the fresh instances ask: FRESH_QUESTION and after. */
+export const FRESH_QUESTION = 200;
+
 interface Instance {
   url: string;
   /** From spawn to listening (the entry module loaded). */
@@ -22,10 +26,10 @@ interface Instance {
   child: ChildProcess;
 }
 
-async function startInstance(model: FakeModel): Promise<Instance> {
+async function startInstance(model: FakeModel, database: string): Promise<Instance> {
   const start = now();
   const child = spawn(process.execPath, [new URL("./fresh-instance-server.mjs", import.meta.url).pathname], {
-    env: { ...process.env, BENCH_DATABASE, OPENAI_BASE_URL: model.baseUrl },
+    env: { ...process.env, BENCH_DATABASE: database, OPENAI_BASE_URL: model.baseUrl },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout! });
@@ -43,25 +47,36 @@ async function stopInstance(instance: Instance): Promise<void> {
   await exited;
 }
 
+/** Where the AI lives, and what the figure is called and asked (the sized AI's by default). */
+export interface FreshOptions {
+  database?: string;
+  /** The figure's name before `_{label}_ms`. */
+  name?: string;
+  ask?: (index: number) => string;
+  what?: string;
+}
+
 /** `instances` fresh instances, each timed on its first and second turn. */
 export async function benchFreshInstance(
   results: Results,
   model: FakeModel,
   local: LocalApi,
-  sized: SizedAi,
+  sized: Pick<SizedAi, "ai" | "label" | "count">,
   instances: number,
+  options: FreshOptions = {},
 ): Promise<void> {
+  const { database = BENCH_DATABASE, name = "fresh_instance_first_turn", ask = question, what = "memories" } = options;
   const first: number[] = [];
   const second: number[] = [];
   const boot: number[] = [];
   const compose: number[] = [];
   for (let i = 0; i < instances; i += 1) {
     const session = await openSession(local.url, sized.ai);
-    const instance = await startInstance(model);
+    const instance = await startInstance(model, database);
     try {
       for (const samples of [first, second]) {
         const start = now();
-        await ourTurn(instance.url, sized.ai, question(200 + i * 2 + samples.length), session);
+        await ourTurn(instance.url, sized.ai, ask(FRESH_QUESTION + i * 2 + samples.length), session);
         samples.push(now() - start);
       }
       boot.push(instance.bootMs);
@@ -71,11 +86,11 @@ export async function benchFreshInstance(
     }
   }
   results.add(
-    `fresh_instance_first_turn_${sized.label}_ms`,
+    `${name}_${sized.label}_ms`,
     median(first),
     "ms",
     { name: "the same instance's second turn", value: median(second) },
-    `median of ${instances} new processes (AI holding ${sized.count} memories, no embedder); in the first turn, loading the app's ` +
+    `median of ${instances} new processes (AI holding ${sized.count} ${what}, no embedder); in the first turn, loading the app's ` +
       `modules took ${median(compose).toFixed(0)} ms; before it, booting (entry module loaded, listening) took ${median(boot).toFixed(0)} ms`,
   );
 }

@@ -17,7 +17,7 @@ export const { IMPORT_MAX, importMemories } = lib(
 export const { embeddingHashOf, embeddingsCollection, nearestMemories } = lib(
   "./search/embedding-service.js",
 ) as typeof import("../../functions/src/search/embedding-service");
-export const { clearIndexCache } = lib(
+export const { clearIndexCache, loadIndex } = lib(
   "./search/index-cache.js",
 ) as typeof import("../../functions/src/search/index-cache");
 export const { roomCollection } = lib(
@@ -29,12 +29,18 @@ export const { searchMemories } = lib(
 export const { MemoryIndex } = lib(
   "./search/memory-index.js",
 ) as typeof import("../../functions/src/search/memory-index");
-export const { encodeEntry, entryOf } = lib(
+export const { decodeEntry, encodeEntry, entryOf } = lib(
   "./search/index-entry.js",
 ) as typeof import("../../functions/src/search/index-entry");
-export const { SHARDS, shardOf } = lib(
-  "./search/index-shards.js",
-) as typeof import("../../functions/src/search/index-shards");
-export const { INDEX_MAX_BYTES } = lib(
+export const { INDEX_MAX_MEMORIES } = lib(
   "./search/index-limits.js",
 ) as typeof import("../../functions/src/search/index-limits");
+export const { emptyManifest, indexLog, indexSegments, manifestRef, OVERLAP_MS, readIndexSnapshot, readLog } = lib(
+  "./search/index-store.js",
+) as typeof import("../../functions/src/search/index-store");
+export const { encodeSegment, readSegment } = lib(
+  "./search/index-segment.js",
+) as typeof import("../../functions/src/search/index-segment");
+export const { compactIndex, writeSegments } = lib(
+  "./search/index-compaction.js",
+) as typeof import("../../functions/src/search/index-compaction");

@@ -1,20 +1,21 @@
 /**
  * `npm run bench`: every figure of the benchmark, measured in one run on this machine inside
  * `firebase emulators:exec`, Mem0 OSS beside the product in the same run. A complete run writes
- * bench/results.json and the README's tables; a partial one (BENCH_ONLY, BENCH_SIZES, or a failed
+ * bench/results.json and the tables of docs/performance.md; a partial one (BENCH_ONLY, BENCH_SIZES, or a failed
  * section) writes bench/.work/results.json only.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { benchChatTurns } from "./chat-turn";
 import { benchColdStart } from "./cold-start";
 import { benchEventBurst } from "./events";
+import { benchExchangeAi, type ExchangeSize } from "./exchange-ai";
 import { benchExchangeIndex } from "./exchange-index";
 import { benchExtraction } from "./extraction";
 import { startFakeModel } from "./fake-model";
 import { countRoutes, opsTable, type OpsTable } from "./firestore-ops";
 import { benchFreshInstance } from "./fresh-instance";
-import { startLocalApi } from "./product";
-import { printReport, updateReadme } from "./report";
+import { exchangeDb, startLocalApi } from "./product";
+import { printReport, updatePerformanceDoc } from "./report";
 import { benchRetrieval } from "./retrieval";
 import { benchSearch } from "./search";
 import { growSizedAi, newSizedAi } from "./sized-ai";
@@ -30,7 +31,7 @@ const words = (name: string) =>
 
 /** BENCH_ONLY=word[,word] runs only the sections whose names contain one of the words (for development). */
 const only = words("BENCH_ONLY");
-/** BENCH_SIZES=1k[,10k] grows the sized AI to these sizes only (for development). */
+/** BENCH_SIZES=1k[,10k] grows the sized AI, and writes the exchange-sized AIs, at these sizes only (for development). */
 const onlySizes = words("BENCH_SIZES");
 
 /**
@@ -67,6 +68,17 @@ const SIZES = [
   },
 ].filter((size) => !onlySizes.length || onlySizes.includes(size.label));
 
+/**
+ * The exchange-sized AIs (issue 16), one per size, written as fixtures straight into the emulator:
+ * a few minutes in all, the 200k one about half of it. Fresh instances: 3 at 50k, the target's size.
+ */
+const EXCHANGE_AIS: ExchangeSize[] = [
+  { label: "1k", count: 1_000, instances: 2 },
+  { label: "10k", count: 10_000, instances: 2 },
+  { label: "50k", count: 50_000, instances: 3 },
+  { label: "200k", count: 200_000, instances: 2 },
+].filter((size) => !onlySizes.length || onlySizes.includes(size.label));
+
 const failures: string[] = [];
 const results = new Results();
 const started = now();
@@ -89,13 +101,13 @@ const model = await startFakeModel(Number(process.env.TEST_LLM_PORT ?? 0));
 const apps = {
   keyword: await startLocalApi(model.baseUrl),
   embedded: await startLocalApi(model.baseUrl, { embedder: true }),
+  exchange: await startLocalApi(model.baseUrl, { database: exchangeDb }),
 };
 const ops: OpsTable = new Map();
 
 await section("cold start (module load)", () => benchColdStart(results));
 await section("sustained creates", () => benchWrites(results, model, apps.keyword));
 await section("event burst", () => benchEventBurst(results, model));
-await section("exchange-sized index", () => benchExchangeIndex(results));
 
 const sizedSections = ["chat turns", "search", "fresh instance", "operations per request"];
 if (!only.length || sizedSections.some((name) => only.some((word) => name.includes(word)))) {
@@ -120,6 +132,10 @@ if (!only.length || sizedSections.some((name) => only.some((word) => name.includ
 
 await section("retrieval on LoCoMo", () => benchRetrieval(results, apps.keyword));
 await section("fact extraction", () => benchExtraction(results, model));
+// Last: the exchange-sized corpus (about 100 MB of entries at 200k) stays in this process once made.
+await section("exchange-sized index", () => benchExchangeIndex(results));
+for (const size of EXCHANGE_AIS)
+  await section(`exchange-sized AI ${size.label}`, () => benchExchangeAi(results, model, apps.exchange, size));
 
 const seconds = (now() - started) / 1000;
 const host = machine();
@@ -132,15 +148,16 @@ writeFileSync(
 );
 const opsMarkdown = ops.size ? opsTable(ops) : "";
 printReport(results.figures, host, opsMarkdown, seconds);
-if (complete) updateReadme(results.figures, host, opsMarkdown, seconds);
+if (complete) updatePerformanceDoc(results.figures, host, opsMarkdown, seconds);
 console.log(
   complete
-    ? "\nwritten to bench/results.json and README.md"
+    ? "\nwritten to bench/results.json and docs/performance.md"
     : "\npartial run: written to bench/.work/results.json only",
 );
 if (failures.length) console.log(`\nsections that failed:\n  ${failures.join("\n  ")}`);
 
 await apps.keyword.close();
 await apps.embedded.close();
+await apps.exchange.close();
 await model.close();
 process.exit(failures.length ? 1 : 0);

@@ -2,6 +2,7 @@
  * The product as the bench drives it: the real Express app (createApp) served in-process on
  * 127.0.0.1 against the Firestore and Auth emulators, with its Firestore metered.
  */
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import {
@@ -30,7 +31,7 @@ const { getApp, initializeApp } = admin("firebase-admin/app") as {
 const firestore = admin("firebase-admin/firestore") as {
   getFirestore(app: unknown, databaseId: string): Firestore;
   FieldValue: { vector(values: number[]): unknown; serverTimestamp(): unknown };
-  Timestamp: { now(): RoomEvent["at"] };
+  Timestamp: { now(): RoomEvent["at"]; fromMillis(ms: number): RoomEvent["at"] };
 };
 export const { FieldValue, Timestamp } = firestore;
 
@@ -61,12 +62,24 @@ export const ADMIN_BEARER = `Bearer ${emulatorConfig.adminApiKey}`;
 /** The `api` function on the Functions emulator, where the deployed triggers run beside it. */
 export const FUNCTIONS_URL = `http://127.0.0.1:${5001 + Number(process.env.EMULATOR_PORT_OFFSET ?? 0)}/${process.env.AI_MEMORY_PROJECT_ID ?? "demo-ai-memory-bench"}/us-central1/api`;
 export const meter = new FirestoreMeter(db);
+/**
+ * The exchange-sized AIs' own database (exchange-ai.ts): their fixtures are written straight into
+ * it, and the emulator's scans of the sized AI's 50k memories and embeddings stay out of their figures.
+ */
+export const EXCHANGE_DATABASE = `${BENCH_DATABASE}-exchange`;
+export const exchangeDb = firestore.getFirestore(getApp(), EXCHANGE_DATABASE);
+export const exchangeMeter = new FirestoreMeter(exchangeDb);
 /** The embedding model the bench configures; the fake model serves it. */
 export const EMBEDDING_MODEL = "bench-embedding";
 
 export interface LocalApi {
   url: string;
   deps: AppDeps;
+  /**
+   * CPU (user + system, ms) of each request, from the handler's start until its response was sent:
+   * `process.cpuUsage` of this process, so a figure of requests made one after another only.
+   */
+  cpuMs: number[];
   close(): Promise<void>;
 }
 
@@ -86,13 +99,23 @@ export async function startLocalApi(
       : { model: "", baseUrl: "", dimensions: EMBEDDING_DIMENSIONS },
   };
   const appDeps: AppDeps = { ...deps, db: options.database ?? db, config, models: openAiModels(config) };
-  const server = createApp(appDeps).listen(0, "127.0.0.1");
+  const app = createApp(appDeps);
+  const cpuMs: number[] = [];
+  const server = createServer((req, res) => {
+    const start = process.cpuUsage();
+    res.once("finish", () => {
+      const used = process.cpuUsage(start);
+      cpuMs.push((used.user + used.system) / 1000);
+    });
+    app(req, res);
+  }).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   server.keepAliveTimeout = 60_000;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     deps: appDeps,
+    cpuMs,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

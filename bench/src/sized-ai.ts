@@ -5,9 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { growMem0, growProduct, question } from "./corpus";
 import { type FakeModel, hashedEmbedding } from "./fake-model";
-import { clearIndexCache, nearestMemories, roomCollection } from "./functions";
+import { clearIndexCache, compactIndex, nearestMemories, OVERLAP_MS, readLog, roomCollection } from "./functions";
 import { type Mem0, newMem0 } from "./peers";
-import { db, type HandshakeBody, type LocalApi, newLocalAi, Timestamp } from "./product";
+import { db, type HandshakeBody, type LocalApi, newLocalAi } from "./product";
 import { median, type Results, timeEach } from "./stats";
 
 export interface SizedAi {
@@ -37,16 +37,11 @@ export async function newSizedAi(local: LocalApi, model: FakeModel): Promise<Siz
 }
 
 /**
- * The index cache's catch-up query (events after now: none) on the AI's room, timed: the emulator
- * answers any query by scanning documents (the room's, and more with the database's size), where
- * production reads an index.
+ * The index cache's catch-up read (log documents after now: none), timed: the emulator answers any
+ * query by scanning documents (more with the database's size), where production reads an index.
  */
-async function timeRoomQuery(aiUuid: string): Promise<number> {
-  return median(
-    await timeEach(5, () =>
-      roomCollection(db, aiUuid).where("at", ">", Timestamp.now()).orderBy("at").limit(300).select("at").get(),
-    ),
-  );
+async function timeCatchUpQuery(aiUuid: string): Promise<number> {
+  return median(await timeEach(5, () => readLog(db, aiUuid, Date.now(), 300)));
 }
 
 /**
@@ -58,9 +53,10 @@ async function expireRoomEvents(aiUuid: string): Promise<void> {
 }
 
 /**
- * Grows both to `count` memories. The import's room events are then deleted, and this instance's
- * cached index dropped: it would otherwise miss the memories whose events were just deleted. What
- * the emulator makes of a query at this size is timed before and after.
+ * Grows both to `count` memories, then folds the import's index log into segments, as the trigger's
+ * compaction does once 64 log documents wait (no trigger watches this database). The import's room
+ * events are then deleted, and this instance's cached index dropped. What the emulator makes of a
+ * query at this size is timed.
  */
 export async function growSizedAi(
   results: Results,
@@ -69,6 +65,7 @@ export async function growSizedAi(
 ): Promise<void> {
   const from = sized.count;
   await growProduct(sized.ai.ai_uuid, from, size.count, true);
+  await compactIndex(db, sized.ai.ai_uuid, Date.now() + OVERLAP_MS);
   await growMem0(sized.mem0, sized.mem0UserId, from, size.count);
   Object.assign(sized, { label: size.label, count: size.count });
   results.add(
@@ -79,16 +76,15 @@ export async function growSizedAi(
     `the search's findNearest (10 neighbours, distances only) over the AI's ${size.count} embeddings: the emulator scans every vector ` +
       "(production uses the vector index of firestore.indexes.json)",
   );
-  const withEvents = await timeRoomQuery(sized.ai.ai_uuid);
   await expireRoomEvents(sized.ai.ai_uuid);
   clearIndexCache(sized.ai.ai_uuid);
   results.add(
     `emulator_query_${size.label}_ms`,
-    await timeRoomQuery(sized.ai.ai_uuid),
+    await timeCatchUpQuery(sized.ai.ai_uuid),
     "ms",
     undefined,
-    "the index cache's catch-up query (no new event), which every chat turn and search runs, as the emulator answers it here " +
-      `(production reads an index): ${withEvents.toFixed(0)} ms with the import's ${size.count - from} events still in the room, ` +
-      "then this once they are deleted, as the 7-day TTL would have for an AI that gathered its memories over months",
+    "the index cache's catch-up read of the AI's index log (no new change), which every chat turn and search runs, " +
+      "as the emulator answers it here (production reads an index), after the import's log was folded and its room " +
+      "events deleted (as the 7-day TTL would have for an AI that gathered its memories over months)",
   );
 }
