@@ -7,6 +7,7 @@
  * chat turns (documents, bytes, the handler's CPU), fresh instances, an import, creates while
  * compaction runs in a loop, and the largest document of the index.
  */
+import { exchangeMemoryDocument } from "../../test-support/memory-fixture";
 import { openSession, ourTurn } from "./chat-turn";
 import { documentBytes } from "./document-size";
 import { decodedExchanges, exchangeEntries, exchangeId, exchangeQuestions, exchangeText } from "./exchange-corpus";
@@ -104,20 +105,10 @@ async function writeFixture(local: LocalApi, size: ExchangeSize): Promise<{ ai: 
   for (const memory of winners) {
     const entry = index.get(exchangeId(memory))!;
     const created = Timestamp.fromMillis(entry.createdAtMs);
-    void writer.set(db.doc(`ai_registry/${ai.ai_uuid}/working_memory/${exchangeId(memory)}`), {
-      ai_uuid: ai.ai_uuid,
-      memory_type: "working_memory",
-      content: exchangeText(memory),
-      metadata: {},
-      tags: [],
-      importance: 0.5,
-      source: "chat",
-      session_id: null,
-      created_at: created,
-      updated_at: created,
-      version: 1,
-      expires_at: null,
-    });
+    void writer.set(
+      db.doc(`ai_registry/${ai.ai_uuid}/working_memory/${exchangeId(memory)}`),
+      exchangeMemoryDocument(ai.ai_uuid, exchangeText(memory), created),
+    );
   }
   await writer.close();
   return { ai, documents: winners.size };

@@ -1,6 +1,7 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import { MEMORY_TYPES } from "../memory/memory-types";
-import { decodeEntry, encodeEntry, type IndexEntry } from "./index-entry";
+import { decodeEntry, encodeEntry } from "./index-entry";
+import type { IndexedMemory } from "./index-memory-columns";
 
 /**
  * A segment as stored: inverted, the way an instance's index holds it, so a cold load appends each
@@ -112,6 +113,21 @@ export function readSegment(stored: { data: Uint8Array; postings: Uint8Array }):
   return { ...header, postings: brotliDecompressSync(stored.postings) };
 }
 
+/** The fields of a segment's memory at an ordinal, as the index keeps them. */
+export function memoryAt(segment: InvertedSegment, ordinal: number): IndexedMemory {
+  const { fields } = segment;
+  return {
+    id: segment.ids[ordinal],
+    type: MEMORY_TYPES[fields.types[ordinal]],
+    importance: fields.importance[ordinal] / 1000,
+    createdAtMs: fields.created[ordinal],
+    expiresAtMs: fields.expires[ordinal],
+    invalidated: fields.invalidated[ordinal] === 1,
+    length: fields.lengths[ordinal],
+    chars: fields.chars[ordinal],
+  };
+}
+
 /** A segment's memories with their terms (for compaction, which rewrites segments entry by entry). */
 export function segmentEntries(segment: InvertedSegment): Map<string, string> {
   const terms = segment.ids.map(() => new Map<string, number>());
@@ -125,20 +141,8 @@ export function segmentEntries(segment: InvertedSegment): Map<string, string> {
     }
   }
   const entries = new Map<string, string>();
-  const { fields } = segment;
   segment.ids.forEach((id, ordinal) => {
-    const entry: IndexEntry = {
-      id,
-      type: MEMORY_TYPES[fields.types[ordinal]],
-      importance: fields.importance[ordinal] / 1000,
-      createdAtMs: fields.created[ordinal],
-      expiresAtMs: fields.expires[ordinal],
-      invalidated: fields.invalidated[ordinal] === 1,
-      length: fields.lengths[ordinal],
-      chars: fields.chars[ordinal],
-      terms: terms[ordinal],
-    };
-    entries.set(id, encodeEntry(entry));
+    entries.set(id, encodeEntry({ ...memoryAt(segment, ordinal), terms: terms[ordinal] }));
   });
   return entries;
 }

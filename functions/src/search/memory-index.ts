@@ -1,7 +1,7 @@
 import { MEMORY_TYPES, type MemoryType } from "../memory/memory-types";
 import type { IndexEntry } from "./index-entry";
 import { BUCKETS, bucketOf, EntryColumns, type IndexedMemory } from "./index-memory-columns";
-import { type InvertedSegment, VarintReader } from "./index-segment";
+import { type InvertedSegment, memoryAt, VarintReader } from "./index-segment";
 import { bestSlots, type QueryTerm, type SlotScoring } from "./index-memory-top";
 import { MAX_SLOTS, mapBytes, type PostingList, PostingLists, slotOf } from "./postings";
 import { tokenize } from "./text";
@@ -113,17 +113,7 @@ export class MemoryIndex {
     ids.forEach((id, ordinal) => {
       if (skip(id)) return;
       this.remove(id);
-      const memory: IndexedMemory = {
-        id,
-        type: MEMORY_TYPES[fields.types[ordinal]],
-        importance: fields.importance[ordinal] / 1000,
-        createdAtMs: fields.created[ordinal],
-        expiresAtMs: fields.expires[ordinal],
-        invalidated: fields.invalidated[ordinal] === 1,
-        length: fields.lengths[ordinal],
-        chars: fields.chars[ordinal],
-      };
-      slots[ordinal] = this.place(memory, STORED_ENTRY_BYTES + id.length);
+      slots[ordinal] = this.place(memoryAt(segment, ordinal), STORED_ENTRY_BYTES + id.length);
     });
     const reader = new VarintReader(segment.postings);
     for (const term of segment.terms) {

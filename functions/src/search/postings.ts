@@ -101,7 +101,10 @@ export class PostingLists {
     return this.ids.get(term) ?? this.newTerm(term);
   }
 
-  /** Room for `extra` more postings of a term id at once (a bulk load knows how many come). */
+  /**
+   * Room for `extra` more postings of a term id: the next chunk size in the pool, or an array of its
+   * own past POOLED_MAX, a quarter larger than needed (a bulk load asks for all that come at once).
+   */
   reserve(id: number, extra: number): void {
     const needed = this.counts[id] + extra;
     if (needed <= this.capacities[id]) return;
@@ -130,7 +133,7 @@ export class PostingLists {
   /** Appends a posting to the list of a term id (a bulk load looks each term up once). */
   addTo(id: number, slot: number, tf: number, length: number): void {
     const count = this.counts[id];
-    if (count === this.capacities[id]) this.grow(id);
+    if (count === this.capacities[id]) this.reserve(id, 1);
     const packed = (slot * 256 + Math.min(tf, MAX_TF)) >>> 0;
     if (this.offsets[id] < 0) this.own[id]![count] = packed;
     else this.pool[this.offsets[id] + count] = packed;
@@ -214,31 +217,6 @@ export class PostingLists {
     this.offsets = resized(this.offsets, capacity, count);
     this.maxTfs = resized(this.maxTfs, capacity, count);
     this.minLengthsPerTf = resized(this.minLengthsPerTf, capacity, count);
-  }
-
-  /** Room for one more posting: the next chunk size in the pool, or an array of its own past POOLED_MAX. */
-  private grow(id: number): void {
-    const count = this.counts[id];
-    const offset = this.offsets[id];
-    if (offset >= 0 && count < POOLED_MAX) {
-      const capacity = 2 ** Math.ceil(Math.log2(count + 1));
-      const moved = this.allocate(capacity);
-      this.pool.copyWithin(moved, offset, offset + count);
-      this.release(offset, this.capacities[id]);
-      this.offsets[id] = moved;
-      this.capacities[id] = capacity;
-      return;
-    }
-    // A quarter more: a long list's spare room stays small beside it.
-    const capacity = count + (count >> 2) + 1;
-    if (offset < 0) {
-      this.own[id] = resized(this.own[id]!, capacity, count);
-    } else {
-      this.own[id] = resized(this.pool.subarray(offset, offset + count), capacity, count);
-      this.release(offset, this.capacities[id]);
-      this.offsets[id] = -1;
-    }
-    this.capacities[id] = capacity;
   }
 
   private allocate(capacity: number): number {

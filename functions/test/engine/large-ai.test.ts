@@ -1,3 +1,4 @@
+import { exchangeMemoryDocument } from "../../../test-support/memory-fixture";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Timestamp } from "firebase-admin/firestore";
@@ -72,20 +73,10 @@ beforeAll(async () => {
   const writer = db.bulkWriter();
   for (let index = 0; index < WITH_DOCUMENTS; index += 1) {
     const created = Timestamp.fromMillis(nowMs - index * 60_000);
-    void writer.set(db.doc(`ai_registry/${ai.ai_uuid}/working_memory/${idOf(index)}`), {
-      ai_uuid: ai.ai_uuid,
-      memory_type: "working_memory",
-      content: textOf(index % DISTINCT_TEXTS),
-      metadata: {},
-      tags: [],
-      importance: 0.5,
-      source: "chat",
-      session_id: null,
-      created_at: created,
-      updated_at: created,
-      version: 1,
-      expires_at: null,
-    });
+    void writer.set(
+      db.doc(`ai_registry/${ai.ai_uuid}/working_memory/${idOf(index)}`),
+      exchangeMemoryDocument(ai.ai_uuid, textOf(index % DISTINCT_TEXTS), created),
+    );
   }
   await writer.close();
   clearIndexCache(ai.ai_uuid);
