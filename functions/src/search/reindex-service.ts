@@ -6,7 +6,7 @@ import { embeddingsCollection } from "./embedding-service";
 import { encodeEntry, entryOf } from "./index-entry";
 import { clearIndexCache } from "./index-cache";
 import { deleteLegacyShards, releaseLease, swapManifest, takeLease, totalsOf, writeSegments } from "./index-compaction";
-import { indexSegments, OVERLAP_MS } from "./index-store";
+import { indexSegments } from "./index-store";
 
 /** Memories per transaction: with their legacy clean-up, under Firestore's 500 writes. */
 const CHUNK = 100;
@@ -105,7 +105,10 @@ export async function reindexAi(
         epoch: lease.manifest.epoch + 1,
         ...totalsOf(segments),
         segments,
-        folded_through: Timestamp.fromMillis(nowMs - OVERLAP_MS),
+        // What the scan holds: every change up to its start. Readers replay the log from OVERLAP_MS
+        // before it (late commits); counts add the log after it (exact for an AI not written to
+        // while the scan ran, and again after the next compaction, which counts its segments).
+        folded_through: Timestamp.fromMillis(nowMs),
       },
       Date.now(),
     );

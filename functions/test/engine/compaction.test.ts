@@ -248,6 +248,9 @@ describe("an AI written before segments (64 legacy shards)", () => {
     expect(first).toMatchObject({ ai_uuid: ai.ai_uuid, segments: 1 });
     const second = await reindexAi(db, ai.ai_uuid);
     expect(second).toMatchObject({ indexed: 5, segments: 1, documents_migrated: 0 });
+    // Counts right after a rebuild: the log written just before it is in its segments, not counted twice.
+    const shown = await request(app).get(`/v1/ais/${ai.ai_uuid}`).set("Authorization", ADMIN);
+    expect(shown.body.stats).toEqual({ working_memory: 0, long_term_memory: 5, personal_logs: 0, archive: 0 });
     expect((await indexAndCollections(ai.ai_uuid)).index).toEqual((await indexAndCollections(ai.ai_uuid)).collections);
     expect(await searchIds(ai, "canoe")).toHaveLength(3);
   });
