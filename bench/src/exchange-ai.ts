@@ -17,6 +17,7 @@ import { benchFreshInstance, FRESH_QUESTION } from "./fresh-instance";
 import {
   clearIndexCache,
   compactIndex,
+  countsOf,
   emptyManifest,
   IMPORT_MAX,
   indexLog,
@@ -90,7 +91,7 @@ async function writeFixture(local: LocalApi, size: ExchangeSize): Promise<{ ai: 
   await manifestRef(db, ai.ai_uuid).set({
     ...emptyManifest(),
     generation: 1,
-    count: size.count,
+    counts: countsOf(segments),
     segments,
     segment_count: Object.keys(segments).length,
     folded_through: Timestamp.fromMillis(Date.now() - OVERLAP_MS),

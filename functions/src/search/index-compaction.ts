@@ -6,6 +6,8 @@ import {
   idHashBits,
   indexLog,
   indexSegments,
+  latestChanges,
+  legacyEntries,
   legacyShards,
   type LogRecord,
   logRecordOf,
@@ -18,6 +20,8 @@ import {
   type SegmentInfo,
   segmentFor,
   segmentOf,
+  noMemories,
+  totalOf,
   type TypeCounts,
   typeCountsOf,
 } from "./index-store";
@@ -76,13 +80,7 @@ function split(prefix: string, entries: Map<string, string>): Array<{ prefix: st
 
 /** Every entry of the legacy shards, by id (the base of an AI's first compaction). */
 async function legacyBase(db: Firestore, aiUuid: string): Promise<Map<string, string>> {
-  const base = new Map<string, string>();
-  for (const doc of (await legacyShards(db, aiUuid).get()).docs) {
-    if (!/^s\d\d$/.test(doc.id)) continue;
-    for (const [id, encoded] of Object.entries((doc.get("entries") ?? {}) as Record<string, string>))
-      base.set(id, encoded);
-  }
-  return base;
+  return new Map(legacyEntries((await legacyShards(db, aiUuid).get()).docs).flatMap((shard) => [...shard]));
 }
 
 /**
@@ -119,17 +117,15 @@ export async function writeSegments(
   return written;
 }
 
-/** Entries of the segments, in all and per type. */
-export function totalsOf(segments: Record<string, SegmentInfo>): { count: number; counts: TypeCounts } {
-  const counts = Object.fromEntries(MEMORY_TYPES.map((type) => [type, 0])) as TypeCounts;
-  let count = 0;
+/** Entries of the segments, per type. */
+export function countsOf(segments: Record<string, SegmentInfo>): TypeCounts {
+  const counts = noMemories();
   for (const info of Object.values(segments)) {
-    count += info.count;
     MEMORY_TYPES.forEach((type, index) => {
-      counts[type] += info.types?.[index] ?? 0;
+      counts[type] += info.types[index];
     });
   }
-  return { count, counts };
+  return counts;
 }
 
 /**
@@ -140,7 +136,7 @@ export async function swapManifest(
   db: Firestore,
   aiUuid: string,
   seen: Manifest,
-  next: Pick<Manifest, "epoch" | "count" | "counts" | "segments" | "folded_through">,
+  next: Pick<Manifest, "epoch" | "counts" | "segments" | "folded_through">,
   nowMs: number,
 ): Promise<Manifest | null> {
   return db.runTransaction(async (tx) => {
@@ -203,7 +199,7 @@ export async function compactIndex(db: Firestore, aiUuid: string, nowMs = Date.n
     folded_log_docs: 0,
     segments_written: 0,
     segments: Object.keys(manifest?.segments ?? {}).length,
-    count: manifest?.count ?? 0,
+    count: manifest ? totalOf(manifest.counts) : 0,
   });
   if (!lease) return skipped("leased");
   const { manifest: leased, first: migrating } = lease;
@@ -222,8 +218,7 @@ export async function compactIndex(db: Firestore, aiUuid: string, nowMs = Date.n
       return skipped("nothing_to_fold", leased);
     }
     // Last change of each id wins; grouped by the segment the id falls in.
-    const latest = new Map<string, string | null>();
-    for (const record of log) for (const [id, encoded] of Object.entries(record.changes)) latest.set(id, encoded);
+    const latest = latestChanges(log);
     const foldedThrough = log.length
       ? Timestamp.fromMillis(Math.max(log[log.length - 1].atMs, leased.folded_through.toMillis()))
       : leased.folded_through;
@@ -258,12 +253,12 @@ export async function compactIndex(db: Firestore, aiUuid: string, nowMs = Date.n
     }
     const written = await writeSegments(db, aiUuid, leased.generation + 1, contents);
     const segments = { ...kept, ...written };
-    const { count, counts } = totalsOf(segments);
+    const counts = countsOf(segments);
     const swapped = await swapManifest(
       db,
       aiUuid,
       leased,
-      { epoch: leased.epoch, count, counts, segments, folded_through: foldedThrough },
+      { epoch: leased.epoch, counts, segments, folded_through: foldedThrough },
       nowMs,
     );
     if (!swapped) return skipped("lost_race", leased);
@@ -274,7 +269,7 @@ export async function compactIndex(db: Firestore, aiUuid: string, nowMs = Date.n
       folded_log_docs: log.length,
       segments_written: Object.keys(written).length,
       segments: Object.keys(segments).length,
-      count,
+      count: totalOf(counts),
     };
   } catch (error) {
     await releaseLease(db, aiUuid);

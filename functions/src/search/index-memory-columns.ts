@@ -30,8 +30,6 @@ export class EntryColumns {
   created = new Float64Array(16);
   /** Infinity for an entry that never expires. */
   expires = new Float64Array(16);
-  /** What the entry takes in the persisted index (bytes, estimated). */
-  stored = new Int32Array(16);
   private idChars = 0;
 
   /** Slots in use, removed ones included. */
@@ -48,7 +46,7 @@ export class EntryColumns {
   }
 
   /** Puts an entry in the next slot; the slot. */
-  add(memory: IndexedMemory, stored: number): number {
+  add(memory: IndexedMemory): number {
     const slot = this.ids.length;
     if (slot === this.buckets.length) this.resize(Math.ceil(slot * 1.5));
     this.ids.push(memory.id);
@@ -59,7 +57,6 @@ export class EntryColumns {
     this.importance[slot] = memory.importance;
     this.created[slot] = memory.createdAtMs;
     this.expires[slot] = memory.expiresAtMs ?? Number.POSITIVE_INFINITY;
-    this.stored[slot] = stored;
     return slot;
   }
 
@@ -104,7 +101,7 @@ export class EntryColumns {
   }
 
   private columns(): Column[] {
-    return [this.buckets, this.lengths, this.chars, this.importance, this.created, this.expires, this.stored];
+    return [this.buckets, this.lengths, this.chars, this.importance, this.created, this.expires];
   }
 
   private resize(capacity: number): void {
@@ -120,6 +117,5 @@ export class EntryColumns {
     this.importance = copy(this.importance);
     this.created = copy(this.created);
     this.expires = copy(this.expires);
-    this.stored = copy(this.stored);
   }
 }

@@ -58,12 +58,12 @@ export interface SegmentInfo {
 /** Memories per type, as the index counts them. */
 export type TypeCounts = Record<MemoryType, number>;
 export const noMemories = (): TypeCounts => ({ working_memory: 0, long_term_memory: 0, personal_logs: 0, archive: 0 });
+export const totalOf = (counts: TypeCounts): number => Object.values(counts).reduce((sum, count) => sum + count, 0);
 
 export interface Manifest {
   epoch: number;
   generation: number;
-  /** Entries held by the segments (memories of every type), and per type. */
-  count: number;
+  /** Entries held by the segments, per memory type. */
   counts: TypeCounts;
   segments: Record<string, SegmentInfo>;
   /** How many segments there are (read without the map, to size the next fold). */
@@ -81,7 +81,6 @@ export interface Manifest {
 export const emptyManifest = (): Manifest => ({
   epoch: 0,
   generation: 0,
-  count: 0,
   counts: noMemories(),
   segments: {},
   segment_count: 0,
@@ -185,7 +184,7 @@ const logSince = (db: Firestore, aiUuid: string, sinceMs: number) =>
   indexLog(db, aiUuid).where("at", ">", Timestamp.fromMillis(sinceMs)).orderBy("at");
 
 /** The entries of the legacy shards (an AI not migrated yet): `entries` maps of id -> encoded entry. */
-function legacyEntries(docs: DocumentSnapshot[]): Array<Map<string, string>> {
+export function legacyEntries(docs: DocumentSnapshot[]): Array<Map<string, string>> {
   return docs
     .filter((doc) => /^s\d\d$/.test(doc.id))
     .map((doc) => new Map(Object.entries((doc.get("entries") ?? {}) as Record<string, string>)));

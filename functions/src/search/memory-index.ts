@@ -42,8 +42,6 @@ export interface RankedEntry {
 const K1 = 1.2;
 const B = 0.75;
 const DAY_MS = 86_400_000;
-/** An encoded entry's fields beside its terms, and its map key's overhead (index-entry.ts). */
-const STORED_ENTRY_BYTES = 48;
 /** Heap of a slot in the set of expiring ones, and of the index's own objects (measured). */
 const EXPIRING_BYTES = 40;
 const INDEX_BYTES = 2_000;
@@ -60,7 +58,6 @@ export class MemoryIndex {
   /** The highest importance held: what bounds the boost of any entry. */
   private maxImportance = 0;
   private dead = 0;
-  private storedBytes = 0;
 
   /** An index of many entries at once (a cold load), left without room to grow. */
   static of(entries: Iterable<IndexEntry>): MemoryIndex {
@@ -80,11 +77,6 @@ export class MemoryIndex {
     return this.columns.bytes + this.postings.bytes + own;
   }
 
-  /** What the entries take in the persisted index, estimated from their terms (bytes). */
-  get persistedBytes(): number {
-    return this.storedBytes;
-  }
-
   get(id: string): IndexedMemory | undefined {
     const slot = this.slotOf.get(id);
     return slot === undefined ? undefined : this.columns.memoryAt(slot);
@@ -95,9 +87,7 @@ export class MemoryIndex {
     this.remove(entry.id);
     this.makeRoom(1);
     const { terms, ...memory } = entry;
-    let stored = STORED_ENTRY_BYTES + memory.id.length;
-    for (const [term, tf] of terms) stored += term.length + (tf === 1 ? 1 : 3);
-    const slot = this.place(memory, stored);
+    const slot = this.place(memory);
     for (const [term, tf] of terms) this.postings.add(term, slot, tf, memory.length);
   }
 
@@ -113,7 +103,7 @@ export class MemoryIndex {
     ids.forEach((id, ordinal) => {
       if (skip(id)) return;
       this.remove(id);
-      slots[ordinal] = this.place(memoryAt(segment, ordinal), STORED_ENTRY_BYTES + id.length);
+      slots[ordinal] = this.place(memoryAt(segment, ordinal));
     });
     const reader = new VarintReader(segment.postings);
     for (const term of segment.terms) {
@@ -131,9 +121,6 @@ export class MemoryIndex {
           this.postings.reserve(termId, count - i);
         }
         this.postings.addTo(termId, slot, tf, fields.lengths[ordinal]);
-        const stored = term.length + (tf === 1 ? 1 : 3);
-        this.columns.stored[slot] += stored;
-        this.storedBytes += stored;
       }
     }
   }
@@ -151,15 +138,14 @@ export class MemoryIndex {
   }
 
   /** Gives a memory (its terms aside) a slot, and counts it in the corpus. */
-  private place(memory: IndexedMemory, stored: number): number {
-    const slot = this.columns.add(memory, stored);
+  private place(memory: IndexedMemory): number {
+    const slot = this.columns.add(memory);
     this.slotOf.set(memory.id, slot);
     const bucket = bucketOf(memory.type, memory.invalidated);
     this.bucketCounts[bucket] += 1;
     this.bucketLengths[bucket] += memory.length;
     if (memory.expiresAtMs !== null) this.expiring.add(slot);
     this.maxImportance = Math.max(this.maxImportance, memory.importance);
-    this.storedBytes += stored;
     return slot;
   }
 
@@ -169,7 +155,6 @@ export class MemoryIndex {
     const bucket = this.columns.buckets[slot];
     this.bucketCounts[bucket] -= 1;
     this.bucketLengths[bucket] -= this.columns.lengths[slot];
-    this.storedBytes -= this.columns.stored[slot];
     this.columns.remove(slot);
     this.slotOf.delete(id);
     this.expiring.delete(slot);

@@ -5,7 +5,7 @@ import { memoryCollection, registryRef } from "../memory/registry-service";
 import { embeddingsCollection } from "./embedding-service";
 import { encodeEntry, entryOf } from "./index-entry";
 import { clearIndexCache } from "./index-cache";
-import { deleteLegacyShards, releaseLease, swapManifest, takeLease, totalsOf, writeSegments } from "./index-compaction";
+import { deleteLegacyShards, releaseLease, swapManifest, takeLease, countsOf, writeSegments } from "./index-compaction";
 import { indexSegments } from "./index-store";
 
 /** Memories per transaction: with their legacy clean-up, under Firestore's 500 writes. */
@@ -103,7 +103,7 @@ export async function reindexAi(
       lease.manifest,
       {
         epoch: lease.manifest.epoch + 1,
-        ...totalsOf(segments),
+        counts: countsOf(segments),
         segments,
         // What the scan holds: every change up to its start. Readers replay the log from OVERLAP_MS
         // before it (late commits); counts add the log after it (exact for an AI not written to

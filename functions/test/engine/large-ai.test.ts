@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Timestamp } from "firebase-admin/firestore";
 import { clearIndexCache } from "../../src/search/index-cache";
 import { encodeEntry, entryOf, type IndexEntry } from "../../src/search/index-entry";
-import { compactIndex, totalsOf, writeSegments } from "../../src/search/index-compaction";
+import { compactIndex, countsOf, writeSegments } from "../../src/search/index-compaction";
 import { emptyManifest, indexSegments, manifestOf, manifestRef, OVERLAP_MS } from "../../src/search/index-store";
 import { chatApp, chatAs, systemPromptOf } from "../../../test-support/chat-app";
 import { ADMIN, app, bearer, db, type HandshakeBody, newAi } from "../../../test-support/emulator";
@@ -65,7 +65,7 @@ beforeAll(async () => {
   await manifestRef(db, ai.ai_uuid).set({
     ...emptyManifest(),
     generation: 1,
-    ...totalsOf(segments),
+    counts: countsOf(segments),
     segments,
     segment_count: Object.keys(segments).length,
     folded_through: Timestamp.fromMillis(nowMs - OVERLAP_MS),

@@ -49,7 +49,6 @@ describe("an AI at the most memories one index supports", () => {
     // A fixture in place of 250,000 real memories: the manifest's count is what the quota reads cold.
     await manifestRef(db, ai.ai_uuid).set({
       ...emptyManifest(),
-      count: INDEX_MAX_MEMORIES - 1,
       counts: { ...noMemories(), archive: INDEX_MAX_MEMORIES - 1 },
     });
     clearIndexCache(ai.ai_uuid);
