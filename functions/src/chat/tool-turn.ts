@@ -1,5 +1,6 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { writeRoomEvent } from "../events/room-events";
+import { writeUnlessDeleted } from "../memory/ai-deletion";
 import { settingOf } from "../memory/registry-service";
 import type { ToolCallReport } from "../tools/server-tool";
 import type { StoredChat } from "./chat-log";
@@ -16,14 +17,15 @@ type FreshTurn = Extract<Prepared, { kind: "fresh" }>;
 function roomEventWriter(deps: CompletionDeps, input: CompletionInput, turn: FreshTurn) {
   let count = 0;
   return async (report: ToolCallReport) => {
-    const batch = deps.db.batch();
-    writeRoomEvent(batch, deps.db, input.ai.ai_uuid, `${turn.chatId}-tool-${++count}`, {
-      event: "tool_call",
-      data: { chat_id: turn.chatId, session_id: turn.session.id, ...report },
-      sender: { kind: "system" },
-      now: Timestamp.now(),
-    });
-    await batch.commit();
+    const eventId = `${turn.chatId}-tool-${++count}`;
+    await writeUnlessDeleted(deps.db, input.ai.ai_uuid, (tx) =>
+      writeRoomEvent(tx, deps.db, input.ai.ai_uuid, eventId, {
+        event: "tool_call",
+        data: { chat_id: turn.chatId, session_id: turn.session.id, ...report },
+        sender: { kind: "system" },
+        now: Timestamp.now(),
+      }),
+    );
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import { storedAs } from "../firestore-converter";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { databasePaths, registryRef } from "../memory/registry-service";
 import { createRoomEvent, type EventSender, lastEventOf, type RoomEvent, roomCollection } from "./room-events";
 
@@ -71,6 +72,7 @@ export async function heartbeat(
   const ref = presenceCollection(db, aiUuid).doc(input.clientId);
   const expiresAt = Timestamp.fromMillis(now.toMillis() + PRESENCE_TTL_MS);
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const previous = (await tx.get(ref)).data();
     const live = previous !== undefined && previous.expires_at.toMillis() > now.toMillis();
     const presence: Presence = {

@@ -2,6 +2,7 @@ import { type DocumentReference, FieldValue, type Firestore, Timestamp } from "f
 import { z } from "zod";
 import type { DocumentWriter } from "../firestore-writer";
 import { storedAs } from "../firestore-converter";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { registryRef } from "../memory/registry-service";
 
 /** Events are a feed, not a log: a TTL policy on `expires_at` removes them after a week. */
@@ -66,13 +67,20 @@ export function writeRoomEvent(
   writer.create(roomCollection(db, aiUuid).doc(eventId), stored(aiUuid, eventId, input));
 }
 
-/** Writes one event on its own and answers it as stored. Fails with ALREADY_EXISTS on a repeat. */
+/**
+ * Writes one event on its own and answers it as stored. Fails with ALREADY_EXISTS on a repeat, and
+ * with a 404 once the AI is deleted (its sweep may have passed the room).
+ */
 export async function createRoomEvent(
   ref: DocumentReference<RoomEvent>,
   aiUuid: string,
   input: NewRoomEvent,
 ): Promise<RoomEvent> {
-  await ref.create(stored(aiUuid, ref.id, input));
+  const db = ref.firestore;
+  await db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
+    tx.create(ref, stored(aiUuid, ref.id, input));
+  });
   // The server timestamp as stored (the emulator's can differ from the write time by a millisecond).
   return (await ref.get()).data()!;
 }

@@ -1,6 +1,6 @@
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import { storedAs } from "../firestore-converter";
-import { assertAiNotDeleted } from "../memory/ai-deletion";
+import { assertAiNotDeleted, writeUnlessDeleted } from "../memory/ai-deletion";
 import { registryRef } from "../memory/registry-service";
 import type { DecisionAction } from "./extraction-answer";
 
@@ -151,11 +151,13 @@ export async function recordSkipped(
 ): Promise<void> {
   const now = Timestamp.now();
   try {
-    await extractionRef(db, aiUuid, chat.id).create({
-      ...newRecord(aiUuid, chat, now),
-      status: "skipped",
-      last_error: reason,
-    });
+    await writeUnlessDeleted(db, aiUuid, (tx) =>
+      tx.create(extractionRef(db, aiUuid, chat.id), {
+        ...newRecord(aiUuid, chat, now),
+        status: "skipped",
+        last_error: reason,
+      }),
+    );
   } catch (error) {
     if ((error as { code?: number }).code !== 6) throw error; // ALREADY_EXISTS: another delivery got there first
   }

@@ -1,5 +1,6 @@
 import { type Firestore, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { type MemoryChange, recordMemoryChanges } from "../memory/memory-changes";
 import { memoryRef, writeVersion } from "../memory/memory-service";
 import { nextVersion } from "../memory/memory-versions";
@@ -55,6 +56,7 @@ const cleared = { invalidated_at: null, superseded_by: null };
  */
 export async function restoreMemory(db: Firestore, aiUuid: string, type: MemoryType, id: string) {
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const snapshot = await tx.get(memoryRef(db, aiUuid, type, id));
     if (!snapshot.exists) throw notFound(`memory ${id} in ${type}`);
     const current = snapshot.data()!;

@@ -25,11 +25,33 @@ export interface AiTombstone {
 export const tombstoneRef = (db: Firestore, aiUuid: string) =>
   db.collection("deleted_ais").withConverter(storedAs<AiTombstone>()).doc(aiUuid);
 
-const aiDeleted = (aiUuid: string) => new AppError("not_found", `AI ${aiUuid} not found: it has been deleted`);
+/** The refusal of a write under a deleted AI: a 404 to a caller, and a reason for work in flight to stop. */
+export class AiDeletedError extends AppError {
+  constructor(aiUuid: string) {
+    super("not_found", `AI ${aiUuid} not found: it has been deleted`);
+  }
+}
 
 /** Inside a transaction that writes under the AI, before its writes: a 404 once the AI is deleted. */
 export async function assertAiNotDeleted(tx: Transaction, db: Firestore, aiUuid: string): Promise<void> {
-  if ((await tx.get(tombstoneRef(db, aiUuid))).exists) throw aiDeleted(aiUuid);
+  if ((await tx.get(tombstoneRef(db, aiUuid))).exists) throw new AiDeletedError(aiUuid);
+}
+
+/**
+ * A write under the AI that no service transaction carries (a trigger's own records): made in a
+ * transaction that reads the tombstone, so it cannot land after the deletion's sweep passed.
+ * False, and nothing written, once the AI is deleted.
+ */
+export async function writeUnlessDeleted(
+  db: Firestore,
+  aiUuid: string,
+  write: (tx: Transaction) => void,
+): Promise<boolean> {
+  return db.runTransaction(async (tx) => {
+    if ((await tx.get(tombstoneRef(db, aiUuid))).exists) return false;
+    write(tx);
+    return true;
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import type { Embedder } from "../models/model-client";
+import { writeUnlessDeleted } from "../memory/ai-deletion";
 import { registryRef } from "../memory/registry-service";
 
 /** Characters of a text sent to the embedder (about 2,000 tokens): a memory's, or a search query's. */
@@ -21,7 +22,7 @@ export const embeddingHashOf = (model: string, text: string): string =>
 
 /**
  * Stores a memory's embedding unless the one stored already matches its text and model, so a
- * redelivered trigger or an edit that kept the text costs no model call.
+ * redelivered trigger or an edit that kept the text costs no model call. Nothing once the AI is deleted.
  */
 export async function embedMemory(
   db: Firestore,
@@ -29,14 +30,16 @@ export async function embedMemory(
   memoryId: string,
   fullText: string,
   embedder: Embedder,
-): Promise<"embedded" | "unchanged"> {
+): Promise<"embedded" | "unchanged" | "ai_deleted"> {
   const text = embeddingInput(fullText);
   const hash = embeddingHashOf(embedder.model, text);
   const ref = embeddingsCollection(db, aiUuid).doc(memoryId);
   if (!text.trim() || (await ref.get()).get("hash") === hash) return "unchanged";
   const [vector] = await embedder.embed([text]);
-  await ref.set({ embedding: FieldValue.vector(vector), hash, model: embedder.model });
-  return "embedded";
+  const stored = await writeUnlessDeleted(db, aiUuid, (tx) =>
+    tx.set(ref, { embedding: FieldValue.vector(vector), hash, model: embedder.model }),
+  );
+  return stored ? "embedded" : "ai_deleted";
 }
 
 export async function removeEmbedding(db: Firestore, aiUuid: string, memoryId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { AiDeletedError, assertAiNotDeleted } from "../memory/ai-deletion";
 import { MEMORY_TYPES } from "../memory/memory-types";
 import { encodeSegment, segmentEntries } from "./index-segment";
 import {
@@ -61,6 +62,7 @@ export async function takeLease(
   leaseMs = LEASE_MS,
 ): Promise<{ manifest: Manifest; first: boolean } | null> {
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const doc = await tx.get(manifestRef(db, aiUuid));
     const manifest = manifestOf(doc) ?? emptyManifest();
     if (manifest.lease_until && manifest.lease_until.toMillis() > nowMs) return null;
@@ -131,6 +133,8 @@ export function countsOf(segments: Record<string, SegmentInfo>): TypeCounts {
 /**
  * Swaps the manifest if nobody else did since `seen` was read: the commit point of a compaction
  * and of a rebuild. Deletes what it retires only later, once readers of the old manifest are done.
+ * Refused once the AI is deleted; the segments written for it go then (the deletion's sweep may
+ * have passed before they were written).
  */
 export async function swapManifest(
   db: Firestore,
@@ -139,26 +143,35 @@ export async function swapManifest(
   next: Pick<Manifest, "epoch" | "counts" | "segments" | "folded_through">,
   nowMs: number,
 ): Promise<Manifest | null> {
-  return db.runTransaction(async (tx) => {
-    const current = manifestOf(await tx.get(manifestRef(db, aiUuid))) ?? emptyManifest();
-    if (current.generation !== seen.generation) return null;
-    const retired = { ...current.retired };
-    for (const id of Object.keys(current.segments)) if (!(id in next.segments)) retired[id] = nowMs;
-    const prunedMs = Math.max(
-      current.pruned_through.toMillis(),
-      Math.min(next.folded_through.toMillis() - OVERLAP_MS, nowMs - LOG_KEEP_MS),
-    );
-    const manifest: Manifest = {
-      ...next,
-      segment_count: Object.keys(next.segments).length,
-      generation: current.generation + 1,
-      retired,
-      pruned_through: Timestamp.fromMillis(Math.max(prunedMs, 0)),
-      lease_until: null,
-    };
-    tx.set(manifestRef(db, aiUuid), manifest);
-    return manifest;
-  });
+  return db
+    .runTransaction(async (tx) => {
+      await assertAiNotDeleted(tx, db, aiUuid);
+      const current = manifestOf(await tx.get(manifestRef(db, aiUuid))) ?? emptyManifest();
+      if (current.generation !== seen.generation) return null;
+      const retired = { ...current.retired };
+      for (const id of Object.keys(current.segments)) if (!(id in next.segments)) retired[id] = nowMs;
+      const prunedMs = Math.max(
+        current.pruned_through.toMillis(),
+        Math.min(next.folded_through.toMillis() - OVERLAP_MS, nowMs - LOG_KEEP_MS),
+      );
+      const manifest: Manifest = {
+        ...next,
+        segment_count: Object.keys(next.segments).length,
+        generation: current.generation + 1,
+        retired,
+        pruned_through: Timestamp.fromMillis(Math.max(prunedMs, 0)),
+        lease_until: null,
+      };
+      tx.set(manifestRef(db, aiUuid), manifest);
+      return manifest;
+    })
+    .catch(async (error: unknown) => {
+      if (error instanceof AiDeletedError) {
+        const written = Object.keys(next.segments).filter((id) => !(id in seen.segments));
+        await Promise.all(written.map((id) => indexSegments(db, aiUuid).doc(id).delete()));
+      }
+      throw error;
+    });
 }
 
 /** Deletes segments retired long enough ago and log documents up to `pruned_through`. */
@@ -175,8 +188,9 @@ async function sweep(db: Firestore, aiUuid: string, manifest: Manifest, nowMs: n
   for (const doc of prunable.docs) void writer.delete(doc.ref);
   await writer.close();
   if (expired.length) {
-    const gone = Object.fromEntries(expired.map(([id]) => [id, FieldValue.delete()]));
-    await manifestRef(db, aiUuid).set({ retired: gone }, { merge: true });
+    // An update, not a merge: it must not re-create the manifest of an AI deleted meanwhile.
+    const gone = Object.fromEntries(expired.map(([id]) => [`retired.${id}`, FieldValue.delete()]));
+    await manifestRef(db, aiUuid).update(gone);
   }
 }
 

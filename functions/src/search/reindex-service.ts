@@ -1,5 +1,6 @@
 import { FieldPath, FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../errors";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { type MemoryType, MEMORY_TYPES, memoryText } from "../memory/memory-types";
 import { memoryCollection, registryRef } from "../memory/registry-service";
 import { embeddingsCollection } from "./embedding-service";
@@ -31,6 +32,7 @@ async function reindexChunk(
   entries: Map<string, string>,
 ): Promise<number> {
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const docs = await tx.getAll(...ids.map((id) => memoryCollection(db, aiUuid, type).doc(id)));
     let migrated = 0;
     for (const doc of docs) {

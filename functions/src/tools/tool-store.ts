@@ -1,6 +1,7 @@
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError, notFound } from "../errors";
 import { storedAs } from "../firestore-converter";
+import { assertAiNotDeleted } from "../memory/ai-deletion";
 import { registryRef } from "../memory/registry-service";
 import { open, type SealedSecret, seal } from "./secret-box";
 import { SECRET_REFERENCE, type ToolBody } from "./tool-schemas";
@@ -44,6 +45,7 @@ export async function putTool(
 ): Promise<{ tool: StoredTool; created: boolean }> {
   const ref = toolsOf(db, aiUuid).doc(name);
   return db.runTransaction(async (tx) => {
+    await assertAiNotDeleted(tx, db, aiUuid);
     const existing = (await tx.get(ref)).data();
     if (!existing) {
       const count = (await tx.get(toolsOf(db, aiUuid).count())).data().count;

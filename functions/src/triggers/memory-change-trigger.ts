@@ -5,7 +5,7 @@ import * as logs from "../logs";
 import { consolidateWorkingMemory } from "../memory/consolidation-service";
 import { type MemoryUpdate, memoryUpdateSchema } from "../events/memory-update";
 import { memoryText } from "../memory/memory-types";
-import { aiIsGone } from "../memory/ai-deletion";
+import { AiDeletedError, aiIsGone } from "../memory/ai-deletion";
 import { memoryCollection } from "../memory/registry-service";
 import { embedMemory, removeEmbedding } from "../search/embedding-service";
 import { compactIfDue } from "../search/index-compaction";
@@ -63,14 +63,16 @@ async function extractionStep(deps: TriggerDeps, aiUuid: string, change: MemoryU
 
 /**
  * Folds the AI's index log into its segments once enough has gathered (index-compaction.ts). Not
- * a step of this event: a failure is logged, and the next change of the AI tries again.
+ * a step of this event: a failure is logged, and the next change of the AI tries again. An AI
+ * deleted meanwhile is no failure: its index went with it.
  */
 async function compactionStep(deps: TriggerDeps, aiUuid: string): Promise<void> {
   try {
     const report = await compactIfDue(deps.db, aiUuid);
     if (report?.compacted) logs.indexCompacted(aiUuid, report);
   } catch (error) {
-    logs.indexCompactionFailed(aiUuid, error);
+    if (!(error instanceof AiDeletedError) && !(await aiIsGone(deps.db, aiUuid)))
+      logs.indexCompactionFailed(aiUuid, error);
   }
 }
 

@@ -1,6 +1,7 @@
 import { type Firestore, Timestamp } from "firebase-admin/firestore";
 import { storedAs } from "../firestore-converter";
 import * as logs from "../logs";
+import { writeUnlessDeleted } from "../memory/ai-deletion";
 import { registryRef } from "../memory/registry-service";
 
 /** The steps the memory trigger runs on each memory change, each on its own. */
@@ -70,13 +71,15 @@ export async function runSteps(
   const failed = TRIGGER_STEPS.some((step) => states[step]?.status === "failing" || states[step]?.status === "gave_up");
   if (previous || failed) {
     const now = Timestamp.now();
-    await ref.set({
+    const record: StepRecord = {
       event_id: event.event_id,
       steps: states,
       failing: failed,
       updated_at: now,
       expires_at: Timestamp.fromMillis(now.toMillis() + RECORD_TTL_MS),
-    });
+    };
+    // Deleted while its steps ran (they failed for it): nothing to record, nothing to retry.
+    if (!(await writeUnlessDeleted(db, event.ai_uuid, (tx) => tx.set(ref, record)))) return;
   }
   if (retry) throw retry;
 }

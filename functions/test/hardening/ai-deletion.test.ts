@@ -4,10 +4,15 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordExchange } from "../../src/chat/chat-log";
 import { sessionRef } from "../../src/chat/session-service";
-import { deleteAi, tombstoneRef } from "../../src/memory/ai-deletion";
+import { emitEvent, heartbeat } from "../../src/events/relay-service";
+import { AiDeletedError, deleteAi, tombstoneRef } from "../../src/memory/ai-deletion";
 import { createMemory, editMemory, moveMemory } from "../../src/memory/memory-service";
 import { importMemories } from "../../src/memory/memory-transfer";
 import { registryRef } from "../../src/memory/registry-service";
+import type { Embedder } from "../../src/models/model-client";
+import { compactIndex, countsOf, swapManifest, writeSegments } from "../../src/search/index-compaction";
+import { emptyManifest } from "../../src/search/index-store";
+import { reindexAi } from "../../src/search/reindex-service";
 import { handleRoomEvent } from "../../src/triggers/memory-change-trigger";
 import { chatApp, chatAs } from "../../../test-support/chat-app";
 import { ADMIN, auth, bearer, db, deps, type HandshakeBody, newAi } from "../../../test-support/emulator";
@@ -104,6 +109,11 @@ describe("deleting an AI", () => {
     await expect(importMemories(db, ai.ai_uuid, [{ memory_type: "archive", content: "late" }])).rejects.toMatchObject(
       gone,
     );
+    const sender = { kind: "ai" as const, ai_uuid: ai.ai_uuid, client_id: "late-client" };
+    await expect(emitEvent(db, ai.ai_uuid, { event: "late", data: {}, sender })).rejects.toMatchObject(gone);
+    await expect(
+      heartbeat(db, ai.ai_uuid, { clientId: "late-client", sender, status: "online" }),
+    ).rejects.toMatchObject(gone);
     const chatId = randomUUID();
     const session = sessionRef(db, ai.ai_uuid, "late-session");
     await expect(
@@ -152,6 +162,49 @@ describe("deleting an AI", () => {
       },
     };
     expect(await handleRoomEvent(event, { db, models: deps.models })).toBe("ai_deleted");
+    expect(await ownedBy(ai.ai_uuid)).toEqual([]);
+  });
+
+  it("leaves nothing behind when the AI is deleted while its trigger runs, and the trigger ends cleanly", async () => {
+    for (const embedding of ["stored", "failed"] as const) {
+      const ai = await newAi(`Deleted mid-trigger ${embedding}`);
+      const { memory } = await createMemory(db, ai.ai_uuid, "working_memory", { content: "in flight" });
+      // The model answers (or fails) after the deletion swept the AI: the trigger's late writes are the risk.
+      const embedder: Embedder = {
+        model: "fake-embedding",
+        dimensions: 3,
+        embed: async (texts) => {
+          await deleteAi(deps, ai.ai_uuid);
+          if (embedding === "failed") throw new Error("embedder down");
+          return texts.map(() => [1, 0, 0]);
+        },
+      };
+      const event = {
+        params: { ai_uuid: ai.ai_uuid, event_id: `mu-${memory.id}` },
+        data: {
+          data: () => ({
+            event: "memory_update",
+            data: { action: "created", memory_type: "working_memory", memory_id: memory.id, version: 1, source: "api" },
+          }),
+        },
+      };
+      expect(await handleRoomEvent(event, { db, models: { ...deps.models, embedder } })).toBe(
+        embedding === "stored" ? "ai_deleted" : "not_run",
+      );
+      expect(await ownedBy(ai.ai_uuid)).toEqual([]);
+    }
+  });
+
+  it("lets no compaction or rebuild write an index for an AI deleted under it", async () => {
+    const ai = await newAi("Deleted mid-compaction");
+    await createMemory(db, ai.ai_uuid, "long_term_memory", { content: "Lives in Lisbon" });
+    const seen = emptyManifest();
+    const segments = await writeSegments(db, ai.ai_uuid, 1, [{ prefix: "", entries: new Map() }]);
+    await deleteAi(deps, ai.ai_uuid);
+    const next = { epoch: 1, counts: countsOf(segments), segments, folded_through: seen.folded_through };
+    await expect(swapManifest(db, ai.ai_uuid, seen, next, Date.now())).rejects.toBeInstanceOf(AiDeletedError);
+    await expect(compactIndex(db, ai.ai_uuid)).rejects.toBeInstanceOf(AiDeletedError);
+    await expect(reindexAi(db, ai.ai_uuid)).rejects.toBeInstanceOf(AiDeletedError);
     expect(await ownedBy(ai.ai_uuid)).toEqual([]);
   });
 
