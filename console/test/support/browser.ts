@@ -61,7 +61,20 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * Saves what the page shows, whole. A full-page capture of a long page can take Chromium longer
+ * than an action's timeout while the emulators load both cores (it timed out in CI at 20 s): it
+ * gets 30 s of its own, then the viewport alone is taken, which fails loudly if it fails too.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  try {
+    await page.screenshot({ path, fullPage: true, timeout: 30_000 });
+  } catch (error) {
+    console.warn(
+      `full-page screenshot ${name} failed (${(error as Error).message.split("\n")[0]}); taking the viewport`,
+    );
+    await page.screenshot({ path, timeout: 30_000 });
+  }
 }

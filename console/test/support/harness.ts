@@ -31,7 +31,10 @@ export function useSignedInConsole(): ConsoleHarness {
     const page = await harness.browser.context.newPage();
     harness.page = page;
     // What the page showed when a test failed, to look at.
-    context.onTestFailed(() => screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, "-")}`));
+    // Best effort: the test's own failure is the one to report.
+    context.onTestFailed(() =>
+      screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, "-")}`).catch(() => undefined),
+    );
     harness.errors = watchErrors(harness.page);
     harness.open = async (path) => {
       await harness.page.goto(`${HOSTING_URL}${path}`);
