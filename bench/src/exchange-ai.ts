@@ -2,7 +2,7 @@
  * The engine at the size of a daily chat's memories, against the emulator: one AI per size holding
  * 1k to 200k exchange-sized memories (exchange-corpus.ts), in a database of its own. Each is written
  * as a fixture straight into the emulator (it stores about 500 documents a second): the index as the
- * product writes it (`writeSegments` and a manifest), and the documents of the memories the bench's
+ * product writes it (`writeSegments`, then `swapManifest`), and the documents of the memories the bench's
  * questions can bring into a chat context. Then, through the product: a cold read of the index, warm
  * chat turns (documents, bytes, the handler's CPU), fresh instances, an import, creates while
  * compaction runs in a loop, and the largest document of the index.
@@ -27,6 +27,7 @@ import {
   manifestRef,
   OVERLAP_MS,
   readIndexSnapshot,
+  swapManifest,
   writeSegments,
 } from "./functions";
 import {
@@ -88,14 +89,13 @@ async function writeFixture(local: LocalApi, size: ExchangeSize): Promise<{ ai: 
   const entries = new Map<string, string>();
   for (let index = 0; index < size.count; index += 1) entries.set(exchangeId(index), encoded[index]);
   const segments = await writeSegments(db, ai.ai_uuid, 1, [{ prefix: "", entries }]);
-  await manifestRef(db, ai.ai_uuid).set({
-    ...emptyManifest(),
-    generation: 1,
+  const folded = {
+    epoch: 0,
     counts: countsOf(segments),
     segments,
-    segment_count: Object.keys(segments).length,
     folded_through: Timestamp.fromMillis(Date.now() - OVERLAP_MS),
-  });
+  };
+  await swapManifest(db, ai.ai_uuid, emptyManifest(), folded, Date.now());
 
   const index = MemoryIndex.of(decodedExchanges(size.count));
   const winners = new Set<number>();

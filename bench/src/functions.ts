@@ -41,6 +41,6 @@ export const { emptyManifest, indexLog, indexSegments, manifestRef, OVERLAP_MS, 
 export const { encodeSegment, readSegment } = lib(
   "./search/index-segment.js",
 ) as typeof import("../../functions/src/search/index-segment");
-export const { compactIndex, countsOf, writeSegments } = lib(
+export const { compactIndex, countsOf, swapManifest, writeSegments } = lib(
   "./search/index-compaction.js",
 ) as typeof import("../../functions/src/search/index-compaction");

@@ -2,8 +2,8 @@ import type { Firestore } from "firebase-admin/firestore";
 import { AppError } from "../errors";
 import { cachedIndex } from "../search/index-cache";
 import { INDEX_MAX_MEMORIES } from "../search/index-limits";
-import { memoryCounts } from "./registry-service";
-import { type AiRecord, settingOf } from "./registry-service";
+import { totalOf } from "../search/index-store";
+import { type AiRecord, memoryCounts, settingOf } from "./registry-service";
 
 /** How long an instance trusts a count before it counts again. */
 const COUNT_TTL_MS = 5_000;
@@ -16,8 +16,7 @@ const COUNT_TTL_MS = 5_000;
 async function heldMemories(db: Firestore, aiUuid: string): Promise<number> {
   const warm = cachedIndex(aiUuid);
   if (warm) return warm.size;
-  const counts = await memoryCounts(db, aiUuid);
-  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+  return totalOf(await memoryCounts(db, aiUuid));
 }
 
 /**

@@ -215,9 +215,8 @@ export class MemoryIndex {
 
   /** The newest entries a search with these options may return, newest first: one pass, no sort of all. */
   newest(options: RankOptions): IndexedMemory[] {
-    const { created, ids } = this.columns;
     const searchable = this.searchable(options);
-    const newer = (a: number, b: number) => created[b] - created[a] || (ids[a]! < ids[b]! ? -1 : 1);
+    const newer = this.newerFirst;
     const best: number[] = [];
     if (options.limit <= 0) return [];
     for (let slot = 0; slot < this.columns.count; slot += 1) {
@@ -235,6 +234,12 @@ export class MemoryIndex {
     }
     return best.map((slot) => this.columns.memoryAt(slot));
   }
+
+  /** Orders two slots newer first, then by id: how ties rank, and what `newest` returns. */
+  private readonly newerFirst = (a: number, b: number): number => {
+    const { created, ids } = this.columns;
+    return created[b] - created[a] || (ids[a]! < ids[b]! ? -1 : 1);
+  };
 
   /** Whether a slot is in what a search with these options ranks (a removed one never is). */
   private searchable(options: CorpusOptions): (slot: number) => boolean {
@@ -272,7 +277,7 @@ export class MemoryIndex {
 
   /** How `bestSlots` scores a slot: BM25 as Okapi has it, times the importance and recency boosts. */
   private scoring(options: RankOptions, averageLength: number, searchable: (slot: number) => boolean): SlotScoring {
-    const { lengths, importance, created, ids } = this.columns;
+    const { lengths, importance, created } = this.columns;
     const halfLife = (options.halfLifeDays ?? 30) * DAY_MS;
     const importanceBoost = (slot: number) => 0.85 + 0.3 * importance[slot];
     const recencyBoost = (slot: number) => 0.9 + 0.1 * 0.5 ** (Math.max(options.nowMs - created[slot], 0) / halfLife);
@@ -285,7 +290,7 @@ export class MemoryIndex {
       score: (slot, relevance) => relevance * importanceBoost(slot) * recencyBoost(slot),
       boost: (slot) => Math.max(0, importanceBoost(slot) * recencyBoost(slot)),
       maxBoost: Math.max(0, 0.85 + 0.3 * this.maxImportance),
-      tie: (a, b) => created[b] - created[a] || (ids[a]! < ids[b]! ? -1 : 1),
+      tie: this.newerFirst,
     };
   }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Timestamp } from "firebase-admin/firestore";
 import { clearIndexCache } from "../../src/search/index-cache";
 import { encodeEntry, entryOf, type IndexEntry } from "../../src/search/index-entry";
-import { compactIndex, countsOf, writeSegments } from "../../src/search/index-compaction";
+import { compactIndex, countsOf, swapManifest, writeSegments } from "../../src/search/index-compaction";
 import { emptyManifest, indexSegments, manifestOf, manifestRef, OVERLAP_MS } from "../../src/search/index-store";
 import { chatApp, chatAs, systemPromptOf } from "../../../test-support/chat-app";
 import { ADMIN, app, bearer, db, type HandshakeBody, newAi } from "../../../test-support/emulator";
@@ -62,14 +62,13 @@ beforeAll(async () => {
     entries.set(id, encodeEntry({ ...templates[index % DISTINCT_TEXTS], id, createdAtMs: nowMs - index * 60_000 }));
   }
   const segments = await writeSegments(db, ai.ai_uuid, 1, [{ prefix: "", entries }]);
-  await manifestRef(db, ai.ai_uuid).set({
-    ...emptyManifest(),
-    generation: 1,
+  const folded = {
+    epoch: 0,
     counts: countsOf(segments),
     segments,
-    segment_count: Object.keys(segments).length,
     folded_through: Timestamp.fromMillis(nowMs - OVERLAP_MS),
-  });
+  };
+  await swapManifest(db, ai.ai_uuid, emptyManifest(), folded, nowMs);
   const writer = db.bulkWriter();
   for (let index = 0; index < WITH_DOCUMENTS; index += 1) {
     const created = Timestamp.fromMillis(nowMs - index * 60_000);
